@@ -1,0 +1,47 @@
+//! The command line: parses arguments and hands each command to its file.
+
+mod build;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::Diagnostic;
+
+/// primer builds tutorials-and-recipes sites from Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "primer", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build(build::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+    }
+}
+
+/// Prints diagnostics to stderr, followed by a count, and returns failure.
+fn report(problems: &[Diagnostic]) -> ExitCode {
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for problem in problems {
+        eprintln!("{}\n", problem.render(color));
+    }
+    let count = problems.len();
+    eprintln!(
+        "error: {count} problem{} found, nothing was written",
+        if count == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}

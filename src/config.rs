@@ -1,0 +1,349 @@
+//! Stage 1: load the site configuration.
+//!
+//! Reads `book.toml` at the site root into a raw serde structure that rejects
+//! unknown keys, then checks it into [`Config`], the validated settings every
+//! later stage reads. Command-line overrides (`--out`, `--base-url`,
+//! `--drafts`) are applied here, so no other stage looks at the command line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, did_you_mean, display_path, line_col, unknown_field_hint};
+
+/// Name of the configuration file at the site root.
+pub(crate) const CONFIG_FILE: &str = "book.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    #[serde(default)]
+    taxonomy: Option<RawTaxonomy>,
+    #[serde(default)]
+    home: RawHome,
+    #[serde(default)]
+    build: RawBuild,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    repository: Option<String>,
+    #[serde(default)]
+    edit_branch: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHome {
+    #[serde(default)]
+    callouts: Vec<RawCallout>,
+    #[serde(default)]
+    newest: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCallout {
+    title: String,
+    #[serde(default)]
+    text: String,
+    link: String,
+    #[serde(default)]
+    button: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBuild {
+    #[serde(default)]
+    output: Option<PathBuf>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    max_file_size: Option<u64>,
+}
+
+/// Settings given on the command line, which win over `book.toml`.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// Output folder (`--out`).
+    pub output: Option<PathBuf>,
+    /// Public URL of the site (`--base-url`).
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true` (`--drafts`).
+    pub drafts: bool,
+}
+
+/// The checked site configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) root: PathBuf,
+    pub(crate) content_dir: PathBuf,
+    pub(crate) output_dir: PathBuf,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    /// Always ends with `/`; `/` alone when the site does not know its host.
+    pub(crate) base_url: String,
+    pub(crate) language: String,
+    pub(crate) repository: Option<String>,
+    pub(crate) edit_branch: String,
+    pub(crate) author: Option<String>,
+    /// Allowed tags and their descriptions; `None` allows any tag.
+    pub(crate) taxonomy: Option<BTreeMap<String, String>>,
+    pub(crate) callouts: Vec<Callout>,
+    pub(crate) newest: usize,
+    /// Folders searched for theme files before the embedded default theme.
+    pub(crate) theme_dirs: Vec<PathBuf>,
+    pub(crate) max_file_size: u64,
+    pub(crate) drafts: bool,
+}
+
+/// A resource callout on the home page.
+#[derive(Debug, Clone)]
+pub(crate) struct Callout {
+    pub(crate) title: String,
+    pub(crate) text: String,
+    /// A relative `.md` path inside `content/`, or any URL.
+    pub(crate) link: String,
+    pub(crate) button: String,
+    /// Line of the callout's `link` key in `book.toml`, for link errors.
+    pub(crate) line: usize,
+}
+
+impl Config {
+    /// Path of `book.toml`, as shown in messages.
+    pub(crate) fn config_path(&self) -> String {
+        CONFIG_FILE.to_owned()
+    }
+
+    /// Path of a file as shown in messages: relative to the site root.
+    pub(crate) fn display(&self, path: &Path) -> String {
+        display_path(&self.root, path)
+    }
+
+    /// The path part of the base URL (`/` or `/docs/`), used where links
+    /// cannot be relative, such as on the 404 page.
+    pub(crate) fn base_path(&self) -> String {
+        match self.base_url.find("://") {
+            Some(scheme_end) => {
+                let after_host = &self.base_url[scheme_end + 3..];
+                after_host
+                    .find('/')
+                    .map_or_else(|| "/".to_owned(), |i| after_host[i..].to_owned())
+            }
+            None => self.base_url.clone(),
+        }
+    }
+}
+
+/// Default largest Markdown file primer reads, in bytes.
+const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// Reads and checks `book.toml` in `root`.
+pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        let diagnostic = Diagnostic::file(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {error}"));
+        vec![if path.exists() {
+            diagnostic
+        } else {
+            diagnostic.with_hint(format!(
+                "run primer in a site folder (one with {CONFIG_FILE}), pass --root, or create one with `primer init`"
+            ))
+        }]
+    })?;
+    let raw: RawConfig = toml::from_str(&text).map_err(|error| vec![toml_error(&text, &error)])?;
+    check(root, &text, raw, overrides)
+}
+
+fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().to_owned();
+    let span = error.span().unwrap_or(0..0);
+    let (line, col) = line_col(text, span.start);
+    let diagnostic = Diagnostic::at(CONFIG_FILE, text, line, col, span.len(), &message);
+    match unknown_field_hint(&message) {
+        Some((field, hint)) => Diagnostic::at(
+            CONFIG_FILE,
+            text,
+            line,
+            col,
+            span.len(),
+            format!("unknown key `{field}` in {CONFIG_FILE}"),
+        )
+        .with_hint(hint),
+        None => diagnostic,
+    }
+}
+
+fn check(
+    root: &Path,
+    text: &str,
+    raw: RawConfig,
+    overrides: &Overrides,
+) -> Result<Config, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let base_url = overrides
+        .base_url
+        .clone()
+        .or(raw.site.base_url)
+        .map_or_else(
+            || "/".to_owned(),
+            |url| format!("{}/", url.trim_end_matches('/')),
+        );
+    if !(base_url.starts_with('/') || base_url.contains("://")) {
+        problems.push(
+            key_problem(
+                text,
+                "base_url",
+                format!("base_url `{base_url}` is neither a URL nor a path"),
+            )
+            .with_hint(
+                "write a full URL such as `https://example.org/docs/`, or a path such as `/docs/`",
+            ),
+        );
+    }
+    let output = overrides
+        .output
+        .clone()
+        .or(raw.build.output)
+        .unwrap_or_else(|| PathBuf::from("public"));
+    let output_dir = if output.is_absolute() {
+        output
+    } else {
+        root.join(output)
+    };
+    let mut theme_dirs = Vec::new();
+    if let Some(theme) = &raw.build.theme {
+        let dir = root.join("themes").join(theme);
+        if !dir.is_dir() {
+            problems.push(
+                key_problem(
+                    text,
+                    "theme",
+                    format!("theme `{theme}` not found: no folder themes/{theme}/"),
+                )
+                .with_hint("create the folder, or remove `theme` to use the built-in theme"),
+            );
+        }
+        theme_dirs.push(dir);
+    }
+    theme_dirs.push(root.join("themes").join("default"));
+    let callouts = raw
+        .home
+        .callouts
+        .into_iter()
+        .map(|callout| Callout {
+            line: find_line(text, &format!("\"{}\"", callout.link)).unwrap_or(1),
+            button: callout.button.unwrap_or_else(|| "Open".to_owned()),
+            title: callout.title,
+            text: callout.text,
+            link: callout.link,
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        content_dir: root.join("content"),
+        output_dir,
+        title: raw.site.title,
+        description: raw.site.description,
+        base_url,
+        language: raw.site.language.unwrap_or_else(|| "en".to_owned()),
+        repository: raw
+            .site
+            .repository
+            .map(|r| r.trim_end_matches('/').to_owned()),
+        edit_branch: raw.site.edit_branch.unwrap_or_else(|| "main".to_owned()),
+        author: raw.site.author,
+        taxonomy: raw.taxonomy.map(|t| t.tags),
+        callouts,
+        newest: raw.home.newest.unwrap_or(3),
+        theme_dirs,
+        max_file_size: raw.build.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        drafts: overrides.drafts,
+    })
+}
+
+/// 1-based line of the first occurrence of `needle` in `text`.
+fn find_line(text: &str, needle: &str) -> Option<usize> {
+    text.find(needle).map(|offset| line_col(text, offset).0)
+}
+
+/// A problem about the value of `key`, pointing at the line that sets it.
+fn key_problem(text: &str, key: &str, message: String) -> Diagnostic {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1);
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .map_or(0, |l| l.len() - l.trim_start().len());
+    Diagnostic::at(CONFIG_FILE, text, line, col, key.len(), message)
+}
+
+/// Suggests a declared tag for a misspelled one.
+pub(crate) fn suggest_tag(taxonomy: &BTreeMap<String, String>, tag: &str) -> String {
+    match did_you_mean(tag, taxonomy.keys().map(String::as_str)) {
+        Some(best) => format!(
+            "did you mean `{best}`? Tags must be declared under [taxonomy.tags] in {CONFIG_FILE}"
+        ),
+        None => format!(
+            "declare it under [taxonomy.tags] in {CONFIG_FILE}, or use one of: {}",
+            taxonomy
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
+        check(Path::new("/site"), text, raw, &Overrides::default())
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let problems =
+            parse("[site]\ntitle = \"x\"\ndescriptoin = \"y\"\n").expect_err("unknown key");
+        let text = problems[0].render(false);
+        assert!(text.contains("unknown key `descriptoin`"), "{text}");
+        assert!(text.contains("book.toml:3:1"), "{text}");
+        assert!(text.contains("did you mean `description`?"), "{text}");
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash_and_a_path() {
+        let config =
+            parse("[site]\ntitle = \"x\"\nbase_url = \"https://e.org/docs\"\n").expect("valid");
+        assert_eq!(config.base_url, "https://e.org/docs/");
+        assert_eq!(config.base_path(), "/docs/");
+    }
+}

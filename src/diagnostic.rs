@@ -1,0 +1,220 @@
+//! Problems found while building a site, and how they are shown.
+//!
+//! Every stage reports what is wrong with the author's input as a
+//! [`Diagnostic`]: a message tied to a file, a line and a column (lines count
+//! from the top of the file, front matter included), the text of that line,
+//! and a hint saying how to fix it. Stages collect diagnostics instead of
+//! stopping at the first one, so an author sees every problem of a build at
+//! once; the command that ran the build decides the exit code at the end.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// One problem in the author's input, located in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Path of the file, relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line number in the file, or 0 when the problem has no line.
+    pub line: usize,
+    /// 1-based column (in characters) on that line.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when primer can tell.
+    pub hint: Option<String>,
+    /// The text of the line, shown under the message.
+    #[serde(skip)]
+    excerpt: Option<Box<Excerpt>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Excerpt {
+    text: String,
+    /// Byte range inside `text` that the problem points at.
+    start: usize,
+    end: usize,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (missing, unreadable, too large…).
+    pub(crate) fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            excerpt: None,
+        }
+    }
+
+    /// A problem at `line` (1-based) of `source`, pointing at `len` bytes
+    /// from byte column `byte_col` (0-based) of that line.
+    pub(crate) fn at(
+        path: impl Into<String>,
+        source: &str,
+        line: usize,
+        byte_col: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let start = floor_char_boundary(text, byte_col.min(text.len()));
+        let end = floor_char_boundary(text, (start + len.max(1)).min(text.len())).max(start);
+        Self {
+            path: path.into(),
+            line: line.max(1),
+            column: text[..start].chars().count() + 1,
+            message: message.into(),
+            hint: None,
+            excerpt: Some(Box::new(Excerpt {
+                text: text.to_owned(),
+                start,
+                end,
+            })),
+        }
+    }
+
+    /// Adds a hint saying how to fix the problem.
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `path:line:column`, the form editors and terminals turn into links.
+    pub fn location(&self) -> String {
+        match self.line {
+            0 => self.path.clone(),
+            line => format!("{}:{}:{}", self.path, line, self.column),
+        }
+    }
+
+    /// Renders the diagnostic the way a compiler does: message, location,
+    /// the offending line with a marker under the problem, and the hint.
+    pub fn render(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let origin = self.path.as_str();
+        let mut message = Level::Error.title(&self.message);
+        // Render one line of source with its real line number; a file-wide
+        // problem has no excerpt and gets its location in a footer instead.
+        let location = self.location();
+        if let Some(excerpt) = &self.excerpt {
+            message = message.snippet(
+                Snippet::source(&excerpt.text)
+                    .line_start(self.line)
+                    .origin(origin)
+                    .annotation(Level::Error.span(excerpt.start..excerpt.end.max(excerpt.start))),
+            );
+        } else {
+            message = message.footer(Level::Note.title(&location));
+        }
+        if let Some(hint) = &self.hint {
+            message = message.footer(Level::Help.title(hint));
+        }
+        let mut out = renderer.render(message).to_string();
+        if self.excerpt.is_some() && self.excerpt.as_ref().is_some_and(|e| e.text.is_empty()) {
+            // An empty line gives the renderer nothing to point at; keep the
+            // location visible anyway.
+            let _ = write!(out, "\n  --> {location}");
+        }
+        out
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// The path of `file` relative to `root`, with `/` separators, for messages.
+pub(crate) fn display_path(root: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(root).unwrap_or(file);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Suggests the candidate closest to `word`, if one is close enough to be a
+/// likely typo.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message and
+/// returns the unknown name and a hint naming the closest expected field.
+pub(crate) fn unknown_field_hint(message: &str) -> Option<(String, String)> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (field, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = match did_you_mean(field, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!(
+            "the known keys are {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some((field.to_owned(), hint))
+}
+
+/// 1-based line and 0-based byte column of byte `offset` in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_excerpt_and_hint() {
+        let source = "---\ntitel: Hello\n---\n";
+        let diagnostic = Diagnostic::at("content/a.md", source, 2, 0, 5, "unknown key `titel`")
+            .with_hint("did you mean `title`?");
+        let text = diagnostic.render(false);
+        assert!(text.contains("error: unknown key `titel`"), "{text}");
+        assert!(text.contains("content/a.md:2:1"), "{text}");
+        assert!(text.contains("titel: Hello"), "{text}");
+        assert!(text.contains("did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn unknown_field_hint_suggests_the_closest_field() {
+        let message = "unknown field `titel`, expected one of `title`, `summary`, `tags`";
+        let (field, hint) = unknown_field_hint(message).expect("parsed");
+        assert_eq!(field, "titel");
+        assert_eq!(hint, "did you mean `title`?");
+    }
+
+    #[test]
+    fn line_col_counts_lines_and_bytes() {
+        assert_eq!(line_col("ab\ncd\nef", 4), (2, 1));
+        assert_eq!(line_col("ab", 0), (1, 0));
+    }
+}

@@ -1,0 +1,134 @@
+//! Stage 2: discover the content.
+//!
+//! Walks `content/` and reads every Markdown file into a [`SourceDoc`],
+//! refusing files that are too large or not UTF-8 with an error naming the
+//! file and line. Every other file becomes an [`Asset`] to copy as it is.
+//! Hidden files and folders (starting with `.`) are ignored. Hands on the
+//! documents and assets, sorted by path so builds are reproducible.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, display_path, line_col};
+use crate::model::{Asset, SourceDoc};
+
+/// What discovery found in `content/`.
+#[derive(Debug, Default)]
+pub(crate) struct Inventory {
+    pub(crate) docs: Vec<SourceDoc>,
+    pub(crate) assets: Vec<Asset>,
+}
+
+/// Finds and reads the site's content.
+pub(crate) fn run(config: &Config) -> Result<Inventory, Vec<Diagnostic>> {
+    let content = &config.content_dir;
+    if !content.is_dir() {
+        return Err(vec![
+            Diagnostic::file("content", "the content folder is missing")
+                .with_hint("create content/ next to book.toml and put Markdown files in it"),
+        ]);
+    }
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut problems = Vec::new();
+    let walker = WalkDir::new(content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let rel = display_path(content, entry.path());
+                if rel.ends_with(".md") {
+                    markdown.push((rel, entry.into_path()));
+                } else {
+                    assets.push(Asset {
+                        rel,
+                        path: entry.into_path(),
+                    });
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map_or_else(|| "content".to_owned(), |p| config.display(p));
+                problems.push(Diagnostic::file(path, format!("cannot read: {error}")));
+            }
+        }
+    }
+    let read: Vec<Result<SourceDoc, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(rel, path)| read_doc(config, rel, &path))
+        .collect();
+    let mut docs = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(doc) => docs.push(doc),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Inventory { docs, assets })
+    } else {
+        Err(problems)
+    }
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with('.'))
+}
+
+fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
+    let display = config.display(path);
+    let size = std::fs::metadata(path)
+        .map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?
+        .len();
+    if size > config.max_file_size {
+        return Err(Diagnostic::file(
+            &display,
+            format!(
+                "file is too large: {:.1} MiB, the limit is {:.1} MiB",
+                mib(size),
+                mib(config.max_file_size)
+            ),
+        )
+        .with_hint("split it into several pages, or raise `max_file_size` (bytes) under [build] in book.toml"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        // The text before the bad byte is valid: count its lines.
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, col) = line_col(&prefix, prefix.len());
+        let lossy = String::from_utf8_lossy(bytes);
+        Diagnostic::at(
+            &display,
+            &lossy,
+            line,
+            col,
+            1,
+            format!("file is not valid UTF-8 (byte 0x{:02X})", bytes[valid]),
+        )
+        .with_hint("save the file as UTF-8 in your editor")
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    Ok(SourceDoc { rel, display, text })
+}
+
+fn mib(bytes: u64) -> f64 {
+    // Display only: precision loss on huge sizes does not matter.
+    #[allow(clippy::cast_precision_loss)]
+    let value = bytes as f64 / (1024.0 * 1024.0);
+    value
+}

@@ -1,0 +1,29 @@
+//! primer: a static site generator for tutorials and recipes.
+//!
+//! A build runs these stages, one module each, data flowing one way:
+//!
+//! 1. [`config`] — load and check `book.toml`
+//! 2. [`discover`] — find and read the files of `content/`
+//! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs
+//! 4. [`markdown`] — render Markdown: links, callouts, code, headings
+//! 5. [`listing`] — order tutorials and recipes, collect tags
+//! 6. [`render`] — apply the theme's templates
+//! 7. [`output`] — write the site, swapping it in at the end
+//!
+//! [`build`] runs them in order; [`cli`] holds one file per command.
+
+mod build;
+pub mod cli;
+mod config;
+mod diagnostic;
+mod discover;
+mod frontmatter;
+mod listing;
+mod markdown;
+mod model;
+mod output;
+mod render;
+
+pub use build::{BuildSummary, build};
+pub use config::Overrides;
+pub use diagnostic::Diagnostic;

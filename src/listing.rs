@@ -1,0 +1,185 @@
+//! Stage 5: build listings and tags.
+//!
+//! Groups rendered pages into the site's structure: the ordered lists of
+//! tutorials and recipes (by weight, then newest date, then title), the home
+//! page and listing introductions, and every tag with the cards it holds.
+//! Rejects two sources that would be written to the same URL. Hands on a
+//! [`Site`], which the render stage turns into files.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Kind, Page};
+
+/// URLs primer generates itself, which no page may take.
+pub(crate) const TUTORIALS_URL: &str = "tutorials/";
+pub(crate) const RECIPES_URL: &str = "recipes/";
+pub(crate) const TAGS_URL: &str = "tags/";
+
+/// Site-relative URL of a tag's page.
+pub(crate) fn tag_url(tag: &str) -> String {
+    format!("{TAGS_URL}{}/", slug::slugify(tag))
+}
+
+/// A tag and the cards that carry it.
+#[derive(Debug)]
+pub(crate) struct Tag {
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) description: Option<String>,
+    /// Indices into [`Site::pages`], in listing order.
+    pub(crate) pages: Vec<usize>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub(crate) struct Site {
+    pub(crate) pages: Vec<Page>,
+    pub(crate) home: Option<usize>,
+    pub(crate) tutorials: Vec<usize>,
+    pub(crate) recipes: Vec<usize>,
+    /// Introductions above the tutorials and recipes listings.
+    pub(crate) intros: HashMap<String, usize>,
+    pub(crate) tags: Vec<Tag>,
+}
+
+impl Site {
+    /// The ordered cards of the same kind as page `index`.
+    pub(crate) fn siblings(&self, index: usize) -> &[usize] {
+        match self.pages[index].kind {
+            Kind::Tutorial => &self.tutorials,
+            Kind::Recipe => &self.recipes,
+            _ => &[],
+        }
+    }
+
+    /// The newest `count` cards of a list: by date, undated last.
+    pub(crate) fn newest(&self, list: &[usize], count: usize) -> Vec<usize> {
+        let mut sorted = list.to_vec();
+        sorted.sort_by(|a, b| self.pages[*b].meta.date.cmp(&self.pages[*a].meta.date));
+        sorted.truncate(count);
+        sorted
+    }
+}
+
+/// Orders pages and collects tags.
+pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnostic>> {
+    check_urls(&pages)?;
+    let mut site = Site {
+        home: None,
+        tutorials: Vec::new(),
+        recipes: Vec::new(),
+        intros: HashMap::new(),
+        tags: Vec::new(),
+        pages: Vec::new(),
+    };
+    for (index, page) in pages.iter().enumerate() {
+        match page.kind {
+            Kind::Home => site.home = Some(index),
+            Kind::Tutorial => site.tutorials.push(index),
+            Kind::Recipe => site.recipes.push(index),
+            Kind::Intro => {
+                site.intros.insert(page.url.clone(), index);
+            }
+            Kind::Page => {}
+        }
+    }
+    site.tutorials
+        .sort_by(|a, b| listing_order(&pages[*a], &pages[*b]));
+    site.recipes
+        .sort_by(|a, b| listing_order(&pages[*a], &pages[*b]));
+    let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &index in site.tutorials.iter().chain(&site.recipes) {
+        for tag in &pages[index].meta.tags {
+            tags.entry(tag).or_default().push(index);
+        }
+    }
+    site.tags = tags
+        .into_iter()
+        .map(|(name, mut members)| {
+            members.sort_by(|a, b| listing_order(&pages[*a], &pages[*b]));
+            Tag {
+                name: name.to_owned(),
+                url: tag_url(name),
+                description: config.taxonomy.as_ref().and_then(|t| t.get(name).cloned()),
+                pages: members,
+            }
+        })
+        .collect();
+    check_tag_urls(&site.tags, &pages)?;
+    site.pages = pages;
+    Ok(site)
+}
+
+/// Weight first (unweighted last), then newest date, then title.
+fn listing_order(a: &Page, b: &Page) -> Ordering {
+    let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    weight(a)
+        .cmp(&weight(b))
+        .then_with(|| b.meta.date.cmp(&a.meta.date))
+        .then_with(|| a.meta.title.cmp(&b.meta.title))
+        .then_with(|| a.source.rel.cmp(&b.source.rel))
+}
+
+fn check_urls(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        let reserved = page.kind != Kind::Intro
+            && (page.url == TUTORIALS_URL
+                || page.url == RECIPES_URL
+                || page.url.starts_with(TAGS_URL));
+        if reserved || page.url.starts_with("assets/") {
+            problems.push(
+                Diagnostic::file(
+                    &page.source.display,
+                    format!("this page would replace primer's own /{}", page.url),
+                )
+                .with_hint("rename or move the file: tags/ and assets/ are generated by primer"),
+            );
+        } else if let Some(other) = seen.insert(&page.url, page) {
+            problems.push(
+                Diagnostic::file(
+                    &page.source.display,
+                    format!(
+                        "this page and {} would both be written to /{}",
+                        other.source.display, page.url
+                    ),
+                )
+                .with_hint("rename one of the files: URLs are made from file names in lower case"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+fn check_tag_urls(tags: &[Tag], pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for tag in tags {
+        if let Some(other) = seen.insert(&tag.url, &tag.name) {
+            let page = &pages[tag.pages[0]];
+            problems.push(
+                Diagnostic::file(
+                    &page.source.display,
+                    format!(
+                        "tags `{other}` and `{}` would share the page /{}",
+                        tag.name, tag.url
+                    ),
+                )
+                .with_hint("spell the tag the same way everywhere"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

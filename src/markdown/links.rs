@@ -1,0 +1,283 @@
+//! Links and images between pages and files of the site.
+//!
+//! Authors link to other pages by their source path (`../recipes/load.md#options`)
+//! so links work on GitHub too; primer rewrites them to the built pretty
+//! URLs, relative to the linking page so the site works under any subpath.
+//! Relative links to files are checked against `content/`. A link to a page
+//! or file that does not exist is an error at its line; `#anchor`s are
+//! recorded and checked by [`check_anchors`] once every page is rendered.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, Tag};
+
+use super::{Locator, Spanned};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::listing::{RECIPES_URL, TAGS_URL, TUTORIALS_URL, tag_url};
+use crate::model::{Asset, Page, PageLink};
+
+/// Everything a relative link may point at.
+#[derive(Debug)]
+pub(crate) struct LinkTargets {
+    /// Content path of each page → its URL.
+    pub(crate) pages: HashMap<String, String>,
+    /// Content paths of the files copied as they are.
+    pub(crate) assets: HashSet<String>,
+    /// Every URL the site will have, pages and generated listings alike.
+    pub(crate) urls: HashSet<String>,
+}
+
+impl LinkTargets {
+    /// Collects the URLs the site will have, before any page is rendered.
+    pub(crate) fn new(pages: &[Page], assets: &[Asset]) -> Self {
+        let mut urls: HashSet<String> = [
+            String::new(),
+            TUTORIALS_URL.to_owned(),
+            RECIPES_URL.to_owned(),
+            TAGS_URL.to_owned(),
+        ]
+        .into();
+        for page in pages {
+            urls.insert(page.url.clone());
+            urls.extend(page.meta.tags.iter().map(|tag| tag_url(tag)));
+        }
+        Self {
+            pages: pages
+                .iter()
+                .map(|p| (p.source.rel.clone(), p.url.clone()))
+                .collect(),
+            assets: assets.iter().map(|a| a.rel.clone()).collect(),
+            urls,
+        }
+    }
+}
+
+/// The relative path from a page at `url` back to the site root.
+pub(crate) fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// A link from the page at `from_url` to the site path `target`.
+pub(crate) fn relative_url(from_url: &str, target: &str) -> String {
+    let url = format!("{}{target}", root_of(from_url));
+    if url.is_empty() { "./".to_owned() } else { url }
+}
+
+/// Rewrites relative links and image sources, recording links to anchors.
+pub(super) fn transform<'a>(
+    mut events: Vec<Spanned<'a>>,
+    page: &Page,
+    targets: &LinkTargets,
+    locator: &Locator<'_>,
+    links: &mut Vec<PageLink>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<'a>> {
+    for (event, range) in &mut events {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            event
+        else {
+            continue;
+        };
+        let span = locator.span(range.start, range.len());
+        match resolve(page, targets, dest_url) {
+            Ok(Resolution::Keep) => {}
+            Ok(Resolution::Rewrite(url, anchor)) => {
+                if let Some((target, anchor)) = anchor {
+                    links.push(PageLink {
+                        target,
+                        anchor,
+                        line: span.0,
+                        byte_col: span.1,
+                        len: span.2,
+                    });
+                }
+                *dest_url = CowStr::from(url);
+            }
+            Err((message, hint)) => {
+                let diagnostic = locator.at(range.start, range.len(), message);
+                problems.push(match hint {
+                    Some(hint) => diagnostic.with_hint(hint),
+                    None => diagnostic,
+                });
+            }
+        }
+    }
+    events
+}
+
+enum Resolution {
+    Keep,
+    /// New URL, and the (page, anchor) it points at when it has an anchor.
+    Rewrite(String, Option<(String, String)>),
+}
+
+type LinkError = (String, Option<String>);
+
+fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution, LinkError> {
+    if dest.is_empty() || dest.starts_with('/') || dest.starts_with("//") || has_scheme(dest) {
+        return Ok(Resolution::Keep);
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        // `#anchor` on this very page.
+        let anchor = fragment.unwrap_or_default().to_owned();
+        return Ok(Resolution::Rewrite(
+            dest.to_owned(),
+            Some((page.source.rel.clone(), anchor)),
+        ));
+    }
+    let Some(resolved) = join(&page.source.rel, path) else {
+        return Err((format!("link `{dest}` points outside content/"), None));
+    };
+    if path.ends_with(".md") {
+        let Some(url) = targets.pages.get(&resolved) else {
+            let hint =
+                did_you_mean(&resolved, targets.pages.keys().map(String::as_str)).map(|best| {
+                    format!("did you mean `{best}`? Links to pages are paths relative to this file")
+                });
+            return Err((
+                format!("link to a missing page `{dest}` (no content/{resolved})"),
+                hint,
+            ));
+        };
+        let mut rewritten = relative_url(&page.url, url);
+        let anchor = fragment.map(|fragment| {
+            rewritten.push('#');
+            rewritten.push_str(fragment);
+            (resolved.clone(), fragment.to_owned())
+        });
+        return Ok(Resolution::Rewrite(rewritten, anchor));
+    }
+    let as_dir = if resolved.is_empty() {
+        String::new()
+    } else {
+        format!("{resolved}/")
+    };
+    if targets.assets.contains(&resolved) || targets.urls.contains(&as_dir) {
+        let target = if targets.assets.contains(&resolved) {
+            resolved
+        } else {
+            as_dir
+        };
+        let mut rewritten = relative_url(&page.url, &target);
+        if let Some(fragment) = fragment {
+            rewritten.push('#');
+            rewritten.push_str(fragment);
+        }
+        return Ok(Resolution::Rewrite(rewritten, None));
+    }
+    let hint = did_you_mean(&resolved, targets.assets.iter().map(String::as_str))
+        .map(|best| format!("did you mean `{best}`?"));
+    Err((
+        format!("link to a missing file `{dest}` (no content/{resolved})"),
+        hint,
+    ))
+}
+
+fn has_scheme(dest: &str) -> bool {
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Joins a relative `path` to the folder of content file `from`, resolving
+/// `.` and `..`; `None` if it climbs out of `content/`.
+fn join(from: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Checks that every recorded `#anchor` exists on its target page.
+pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
+    let anchors: HashMap<&str, &HashSet<String>> = pages
+        .iter()
+        .map(|page| (page.source.rel.as_str(), &page.rendered.anchors))
+        .collect();
+    let mut problems = Vec::new();
+    for page in pages {
+        for link in &page.rendered.links {
+            let Some(ids) = anchors.get(link.target.as_str()) else {
+                continue;
+            };
+            if link.anchor.is_empty() || ids.contains(&link.anchor) {
+                continue;
+            }
+            let on = if link.target == page.source.rel {
+                "this page".to_owned()
+            } else {
+                format!("content/{}", link.target)
+            };
+            let mut diagnostic = Diagnostic::at(
+                &page.source.display,
+                &page.source.text,
+                link.line,
+                link.byte_col,
+                link.len,
+                format!("link to a missing anchor `#{}` on {on}", link.anchor),
+            );
+            let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+            sorted.sort_unstable();
+            if let Some(best) = did_you_mean(&link.anchor, sorted.iter().copied()) {
+                diagnostic = diagnostic.with_hint(format!("did you mean `#{best}`?"));
+            } else if !sorted.is_empty() {
+                let list: Vec<String> = sorted.iter().take(8).map(|id| format!("#{id}")).collect();
+                diagnostic =
+                    diagnostic.with_hint(format!("anchors there include {}", list.join(", ")));
+            }
+            problems.push(diagnostic);
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_resolves_dots_and_refuses_to_escape() {
+        assert_eq!(
+            join("recipes/a.md", "../tutorials/b.md").as_deref(),
+            Some("tutorials/b.md")
+        );
+        assert_eq!(
+            join("recipes/a.md", "./img/x.png").as_deref(),
+            Some("recipes/img/x.png")
+        );
+        assert_eq!(join("a.md", "../x.md"), None);
+    }
+
+    #[test]
+    fn relative_urls_climb_to_the_root() {
+        assert_eq!(
+            relative_url("recipes/a/", "tutorials/b/"),
+            "../../tutorials/b/"
+        );
+        assert_eq!(relative_url("", "recipes/"), "recipes/");
+        assert_eq!(relative_url("", ""), "./");
+    }
+
+    #[test]
+    fn schemes_are_external() {
+        assert!(has_scheme("https://x.org"));
+        assert!(has_scheme("mailto:a@b.c"));
+        assert!(!has_scheme("../a.md"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Stage 4: render Markdown.
+//!
+//! Parses each page body with pulldown-cmark (tables, footnotes,
+//! strikethrough, task lists, heading attributes, smart punctuation) and
+//! runs the event stream through small passes, one per feature: links,
+//! callouts, code highlighting and headings. Fills in each page's
+//! [`Rendered`] HTML, table of contents, anchors and word count, then checks
+//! the `#anchor` of every link between pages. Pages render in parallel.
+
+mod callouts;
+pub(crate) mod code;
+mod headings;
+pub(crate) mod links;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::model::{Page, Rendered};
+use code::Highlighter;
+use links::LinkTargets;
+
+/// An event and the byte range of the body it came from.
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// What rendering needs besides the page itself.
+#[derive(Debug)]
+pub(crate) struct Context<'a> {
+    pub(crate) highlighter: &'a Highlighter,
+    pub(crate) targets: &'a LinkTargets,
+}
+
+/// Renders every page body and checks links between pages.
+pub(crate) fn run(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Page, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .map(|mut page| {
+            let (rendered, problems) = render(context, &page);
+            page.rendered = rendered;
+            (page, problems)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, mut found) in results {
+        problems.append(&mut found);
+        pages.push(page);
+    }
+    problems.extend(links::check_anchors(&pages));
+    (pages, problems)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
+    let body = page.body();
+    let locator = Locator { page };
+    let mut problems = Vec::new();
+    let mut rendered = Rendered::default();
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let events = links::transform(
+        events,
+        page,
+        context.targets,
+        &locator,
+        &mut rendered.links,
+        &mut problems,
+    );
+    let events = callouts::transform(&events, &locator, &mut problems);
+    let events = code::transform(events, context.highlighter);
+    let events = headings::transform(events, &mut rendered.toc);
+    rendered.words = events
+        .iter()
+        .map(|(event, _)| match event {
+            Event::Text(text) | Event::Code(text) => text.split_whitespace().count(),
+            _ => 0,
+        })
+        .sum();
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    rendered.anchors = element_ids(&html);
+    rendered.html = html;
+    (rendered, problems)
+}
+
+/// Every `id="…"` in rendered HTML: headings, footnotes and raw HTML alike.
+fn element_ids(html: &str) -> std::collections::HashSet<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned()))
+        .collect()
+}
+
+/// Turns byte offsets in a page body into file lines for diagnostics.
+struct Locator<'a> {
+    page: &'a Page,
+}
+
+impl Locator<'_> {
+    /// Line, byte column and length (clipped to the line) of a body range.
+    fn span(&self, body_offset: usize, len: usize) -> (usize, usize, usize) {
+        let text = &self.page.source.text;
+        let offset = self.page.body_start + body_offset;
+        let (line, col) = line_col(text, offset);
+        let line_end = text[offset.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i);
+        (line, col, len.min(line_end.saturating_sub(offset)).max(1))
+    }
+
+    fn at(&self, body_offset: usize, len: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col, len) = self.span(body_offset, len);
+        let source = &self.page.source;
+        Diagnostic::at(&source.display, &source.text, line, col, len, message)
+    }
+}

@@ -1,0 +1,146 @@
+//! The site model that flows through the pipeline.
+//!
+//! Stages own this data in turn: discovery creates [`SourceDoc`]s, the front
+//! matter stage turns them into [`Page`]s, the Markdown stage fills in each
+//! page's [`Rendered`] output, and the listing stage groups pages into a
+//! [`crate::listing::Site`]. Templates never see these types directly; they
+//! get borrowed view structs from [`crate::render`].
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A Markdown file read from `content/`.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceDoc {
+    /// Path inside `content/`, with `/` separators (`recipes/load-data.md`).
+    pub(crate) rel: String,
+    /// Path as shown in messages, relative to the site root.
+    pub(crate) display: String,
+    pub(crate) text: String,
+}
+
+/// Any other file in `content/`, copied to the output as it is.
+#[derive(Debug, Clone)]
+pub(crate) struct Asset {
+    /// Path inside `content/` and inside the output, with `/` separators.
+    pub(crate) rel: String,
+    pub(crate) path: PathBuf,
+}
+
+/// What a page is, decided by where its file lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Kind {
+    /// `content/index.md`: the introduction on the home page.
+    Home,
+    /// `content/tutorials/**.md`.
+    Tutorial,
+    /// `content/recipes/**.md`.
+    Recipe,
+    /// `content/tutorials/index.md` or `content/recipes/index.md`: the
+    /// introduction above a listing.
+    Intro,
+    /// Any other Markdown file.
+    Page,
+}
+
+/// How hard a tutorial or recipe is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+impl Level {
+    pub(crate) const ALL: [(&'static str, Level); 3] = [
+        ("beginner", Level::Beginner),
+        ("intermediate", Level::Intermediate),
+        ("advanced", Level::Advanced),
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+/// Checked front matter of a page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FrontMatter {
+    pub(crate) title: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) level: Option<Level>,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) updated: Option<NaiveDate>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) image: Option<String>,
+    pub(crate) weight: Option<i64>,
+    pub(crate) draft: bool,
+}
+
+/// A page with parsed front matter, and later its rendered body.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub(crate) source: SourceDoc,
+    pub(crate) kind: Kind,
+    /// Site-relative URL of the page's folder (`recipes/load-data/`), empty
+    /// for the home page.
+    pub(crate) url: String,
+    pub(crate) meta: FrontMatter,
+    /// Byte offset of the Markdown body in `source.text`.
+    pub(crate) body_start: usize,
+    pub(crate) rendered: Rendered,
+}
+
+impl Page {
+    pub(crate) fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+}
+
+/// The output of the Markdown stage for one page.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
+    /// Every `id` a link may point at with `#…`.
+    pub(crate) anchors: HashSet<String>,
+    /// Links to other pages, checked once every page is rendered.
+    pub(crate) links: Vec<PageLink>,
+    pub(crate) words: usize,
+}
+
+/// A heading in a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TocEntry {
+    pub(crate) level: u8,
+    pub(crate) id: String,
+    pub(crate) title: String,
+}
+
+/// A link from one page to a `#anchor` of another (or the same) page.
+#[derive(Debug, Clone)]
+pub(crate) struct PageLink {
+    /// `rel` of the target page.
+    pub(crate) target: String,
+    pub(crate) anchor: String,
+    pub(crate) line: usize,
+    /// 0-based byte column of the link on its line.
+    pub(crate) byte_col: usize,
+    pub(crate) len: usize,
+}
+
+/// Minutes a reader needs for `words` words, at least one.
+pub(crate) fn reading_minutes(words: usize) -> usize {
+    const WORDS_PER_MINUTE: usize = 220;
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}

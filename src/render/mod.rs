@@ -1,0 +1,505 @@
+//! Stage 6: apply templates.
+//!
+//! Compiles the theme's tera templates once, then renders every output
+//! file of the [`Site`] in parallel: pages, the home page, the tutorials and
+//! recipes listings, tag pages, the 404 page, the sitemap and the Atom
+//! feed, plus the theme's static files and the highlighting stylesheets.
+//! Templates see only the views of [`views`]. Hands on [`OutputFile`]s;
+//! writing them is the next stage's job.
+
+pub(crate) mod theme;
+mod views;
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::listing::{RECIPES_URL, Site, TAGS_URL, TUTORIALS_URL};
+use crate::markdown::code;
+use crate::markdown::links::root_of;
+use crate::model::Kind;
+use theme::Theme;
+use views::{
+    CalloutView, CardView, FeedEntry, FilterView, MetaView, PageView, SiteView, SitemapEntry,
+    TagView,
+};
+
+/// A file to write, by its path inside the output folder.
+#[derive(Debug)]
+pub(crate) struct OutputFile {
+    pub(crate) path: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Everything rendered for one build.
+#[derive(Debug)]
+struct Renderer<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    theme: &'a Theme,
+    tera: Tera,
+}
+
+/// One file to render from a template.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Page(usize),
+    Listing(Kind),
+    TagsIndex,
+    Tag(usize),
+    NotFound,
+    Sitemap,
+    Feed,
+}
+
+/// Renders the site into output files.
+pub(crate) fn run(
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let tera = compile(theme)?;
+    let renderer = Renderer {
+        config,
+        site,
+        theme,
+        tera,
+    };
+    let mut jobs = vec![
+        Job::Home,
+        Job::Listing(Kind::Tutorial),
+        Job::Listing(Kind::Recipe),
+        Job::TagsIndex,
+        Job::NotFound,
+        Job::Sitemap,
+        Job::Feed,
+    ];
+    jobs.extend((0..site.tags.len()).map(Job::Tag));
+    jobs.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
+            .map(|(i, _)| Job::Page(i)),
+    );
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| renderer.render(*job)).collect();
+    let mut files = Vec::with_capacity(results.len() + 4);
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    problems.extend(renderer.callout_problems());
+    if !problems.is_empty() {
+        // A broken template fails every page alike: report it once.
+        let mut seen = BTreeSet::new();
+        problems.retain(|p| seen.insert((p.location(), p.message.clone())));
+        return Err(problems);
+    }
+    files.extend(static_files(theme));
+    Ok(files)
+}
+
+fn static_files(theme: &Theme) -> Vec<OutputFile> {
+    let (light, dark) = code::stylesheets();
+    let mut files = vec![
+        OutputFile {
+            path: "assets/highlight-light.css".to_owned(),
+            bytes: light.into_bytes(),
+        },
+        OutputFile {
+            path: "assets/highlight-dark.css".to_owned(),
+            bytes: dark.into_bytes(),
+        },
+    ];
+    // A theme's own file wins over the generated stylesheets.
+    files.retain(|generated| theme.statics().all(|(path, _)| path != generated.path));
+    files.extend(theme.statics().map(|(path, file)| OutputFile {
+        path: path.to_owned(),
+        bytes: file.bytes.clone(),
+    }));
+    files
+}
+
+fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let mut problems = Vec::new();
+    let mut sources = Vec::new();
+    for (name, file) in theme.templates() {
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => sources.push((name.to_owned(), text.to_owned())),
+            Err(_) => problems.push(Diagnostic::file(
+                &file.display,
+                "template is not valid UTF-8",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default escaper also escapes `/`, which bloats every URL.
+    tera.set_escape_fn(code::escape_html);
+    tera.add_raw_templates(sources)
+        .map_err(|error| vec![template_error(theme, None, &error)])?;
+    Ok(tera)
+}
+
+/// Turns a tera error into a diagnostic at the template file and line.
+fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -> Diagnostic {
+    let mut messages = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        messages.push(inner.to_string());
+        source = inner.source();
+    }
+    let quoted = |text: &str| text.split('\'').nth(1).map(str::to_owned);
+    let name = messages
+        .iter()
+        .find_map(|m| quoted(m))
+        .or(rendering.map(str::to_owned))
+        .unwrap_or_default();
+    let detail = messages.last().cloned().unwrap_or_default();
+    let file = theme.templates().find(|(n, _)| *n == name).map(|(_, f)| f);
+    let display = file.map_or_else(|| format!("templates/{name}"), |f| f.display.clone());
+    let text = file
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .unwrap_or_default();
+    let summary = detail
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(&detail)
+        .trim()
+        .to_owned();
+    // Parse errors carry "--> line:column"; render errors name a variable
+    // in backticks, which we look up in the template source.
+    if let Some(position) = detail.split("--> ").nth(1) {
+        let mut numbers = position
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        let line = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+        let col: usize = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+        let message = detail.lines().last().unwrap_or(&summary).trim();
+        return Diagnostic::at(
+            display,
+            &text,
+            line,
+            col.saturating_sub(1),
+            1,
+            format!("template syntax error: {message}"),
+        );
+    }
+    if let Some(variable) = detail.split('`').nth(1) {
+        if let Some(offset) = text.find(variable) {
+            let (line, col) = line_col(&text, offset);
+            return Diagnostic::at(display, &text, line, col, variable.len(), summary)
+                .with_hint(format!("`{variable}` is not available here; see the theme docs for the variables each template gets"));
+        }
+    }
+    Diagnostic::file(display, summary)
+}
+
+impl Renderer<'_> {
+    fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
+        let (path, template, context) = match job {
+            Job::Home => ("index.html".to_owned(), "home.html", self.home()),
+            Job::Page(index) => {
+                let page = &self.site.pages[index];
+                let mut context = self.context(&page.url);
+                context.insert("page", &PageView::new(self.config, self.site, index));
+                let image = page
+                    .meta
+                    .image
+                    .as_deref()
+                    .map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
+                let description = page
+                    .meta
+                    .summary
+                    .as_deref()
+                    .unwrap_or(&self.config.description);
+                self.insert_meta(
+                    &mut context,
+                    &page.meta.title,
+                    description,
+                    &page.url,
+                    image,
+                );
+                (format!("{}index.html", page.url), "page.html", context)
+            }
+            Job::Listing(kind) => self.listing(kind),
+            Job::TagsIndex => {
+                let mut context = self.context(TAGS_URL);
+                let tags: Vec<TagView<'_>> = self
+                    .site
+                    .tags
+                    .iter()
+                    .map(|t| TagView {
+                        name: &t.name,
+                        url: &t.url,
+                        description: t.description.as_deref(),
+                        count: t.pages.len(),
+                    })
+                    .collect();
+                context.insert("tags", &tags);
+                (format!("{TAGS_URL}index.html"), "tags.html", context)
+            }
+            Job::Tag(index) => {
+                let tag = &self.site.tags[index];
+                let mut context = self.context(&tag.url);
+                let view = TagView {
+                    name: &tag.name,
+                    url: &tag.url,
+                    description: tag.description.as_deref(),
+                    count: tag.pages.len(),
+                };
+                context.insert("tag", &view);
+                let description = tag
+                    .description
+                    .as_deref()
+                    .unwrap_or(&self.config.description);
+                self.insert_meta(
+                    &mut context,
+                    &format!("Tagged “{}”", tag.name),
+                    description,
+                    &tag.url,
+                    None,
+                );
+                context.insert("cards", &self.cards(&tag.pages));
+                (format!("{}index.html", tag.url), "tag.html", context)
+            }
+            Job::NotFound => {
+                let mut context = self.context("");
+                // The 404 page is served at any depth: links must be absolute.
+                context.insert("root", &self.config.base_path());
+                ("404.html".to_owned(), "404.html", context)
+            }
+            Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
+            Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
+        };
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| template_error(self.theme, Some(template), &e))?;
+        Ok(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// Title, description and absolute URLs for `<head>` and OpenGraph.
+    fn insert_meta(
+        &self,
+        context: &mut Context,
+        title: &str,
+        description: &str,
+        url: &str,
+        image: Option<String>,
+    ) {
+        // OpenGraph: pages with their own content are articles.
+        let kind = if context.get("page").is_some() {
+            "article"
+        } else {
+            "website"
+        };
+        let meta = MetaView {
+            title,
+            description,
+            url: format!("{}{url}", self.config.base_url),
+            kind,
+            image,
+        };
+        context.insert("meta", &meta);
+    }
+
+    /// What every template gets: the site, the way back to its root, and
+    /// default metadata that page jobs replace with their own.
+    fn context(&self, url: &str) -> Context {
+        let mut context = Context::new();
+        let title = match url {
+            TUTORIALS_URL => "Tutorials",
+            RECIPES_URL => "Recipes",
+            TAGS_URL => "Tags",
+            _ => &self.config.title,
+        };
+        self.insert_meta(&mut context, title, &self.config.description, url, None);
+        context.insert("site", &SiteView::new(self.config));
+        context.insert("root", &root_of(url));
+        context.insert("current_url", url);
+        context.insert("primer_version", env!("CARGO_PKG_VERSION"));
+        context
+    }
+
+    fn cards(&self, indices: &[usize]) -> Vec<CardView<'_>> {
+        indices
+            .iter()
+            .map(|&i| CardView::new(&self.site.pages[i]))
+            .collect()
+    }
+
+    fn home(&self) -> Context {
+        let mut context = self.context("");
+        let page = self.site.home.map(|i| &self.site.pages[i]);
+        context.insert(
+            "title",
+            &page.map_or(self.config.title.as_str(), |p| p.meta.title.as_str()),
+        );
+        context.insert("intro", &page.map_or("", |p| p.rendered.html.as_str()));
+        let callouts: Vec<CalloutView<'_>> = self
+            .config
+            .callouts
+            .iter()
+            .map(|c| {
+                CalloutView::new(
+                    c,
+                    self.callout_url(&c.link).unwrap_or_else(|| c.link.clone()),
+                )
+            })
+            .collect();
+        context.insert("callouts", &callouts);
+        let newest = self.config.newest;
+        context.insert(
+            "tutorials",
+            &self.cards(&self.site.newest(&self.site.tutorials, newest)),
+        );
+        context.insert(
+            "recipes",
+            &self.cards(&self.site.newest(&self.site.recipes, newest)),
+        );
+        context.insert("tutorial_count", &self.site.tutorials.len());
+        context.insert("recipe_count", &self.site.recipes.len());
+        context
+    }
+
+    /// The site path of a callout link to a content file, `None` for URLs.
+    fn callout_url(&self, link: &str) -> Option<String> {
+        if link.contains("://")
+            || link.starts_with('/')
+            || !link.split('#').next().is_some_and(|p| p.ends_with(".md"))
+        {
+            return None;
+        }
+        let (path, fragment) = link
+            .split_once('#')
+            .map_or((link, None), |(p, f)| (p, Some(f)));
+        let path = path.trim_start_matches("./").trim_start_matches("content/");
+        let page = self.site.pages.iter().find(|p| p.source.rel == path)?;
+        Some(match fragment {
+            Some(fragment) => format!("{}#{fragment}", page.url),
+            None if page.url.is_empty() => "./".to_owned(),
+            None => page.url.clone(),
+        })
+    }
+
+    fn callout_problems(&self) -> Vec<Diagnostic> {
+        let text = std::fs::read_to_string(self.config.root.join(crate::config::CONFIG_FILE))
+            .unwrap_or_default();
+        self.config
+            .callouts
+            .iter()
+            .filter(|c| c.link.ends_with(".md") && !c.link.contains("://") && self.callout_url(&c.link).is_none())
+            .map(|c| {
+                let col = text.lines().nth(c.line - 1).and_then(|l| l.find(&c.link)).unwrap_or(0);
+                Diagnostic::at(self.config.config_path(), &text, c.line, col, c.link.len(), format!("home callout links to a missing page `{}`", c.link))
+                    .with_hint("callout links to pages are paths inside content/, such as `tutorials/getting-started.md`")
+            })
+            .collect()
+    }
+
+    fn listing(&self, kind: Kind) -> (String, &'static str, Context) {
+        let (url, title, cards) = match kind {
+            Kind::Tutorial => (TUTORIALS_URL, "Tutorials", &self.site.tutorials),
+            _ => (RECIPES_URL, "Recipes", &self.site.recipes),
+        };
+        let mut context = self.context(url);
+        let intro = self.site.intros.get(url).map(|&i| &self.site.pages[i]);
+        let title = intro
+            .map(|p| p.meta.title.as_str())
+            .filter(|t| !t.is_empty())
+            .unwrap_or(title);
+        context.insert("title", title);
+        let description = intro
+            .and_then(|p| p.meta.summary.as_deref())
+            .unwrap_or(&self.config.description);
+        self.insert_meta(&mut context, title, description, url, None);
+        context.insert("kind", &kind);
+        context.insert("intro", &intro.map_or("", |p| p.rendered.html.as_str()));
+        context.insert("summary", &intro.and_then(|p| p.meta.summary.as_deref()));
+        context.insert("cards", &self.cards(cards));
+        context.insert("filter", &FilterView::new(self.site, cards));
+        (format!("{url}index.html"), "listing.html", context)
+    }
+
+    fn newest_date(&self) -> NaiveDate {
+        self.site
+            .pages
+            .iter()
+            .filter_map(|p| p.meta.updated.or(p.meta.date))
+            .max()
+            .unwrap_or_default()
+    }
+
+    fn sitemap(&self) -> Context {
+        let mut context = self.context("");
+        let config = self.config;
+        let mut entries = vec![
+            SitemapEntry::new(config, "", None),
+            SitemapEntry::new(config, TUTORIALS_URL, None),
+            SitemapEntry::new(config, RECIPES_URL, None),
+            SitemapEntry::new(config, TAGS_URL, None),
+        ];
+        entries.extend(
+            self.site
+                .pages
+                .iter()
+                .filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
+                .map(|p| SitemapEntry::new(config, &p.url, p.meta.updated.or(p.meta.date))),
+        );
+        entries.extend(
+            self.site
+                .tags
+                .iter()
+                .map(|t| SitemapEntry::new(config, &t.url, None)),
+        );
+        context.insert("entries", &entries);
+        context
+    }
+
+    fn feed(&self) -> Context {
+        let mut context = self.context("");
+        let fallback = self.newest_date();
+        let mut cards: Vec<usize> = self
+            .site
+            .tutorials
+            .iter()
+            .chain(&self.site.recipes)
+            .copied()
+            .collect();
+        cards.sort_by_key(|&i| {
+            std::cmp::Reverse(
+                self.site.pages[i]
+                    .meta
+                    .updated
+                    .or(self.site.pages[i].meta.date),
+            )
+        });
+        let entries: Vec<FeedEntry<'_>> = cards
+            .iter()
+            .map(|&i| FeedEntry::new(self.config, &self.site.pages[i], fallback))
+            .collect();
+        context.insert("entries", &entries);
+        context.insert(
+            "updated",
+            &format!("{}T00:00:00Z", fallback.format("%Y-%m-%d")),
+        );
+        context.insert("feed_url", &format!("{}atom.xml", self.config.base_url));
+        context
+    }
+}

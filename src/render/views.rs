@@ -1,0 +1,343 @@
+//! What templates see: borrowed, serializable views of the site model.
+//!
+//! Every URL in a view is site-relative (`recipes/load-data/`); templates
+//! put the page's `root` (`../../`) in front, so a built site works under
+//! any subpath and from disk.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{Callout, Config};
+use crate::listing::{Site, tag_url};
+use crate::model::{Kind, Page, TocEntry, reading_minutes};
+
+#[derive(Debug, Serialize)]
+pub(super) struct SiteView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) base_url: &'a str,
+    pub(super) language: &'a str,
+    pub(super) repository: Option<&'a str>,
+    pub(super) author: Option<&'a str>,
+}
+
+impl<'a> SiteView<'a> {
+    pub(super) fn new(config: &'a Config) -> Self {
+        Self {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            repository: config.repository.as_deref(),
+            author: config.author.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct TagLink<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: String,
+}
+
+fn tag_links(tags: &[String]) -> Vec<TagLink<'_>> {
+    tags.iter()
+        .map(|name| TagLink {
+            name,
+            url: tag_url(name),
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct DateView {
+    /// `2024-05-01`, for `datetime` attributes and feeds.
+    iso: String,
+    /// `May 1, 2024`, for readers.
+    display: String,
+}
+
+fn date_view(date: Option<NaiveDate>) -> Option<DateView> {
+    date.map(|d| DateView {
+        iso: d.format("%Y-%m-%d").to_string(),
+        display: d.format("%B %-d, %Y").to_string(),
+    })
+}
+
+/// A tutorial or recipe as a card in a listing.
+#[derive(Debug, Serialize)]
+pub(super) struct CardView<'a> {
+    title: &'a str,
+    summary: &'a str,
+    url: &'a str,
+    kind: Kind,
+    level: Option<&'static str>,
+    tags: Vec<TagLink<'a>>,
+    reading_time: usize,
+    image: Option<String>,
+    date: Option<DateView>,
+}
+
+impl<'a> CardView<'a> {
+    pub(super) fn new(page: &'a Page) -> Self {
+        Self {
+            title: &page.meta.title,
+            summary: page.meta.summary.as_deref().unwrap_or_default(),
+            url: &page.url,
+            kind: page.kind,
+            level: page.meta.level.map(|l| l.name()),
+            tags: tag_links(&page.meta.tags),
+            reading_time: reading_minutes(page.rendered.words),
+            image: page
+                .meta
+                .image
+                .as_deref()
+                .map(|image| site_path(page, image)),
+            date: date_view(page.meta.date),
+        }
+    }
+}
+
+/// Metadata for `<head>`: description and OpenGraph tags.
+#[derive(Debug, Serialize)]
+pub(super) struct MetaView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    /// Absolute URL of the page (path-only when base_url is a path).
+    pub(super) url: String,
+    pub(super) kind: &'static str,
+    pub(super) image: Option<String>,
+}
+
+/// Site path of a page's card image.
+pub(super) fn card_image(page: &Page) -> String {
+    page.meta
+        .image
+        .as_deref()
+        .map(|image| site_path(page, image))
+        .unwrap_or_default()
+}
+
+/// A site-relative path for a path written in a page's front matter
+/// (relative to the page's source file, or absolute URL).
+fn site_path(page: &Page, path: &str) -> String {
+    if path.contains("://") || path.starts_with('/') {
+        return path.to_owned();
+    }
+    let dir = page.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    if dir.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{dir}/{path}")
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct LinkView<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Crumb<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// A full page.
+#[derive(Debug, Serialize)]
+pub(super) struct PageView<'a> {
+    title: &'a str,
+    summary: Option<&'a str>,
+    url: &'a str,
+    kind: Kind,
+    level: Option<&'static str>,
+    tags: Vec<TagLink<'a>>,
+    date: Option<DateView>,
+    updated: Option<DateView>,
+    authors: &'a [String],
+    reading_time: usize,
+    toc: &'a [TocEntry],
+    content: &'a str,
+    edit_url: Option<String>,
+    image: Option<String>,
+    breadcrumbs: Vec<Crumb<'a>>,
+    prev: Option<LinkView<'a>>,
+    next: Option<LinkView<'a>>,
+}
+
+impl<'a> PageView<'a> {
+    pub(super) fn new(config: &Config, site: &'a Site, index: usize) -> Self {
+        let page = &site.pages[index];
+        let siblings = site.siblings(index);
+        let position = siblings.iter().position(|&i| i == index);
+        let link = |i: &usize| LinkView {
+            title: &site.pages[*i].meta.title,
+            url: &site.pages[*i].url,
+        };
+        let prev = position
+            .and_then(|p| p.checked_sub(1))
+            .and_then(|p| siblings.get(p))
+            .map(link);
+        let next = position.and_then(|p| siblings.get(p + 1)).map(link);
+        let mut breadcrumbs = vec![Crumb {
+            title: "Home",
+            url: "",
+        }];
+        match page.kind {
+            Kind::Tutorial => breadcrumbs.push(Crumb {
+                title: "Tutorials",
+                url: crate::listing::TUTORIALS_URL,
+            }),
+            Kind::Recipe => breadcrumbs.push(Crumb {
+                title: "Recipes",
+                url: crate::listing::RECIPES_URL,
+            }),
+            _ => {}
+        }
+        Self {
+            title: &page.meta.title,
+            summary: page.meta.summary.as_deref(),
+            url: &page.url,
+            kind: page.kind,
+            level: page.meta.level.map(|l| l.name()),
+            tags: tag_links(&page.meta.tags),
+            date: date_view(page.meta.date),
+            updated: date_view(page.meta.updated),
+            authors: &page.meta.authors,
+            reading_time: reading_minutes(page.rendered.words),
+            toc: &page.rendered.toc,
+            content: &page.rendered.html,
+            edit_url: config.repository.as_ref().map(|repo| {
+                format!(
+                    "{repo}/edit/{}/content/{}",
+                    config.edit_branch, page.source.rel
+                )
+            }),
+            image: page
+                .meta
+                .image
+                .as_deref()
+                .map(|image| site_path(page, image)),
+            breadcrumbs,
+            prev,
+            next,
+        }
+    }
+}
+
+/// One chip of the tag filter.
+#[derive(Debug, Serialize)]
+pub(super) struct FilterTag<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// The tag filter of a listing: tags of its cards with counts, and levels.
+#[derive(Debug, Serialize)]
+pub(super) struct FilterView<'a> {
+    tags: Vec<FilterTag<'a>>,
+    levels: Vec<&'static str>,
+    total: usize,
+}
+
+impl<'a> FilterView<'a> {
+    pub(super) fn new(site: &'a Site, cards: &[usize]) -> Self {
+        let tags = site
+            .tags
+            .iter()
+            .filter_map(|tag| {
+                let count = tag.pages.iter().filter(|i| cards.contains(i)).count();
+                (count > 0).then(|| FilterTag {
+                    name: &tag.name,
+                    url: tag.url.clone(),
+                    count,
+                })
+            })
+            .collect();
+        let mut levels: Vec<_> = cards
+            .iter()
+            .filter_map(|&i| site.pages[i].meta.level)
+            .collect();
+        levels.sort_unstable();
+        levels.dedup();
+        Self {
+            tags,
+            levels: levels.into_iter().map(|l| l.name()).collect(),
+            total: cards.len(),
+        }
+    }
+}
+
+/// A tag on the page listing all tags.
+#[derive(Debug, Serialize)]
+pub(super) struct TagView<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) description: Option<&'a str>,
+    pub(super) count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct CalloutView<'a> {
+    title: &'a str,
+    text: &'a str,
+    url: String,
+    button: &'a str,
+}
+
+impl<'a> CalloutView<'a> {
+    /// `url` is the link resolved to a site path, or the link as written.
+    pub(super) fn new(callout: &'a Callout, url: String) -> Self {
+        Self {
+            title: &callout.title,
+            text: &callout.text,
+            url,
+            button: &callout.button,
+        }
+    }
+}
+
+/// An entry of the sitemap or the feed, with an absolute URL.
+#[derive(Debug, Serialize)]
+pub(super) struct FeedEntry<'a> {
+    title: &'a str,
+    url: String,
+    summary: &'a str,
+    updated: String,
+    published: Option<String>,
+    authors: &'a [String],
+    kind: Kind,
+}
+
+impl<'a> FeedEntry<'a> {
+    pub(super) fn new(config: &Config, page: &'a Page, fallback: NaiveDate) -> Self {
+        let rfc3339 = |d: NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
+        Self {
+            title: &page.meta.title,
+            url: format!("{}{}", config.base_url, page.url),
+            summary: page.meta.summary.as_deref().unwrap_or_default(),
+            updated: rfc3339(page.meta.updated.or(page.meta.date).unwrap_or(fallback)),
+            published: page.meta.date.map(rfc3339),
+            authors: &page.meta.authors,
+            kind: page.kind,
+        }
+    }
+}
+
+/// An entry of the sitemap.
+#[derive(Debug, Serialize)]
+pub(super) struct SitemapEntry {
+    pub(super) url: String,
+    pub(super) lastmod: Option<String>,
+}
+
+impl SitemapEntry {
+    pub(super) fn new(config: &Config, url: &str, date: Option<NaiveDate>) -> Self {
+        Self {
+            url: format!("{}{url}", config.base_url),
+            lastmod: date.map(|d| d.format("%Y-%m-%d").to_string()),
+        }
+    }
+}
