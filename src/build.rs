@@ -31,16 +31,24 @@ pub struct BuildSummary {
     pub elapsed: Duration,
 }
 
-/// Builds the site at `root` and writes it to its output folder.
+/// Builds the site at `root` and writes it to its output folder. On
+/// failure, returns every problem found, ordered by file and line.
 pub fn build(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
+    run(root, overrides).map_err(|mut problems| {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        problems
+    })
+}
+
+fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
     let config = config::load(root, overrides)?;
-    let inventory = discover::run(&config)?;
-    let sources: Vec<String> = inventory.docs.iter().map(|d| d.rel.clone()).collect();
-    let (pages, mut problems) = frontmatter::run(&config, inventory.docs);
+    let (inventory, mut problems) = discover::run(&config);
+    let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
+    problems.append(&mut page_problems);
     let mut targets = LinkTargets::new(&pages, &inventory.assets);
-    // Pages whose front matter failed still exist: links to them are fine.
-    for rel in sources {
+    // Pages that failed to load still exist: links to them are not broken.
+    for rel in inventory.markdown_paths {
         let url = frontmatter::url_of(&rel);
         targets.pages.entry(rel).or_insert(url);
     }

@@ -20,16 +20,19 @@ use crate::model::{Asset, SourceDoc};
 pub(crate) struct Inventory {
     pub(crate) docs: Vec<SourceDoc>,
     pub(crate) assets: Vec<Asset>,
+    /// Content paths of every Markdown file, readable or not: links to a
+    /// file that failed to load are not broken links.
+    pub(crate) markdown_paths: Vec<String>,
 }
 
-/// Finds and reads the site's content.
-pub(crate) fn run(config: &Config) -> Result<Inventory, Vec<Diagnostic>> {
+/// Finds and reads the site's content; problems with single files are
+/// returned beside what could be read.
+pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     let content = &config.content_dir;
     if !content.is_dir() {
-        return Err(vec![
-            Diagnostic::file("content", "the content folder is missing")
-                .with_hint("create content/ next to book.toml and put Markdown files in it"),
-        ]);
+        let problem = Diagnostic::file("content", "the content folder is missing")
+            .with_hint("create content/ next to book.toml and put Markdown files in it");
+        return (Inventory::default(), vec![problem]);
     }
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -60,6 +63,7 @@ pub(crate) fn run(config: &Config) -> Result<Inventory, Vec<Diagnostic>> {
             }
         }
     }
+    let markdown_paths = markdown.iter().map(|(rel, _)| rel.clone()).collect();
     let read: Vec<Result<SourceDoc, Diagnostic>> = markdown
         .into_par_iter()
         .map(|(rel, path)| read_doc(config, rel, &path))
@@ -71,11 +75,14 @@ pub(crate) fn run(config: &Config) -> Result<Inventory, Vec<Diagnostic>> {
             Err(problem) => problems.push(problem),
         }
     }
-    if problems.is_empty() {
-        Ok(Inventory { docs, assets })
-    } else {
-        Err(problems)
-    }
+    (
+        Inventory {
+            docs,
+            assets,
+            markdown_paths,
+        },
+        problems,
+    )
 }
 
 fn is_hidden(path: &Path) -> bool {

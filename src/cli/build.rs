@@ -37,7 +37,11 @@ pub(super) fn run(args: &Args) -> ExitCode {
                 summary.recipes,
                 summary.tags,
                 summary.elapsed,
-                summary.output_dir.display()
+                summary
+                    .output_dir
+                    .strip_prefix(".")
+                    .unwrap_or(&summary.output_dir)
+                    .display()
             );
             ExitCode::SUCCESS
         }

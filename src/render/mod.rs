@@ -162,8 +162,10 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
         source = inner.source();
     }
     let quoted = |text: &str| text.split('\'').nth(1).map(str::to_owned);
+    // The innermost message names the template the problem is in.
     let name = messages
         .iter()
+        .rev()
         .find_map(|m| quoted(m))
         .or(rendering.map(str::to_owned))
         .unwrap_or_default();
@@ -187,7 +189,13 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
             .filter(|s| !s.is_empty());
         let line = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
         let col: usize = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-        let message = detail.lines().last().unwrap_or(&summary).trim();
+        let message = detail
+            .lines()
+            .last()
+            .unwrap_or(&summary)
+            .trim()
+            .trim_start_matches('=')
+            .trim();
         return Diagnostic::at(
             display,
             &text,

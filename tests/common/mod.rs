@@ -1,0 +1,201 @@
+//! One small helper for integration tests: a site in a temporary folder,
+//! built by the real `primer` binary, with output that tests can query.
+#![allow(dead_code, clippy::unwrap_used)]
+
+pub mod browser;
+pub mod server;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use scraper::{Html, Selector};
+
+/// A site in a temporary folder.
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of `primer` printed, with the temporary path masked as
+/// `[ROOT]` and timings as `[TIME]`.
+#[derive(Debug)]
+pub struct Run {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let site = Self::empty();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&from, site.path());
+        site
+    }
+
+    /// An empty folder.
+    pub fn empty() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file of the site, creating folders as needed.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.path().join(rel)).unwrap();
+        self
+    }
+
+    /// Runs `primer` with `args` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_primer"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let mask = |bytes: &[u8]| mask(&String::from_utf8_lossy(bytes), self.path());
+        Run {
+            success: output.status.success(),
+            stdout: mask(&output.stdout),
+            stderr: mask(&output.stderr),
+        }
+    }
+
+    /// Builds the site and fails the test if the build fails.
+    pub fn build(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert!(run.success, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    /// Builds the site and fails the test if the build succeeds.
+    pub fn build_fails(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert!(
+            !run.success,
+            "build succeeded but should fail:\n{}",
+            run.stdout
+        );
+        run
+    }
+
+    pub fn out(&self, rel: &str) -> PathBuf {
+        self.path().join("public").join(rel)
+    }
+
+    /// A file of the built site as text.
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.out(rel);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// A page of the built site, parsed.
+    pub fn html(&self, rel: &str) -> Page {
+        Page(Html::parse_document(&self.read(rel)))
+    }
+
+    /// Every file of the output and its bytes, to compare two builds.
+    pub fn output_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let root = self.path().join("public");
+        walkdir::WalkDir::new(&root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+}
+
+/// A parsed HTML page with CSS-selector queries.
+pub struct Page(pub Html);
+
+impl Page {
+    /// Text of every element matching `selector`, whitespace collapsed.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).unwrap();
+        self.0
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Value of `attr` on every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).unwrap();
+        self.0
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+            .collect()
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        self.0.select(&Selector::parse(selector).unwrap()).count()
+    }
+
+    /// Inner HTML of the first element matching `selector`.
+    pub fn inner(&self, selector: &str) -> String {
+        let selector = Selector::parse(selector).unwrap();
+        self.0
+            .select(&selector)
+            .next()
+            .map(|e| e.inner_html())
+            .unwrap_or_default()
+    }
+}
+
+fn mask(text: &str, root: &Path) -> String {
+    let mut masked = text.replace(&root.display().to_string(), "[ROOT]");
+    // "in 12.34ms" → "in [TIME]"
+    while let Some(start) = masked.find(" in ").map(|i| i + 4) {
+        let end = masked[start..]
+            .find(' ')
+            .map_or(masked.len(), |i| start + i);
+        if !masked[start..end].starts_with(|c: char| c.is_ascii_digit()) {
+            break;
+        }
+        masked.replace_range(start..end, "[TIME]");
+    }
+    masked
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
