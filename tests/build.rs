@@ -238,6 +238,8 @@ fn headings_get_unique_anchors_and_a_table_of_contents() {
     assert_eq!(page.count(".prose table"), 1);
     assert_eq!(page.count(".prose input[type=checkbox][checked]"), 1);
     assert_eq!(page.count(".prose .footnote-definition"), 1);
+    // `# First steps` repeats the title: the page shows it once.
+    assert_eq!(page.count("h1"), 1);
 }
 
 #[test]

@@ -374,3 +374,19 @@ fn two_files_with_the_same_url() {
         &["would both be written to /recipes/load-images/"],
     );
 }
+
+#[test]
+fn missing_card_image() {
+    fails_with(
+        |site| {
+            site.write(
+                "content/recipes/card.md",
+                "---\ntitle: T\nsummary: S\nimage: img/nope.png\n---\nBody\n",
+            );
+        },
+        &[
+            "card image `img/nope.png` not found (no content/recipes/img/nope.png)",
+            "content/recipes/card.md:4:8",
+        ],
+    );
+}

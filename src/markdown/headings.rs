@@ -2,7 +2,8 @@
 //!
 //! Every heading gets a unique slug `id` (an explicit `{#id}` wins), a
 //! self-link for sharing, and level-2 and level-3 headings make up the
-//! page's table of contents.
+//! page's table of contents. A level-1 heading that opens the body and
+//! repeats the page title is dropped: the template already shows the title.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,32 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::Spanned;
 use crate::model::TocEntry;
+
+/// Removes a leading `# Title` that repeats the page title.
+pub(super) fn drop_title<'a>(mut events: Vec<Spanned<'a>>, title: &str) -> Vec<Spanned<'a>> {
+    if !matches!(
+        events.first(),
+        Some((
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }),
+            _
+        ))
+    ) {
+        return events;
+    }
+    let Some(end) = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+    else {
+        return events;
+    };
+    if plain_text(&events[1..end]).trim() == title.trim() {
+        events.drain(..=end);
+    }
+    events
+}
 
 /// Assigns heading ids and collects the table of contents.
 pub(super) fn transform<'a>(

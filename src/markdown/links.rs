@@ -204,6 +204,43 @@ fn join(from: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Checks that a page's card `image`, when it is a relative path, exists.
+pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnostic> {
+    let image = page.meta.image.as_deref()?;
+    if image.starts_with('/') || has_scheme(image) {
+        return None;
+    }
+    let resolved = join(&page.source.rel, image);
+    if resolved
+        .as_ref()
+        .is_some_and(|r| targets.assets.contains(r))
+    {
+        return None;
+    }
+    let text = &page.source.text;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("image:"))
+        .map_or(1, |i| i + 1);
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find(image))
+        .unwrap_or(0);
+    let shown = resolved.unwrap_or_else(|| image.to_owned());
+    let diagnostic = Diagnostic::at(
+        &page.source.display,
+        text,
+        line,
+        col,
+        image.len(),
+        format!("card image `{image}` not found (no content/{shown})"),
+    );
+    Some(diagnostic.with_hint(
+        "the image path is relative to this file; put the image next to it or fix the path",
+    ))
+}
+
 /// Checks that every recorded `#anchor` exists on its target page.
 pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
     let anchors: HashMap<&str, &HashSet<String>> = pages

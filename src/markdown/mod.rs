@@ -49,6 +49,11 @@ pub(crate) fn run(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Di
         pages.push(page);
     }
     problems.extend(links::check_anchors(&pages));
+    problems.extend(
+        pages
+            .iter()
+            .filter_map(|page| links::check_image(page, context.targets)),
+    );
     (pages, problems)
 }
 
@@ -79,6 +84,7 @@ fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
     );
     let events = callouts::transform(&events, &locator, &mut problems);
     let events = code::transform(events, context.highlighter);
+    let events = headings::drop_title(events, &page.meta.title);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.words = events
         .iter()

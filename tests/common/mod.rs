@@ -1,6 +1,11 @@
 //! One small helper for integration tests: a site in a temporary folder,
 //! built by the real `primer` binary, with output that tests can query.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::needless_pass_by_value
+)]
 
 pub mod browser;
 pub mod server;

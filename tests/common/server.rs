@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::thread;
 
 /// Serves a folder until the test process exits.
@@ -35,7 +35,7 @@ impl StaticServer {
     }
 }
 
-fn serve(root: &PathBuf, mut stream: TcpStream) {
+fn serve(root: &Path, mut stream: TcpStream) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
