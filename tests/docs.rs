@@ -1,0 +1,32 @@
+//! primer's own documentation (book.toml and content/ at the repository
+//! root) is a primer site: it must build cleanly and cover what it promises.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn the_bundled_documentation_builds_with_its_tutorials_and_recipes() {
+    let out = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_primer"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let site = out.path().join("site");
+    let count = |kind: &str| {
+        std::fs::read_dir(site.join(kind)).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count()
+    };
+    assert!(count("tutorials") >= 3, "at least 3 tutorials");
+    assert!(count("recipes") >= 10, "at least 10 recipes");
+    for tutorial in ["getting-started", "writing-a-good-recipe", "organising-tags"] {
+        assert!(site.join("tutorials").join(tutorial).join("index.html").is_file(), "{tutorial}");
+    }
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("class=\"resource\""), "the home page has resource callouts");
+}
