@@ -24,8 +24,8 @@ use crate::markdown::links::root_of;
 use crate::model::Kind;
 use theme::Theme;
 use views::{
-    CalloutView, CardView, FeedEntry, FilterView, MetaView, PageView, SiteView, SitemapEntry,
-    TagView,
+    CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, PageView, SiteView,
+    SitemapEntry, TagView,
 };
 
 /// A file to write, by its path inside the output folder.
@@ -373,16 +373,20 @@ impl Renderer<'_> {
             .collect();
         context.insert("callouts", &callouts);
         let newest = self.config.newest;
-        context.insert(
-            "tutorials",
-            &self.cards(&self.site.newest(&self.site.tutorials, newest)),
-        );
-        context.insert(
-            "recipes",
-            &self.cards(&self.site.newest(&self.site.recipes, newest)),
-        );
-        context.insert("tutorial_count", &self.site.tutorials.len());
-        context.insert("recipe_count", &self.site.recipes.len());
+        let sections: Vec<HomeSection<'_>> = [
+            ("tutorials", TUTORIALS_URL, &self.site.tutorials),
+            ("recipes", RECIPES_URL, &self.site.recipes),
+        ]
+        .into_iter()
+        .filter(|(_, _, list)| !list.is_empty())
+        .map(|(name, url, list)| HomeSection {
+            name,
+            url,
+            total: list.len(),
+            cards: self.cards(&self.site.newest(list, newest)),
+        })
+        .collect();
+        context.insert("sections", &sections);
         context
     }
 

@@ -279,6 +279,16 @@ pub(super) struct TagView<'a> {
     pub(super) count: usize,
 }
 
+/// The newest cards of one kind on the home page.
+#[derive(Debug, Serialize)]
+pub(super) struct HomeSection<'a> {
+    /// `tutorials` or `recipes`.
+    pub(super) name: &'static str,
+    pub(super) url: &'static str,
+    pub(super) total: usize,
+    pub(super) cards: Vec<CardView<'a>>,
+}
+
 #[derive(Debug, Serialize)]
 pub(super) struct CalloutView<'a> {
     title: &'a str,
