@@ -53,10 +53,8 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
         targets.pages.entry(rel).or_insert(url);
     }
     let highlighter = Highlighter::new();
-    let context = markdown::Context {
-        highlighter: &highlighter,
-        targets: &targets,
-    };
+    let results = crate::snippets::store::load_results(root);
+    let context = markdown::Context { highlighter: &highlighter, targets: &targets, results: &results };
     let (pages, mut render_problems) = markdown::run(&context, pages);
     problems.append(&mut render_problems);
     if !problems.is_empty() {

@@ -25,6 +25,50 @@ struct RawConfig {
     home: RawHome,
     #[serde(default)]
     build: RawBuild,
+    #[serde(default)]
+    test: RawTest,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTest {
+    #[serde(default)]
+    runners: BTreeMap<String, RunnerSettings>,
+    #[serde(default)]
+    require: Vec<String>,
+    #[serde(default)]
+    timeout: Option<u64>,
+    #[serde(default)]
+    output_limit: Option<usize>,
+}
+
+/// A `[test.runners.NAME]` table: how to run blocks of one language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunnerSettings {
+    /// Command line with `{file}` for the program and `{dir}` for its folder.
+    pub(crate) command: Option<String>,
+    /// File extension of the program, without the dot.
+    pub(crate) extension: Option<String>,
+    /// Code put before the first block.
+    pub(crate) prelude: Option<String>,
+    /// Seconds a block may run.
+    pub(crate) timeout: Option<u64>,
+    /// Code that prints `{marker}` to stdout and stderr between blocks; a
+    /// runner without one runs each block alone.
+    pub(crate) separator: Option<String>,
+    /// Command that only checks a program (for `no_run` blocks).
+    pub(crate) check: Option<String>,
+}
+
+/// The checked `[test]` settings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TestSettings {
+    pub(crate) runners: BTreeMap<String, RunnerSettings>,
+    /// Languages that must have a runner, with the line that asks.
+    pub(crate) require: Vec<(String, usize)>,
+    pub(crate) timeout: Option<u64>,
+    pub(crate) output_limit: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -115,6 +159,7 @@ pub(crate) struct Config {
     pub(crate) theme_dirs: Vec<PathBuf>,
     pub(crate) max_file_size: u64,
     pub(crate) drafts: bool,
+    pub(crate) test: TestSettings,
 }
 
 /// A resource callout on the home page.
@@ -146,9 +191,7 @@ impl Config {
         match self.base_url.find("://") {
             Some(scheme_end) => {
                 let after_host = &self.base_url[scheme_end + 3..];
-                after_host
-                    .find('/')
-                    .map_or_else(|| "/".to_owned(), |i| after_host[i..].to_owned())
+                after_host.find('/').map_or_else(|| "/".to_owned(), |i| after_host[i..].to_owned())
             }
             None => self.base_url.clone(),
         }
@@ -181,67 +224,36 @@ fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
     let (line, col) = line_col(text, span.start);
     let diagnostic = Diagnostic::at(CONFIG_FILE, text, line, col, span.len(), &message);
     match unknown_field_hint(&message) {
-        Some((field, hint)) => Diagnostic::at(
-            CONFIG_FILE,
-            text,
-            line,
-            col,
-            span.len(),
-            format!("unknown key `{field}` in {CONFIG_FILE}"),
-        )
-        .with_hint(hint),
+        Some((field, hint)) => {
+            Diagnostic::at(CONFIG_FILE, text, line, col, span.len(), format!("unknown key `{field}` in {CONFIG_FILE}"))
+                .with_hint(hint)
+        }
         None => diagnostic,
     }
 }
 
-fn check(
-    root: &Path,
-    text: &str,
-    raw: RawConfig,
-    overrides: &Overrides,
-) -> Result<Config, Vec<Diagnostic>> {
+fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let base_url = overrides
         .base_url
         .clone()
         .or(raw.site.base_url)
-        .map_or_else(
-            || "/".to_owned(),
-            |url| format!("{}/", url.trim_end_matches('/')),
-        );
+        .map_or_else(|| "/".to_owned(), |url| format!("{}/", url.trim_end_matches('/')));
     if !(base_url.starts_with('/') || base_url.contains("://")) {
         problems.push(
-            key_problem(
-                text,
-                "base_url",
-                format!("base_url `{base_url}` is neither a URL nor a path"),
-            )
-            .with_hint(
-                "write a full URL such as `https://example.org/docs/`, or a path such as `/docs/`",
-            ),
+            key_problem(text, "base_url", format!("base_url `{base_url}` is neither a URL nor a path"))
+                .with_hint("write a full URL such as `https://example.org/docs/`, or a path such as `/docs/`"),
         );
     }
-    let output = overrides
-        .output
-        .clone()
-        .or(raw.build.output)
-        .unwrap_or_else(|| PathBuf::from("public"));
-    let output_dir = if output.is_absolute() {
-        output
-    } else {
-        root.join(output)
-    };
+    let output = overrides.output.clone().or(raw.build.output).unwrap_or_else(|| PathBuf::from("public"));
+    let output_dir = if output.is_absolute() { output } else { root.join(output) };
     let mut theme_dirs = Vec::new();
     if let Some(theme) = &raw.build.theme {
         let dir = root.join("themes").join(theme);
         if !dir.is_dir() {
             problems.push(
-                key_problem(
-                    text,
-                    "theme",
-                    format!("theme `{theme}` not found: no folder themes/{theme}/"),
-                )
-                .with_hint("create the folder, or remove `theme` to use the built-in theme"),
+                key_problem(text, "theme", format!("theme `{theme}` not found: no folder themes/{theme}/"))
+                    .with_hint("create the folder, or remove `theme` to use the built-in theme"),
             );
         }
         theme_dirs.push(dir);
@@ -270,10 +282,7 @@ fn check(
         description: raw.site.description,
         base_url,
         language: raw.site.language.unwrap_or_else(|| "en".to_owned()),
-        repository: raw
-            .site
-            .repository
-            .map(|r| r.trim_end_matches('/').to_owned()),
+        repository: raw.site.repository.map(|r| r.trim_end_matches('/').to_owned()),
         edit_branch: raw.site.edit_branch.unwrap_or_else(|| "main".to_owned()),
         author: raw.site.author,
         taxonomy: raw.taxonomy.map(|t| t.tags),
@@ -282,6 +291,20 @@ fn check(
         theme_dirs,
         max_file_size: raw.build.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         drafts: overrides.drafts,
+        test: TestSettings {
+            require: raw
+                .test
+                .require
+                .into_iter()
+                .map(|lang| {
+                    let line = find_line(text, &format!("\"{lang}\"")).unwrap_or(1);
+                    (lang, line)
+                })
+                .collect(),
+            runners: raw.test.runners,
+            timeout: raw.test.timeout,
+            output_limit: raw.test.output_limit,
+        },
     })
 }
 
@@ -292,30 +315,18 @@ fn find_line(text: &str, needle: &str) -> Option<usize> {
 
 /// A problem about the value of `key`, pointing at the line that sets it.
 fn key_problem(text: &str, key: &str, message: String) -> Diagnostic {
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with(key))
-        .map_or(1, |i| i + 1);
-    let col = text
-        .lines()
-        .nth(line - 1)
-        .map_or(0, |l| l.len() - l.trim_start().len());
+    let line = text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
+    let col = text.lines().nth(line - 1).map_or(0, |l| l.len() - l.trim_start().len());
     Diagnostic::at(CONFIG_FILE, text, line, col, key.len(), message)
 }
 
 /// Suggests a declared tag for a misspelled one.
 pub(crate) fn suggest_tag(taxonomy: &BTreeMap<String, String>, tag: &str) -> String {
     match did_you_mean(tag, taxonomy.keys().map(String::as_str)) {
-        Some(best) => format!(
-            "did you mean `{best}`? Tags must be declared under [taxonomy.tags] in {CONFIG_FILE}"
-        ),
+        Some(best) => format!("did you mean `{best}`? Tags must be declared under [taxonomy.tags] in {CONFIG_FILE}"),
         None => format!(
             "declare it under [taxonomy.tags] in {CONFIG_FILE}, or use one of: {}",
-            taxonomy
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
+            taxonomy.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -331,8 +342,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_suggests() {
-        let problems =
-            parse("[site]\ntitle = \"x\"\ndescriptoin = \"y\"\n").expect_err("unknown key");
+        let problems = parse("[site]\ntitle = \"x\"\ndescriptoin = \"y\"\n").expect_err("unknown key");
         let text = problems[0].render(false);
         assert!(text.contains("unknown key `descriptoin`"), "{text}");
         assert!(text.contains("book.toml:3:1"), "{text}");
@@ -341,8 +351,7 @@ mod tests {
 
     #[test]
     fn base_url_gets_a_trailing_slash_and_a_path() {
-        let config =
-            parse("[site]\ntitle = \"x\"\nbase_url = \"https://e.org/docs\"\n").expect("valid");
+        let config = parse("[site]\ntitle = \"x\"\nbase_url = \"https://e.org/docs\"\n").expect("valid");
         assert_eq!(config.base_url, "https://e.org/docs/");
         assert_eq!(config.base_path(), "/docs/");
     }

@@ -42,14 +42,7 @@ struct Excerpt {
 impl Diagnostic {
     /// A problem with a whole file (missing, unreadable, too large…).
     pub(crate) fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            line: 0,
-            column: 0,
-            message: message.into(),
-            hint: None,
-            excerpt: None,
-        }
+        Self { path: path.into(), line: 0, column: 0, message: message.into(), hint: None, excerpt: None }
     }
 
     /// A problem at `line` (1-based) of `source`, pointing at `len` bytes
@@ -71,11 +64,7 @@ impl Diagnostic {
             column: text[..start].chars().count() + 1,
             message: message.into(),
             hint: None,
-            excerpt: Some(Box::new(Excerpt {
-                text: text.to_owned(),
-                start,
-                end,
-            })),
+            excerpt: Some(Box::new(Excerpt { text: text.to_owned(), start, end })),
         }
     }
 
@@ -96,11 +85,7 @@ impl Diagnostic {
     /// Renders the diagnostic the way a compiler does: message, location,
     /// the offending line with a marker under the problem, and the hint.
     pub fn render(&self, color: bool) -> String {
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let origin = self.path.as_str();
         let mut message = Level::Error.title(&self.message);
         // Render one line of source with its real line number; a file-wide
@@ -139,19 +124,12 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 /// The path of `file` relative to `root`, with `/` separators, for messages.
 pub(crate) fn display_path(root: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(root).unwrap_or(file);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Suggests the candidate closest to `word`, if one is close enough to be a
 /// likely typo.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
@@ -168,14 +146,9 @@ pub(crate) fn unknown_field_hint(message: &str) -> Option<(String, String)> {
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let hint = match did_you_mean(field, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!(
-            "the known keys are {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None => {
+            format!("the known keys are {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
     };
     Some((field.to_owned(), hint))
 }
@@ -195,8 +168,8 @@ mod tests {
     #[test]
     fn renders_location_excerpt_and_hint() {
         let source = "---\ntitel: Hello\n---\n";
-        let diagnostic = Diagnostic::at("content/a.md", source, 2, 0, 5, "unknown key `titel`")
-            .with_hint("did you mean `title`?");
+        let diagnostic =
+            Diagnostic::at("content/a.md", source, 2, 0, 5, "unknown key `titel`").with_hint("did you mean `title`?");
         let text = diagnostic.render(false);
         assert!(text.contains("error: unknown key `titel`"), "{text}");
         assert!(text.contains("content/a.md:2:1"), "{text}");

@@ -48,26 +48,19 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
                 if rel.ends_with(".md") {
                     markdown.push((rel, entry.into_path()));
                 } else {
-                    assets.push(Asset {
-                        rel,
-                        path: entry.into_path(),
-                    });
+                    assets.push(Asset { rel, path: entry.into_path() });
                 }
             }
             Ok(_) => {}
             Err(error) => {
-                let path = error
-                    .path()
-                    .map_or_else(|| "content".to_owned(), |p| config.display(p));
+                let path = error.path().map_or_else(|| "content".to_owned(), |p| config.display(p));
                 problems.push(Diagnostic::file(path, format!("cannot read: {error}")));
             }
         }
     }
     let markdown_paths = markdown.iter().map(|(rel, _)| rel.clone()).collect();
-    let read: Vec<Result<SourceDoc, Diagnostic>> = markdown
-        .into_par_iter()
-        .map(|(rel, path)| read_doc(config, rel, &path))
-        .collect();
+    let read: Vec<Result<SourceDoc, Diagnostic>> =
+        markdown.into_par_iter().map(|(rel, path)| read_doc(config, rel, &path)).collect();
     let mut docs = Vec::with_capacity(read.len());
     for result in read {
         match result {
@@ -75,40 +68,25 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
             Err(problem) => problems.push(problem),
         }
     }
-    (
-        Inventory {
-            docs,
-            assets,
-            markdown_paths,
-        },
-        problems,
-    )
+    (Inventory { docs, assets, markdown_paths }, problems)
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| name.starts_with('.'))
+    path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.'))
 }
 
 fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
     let display = config.display(path);
-    let size = std::fs::metadata(path)
-        .map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?
-        .len();
+    let size =
+        std::fs::metadata(path).map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?.len();
     if size > config.max_file_size {
         return Err(Diagnostic::file(
             &display,
-            format!(
-                "file is too large: {:.1} MiB, the limit is {:.1} MiB",
-                mib(size),
-                mib(config.max_file_size)
-            ),
+            format!("file is too large: {:.1} MiB, the limit is {:.1} MiB", mib(size), mib(config.max_file_size)),
         )
         .with_hint("split it into several pages, or raise `max_file_size` (bytes) under [build] in book.toml"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?;
+    let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?;
     let text = String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
@@ -116,20 +94,10 @@ fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diag
         let prefix = String::from_utf8_lossy(&bytes[..valid]);
         let (line, col) = line_col(&prefix, prefix.len());
         let lossy = String::from_utf8_lossy(bytes);
-        Diagnostic::at(
-            &display,
-            &lossy,
-            line,
-            col,
-            1,
-            format!("file is not valid UTF-8 (byte 0x{:02X})", bytes[valid]),
-        )
-        .with_hint("save the file as UTF-8 in your editor")
+        Diagnostic::at(&display, &lossy, line, col, 1, format!("file is not valid UTF-8 (byte 0x{:02X})", bytes[valid]))
+            .with_hint("save the file as UTF-8 in your editor")
     })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
     Ok(SourceDoc { rel, display, text })
 }
 

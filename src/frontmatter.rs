@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::config::{Config, suggest_tag};
 use crate::diagnostic::{Diagnostic, did_you_mean, line_col, unknown_field_hint};
-use crate::model::{FrontMatter, Kind, Level, Page, Rendered, SourceDoc};
+use crate::model::{FrontMatter, Kind, Level, Page, Rendered, SourceDoc, TestMode};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +31,15 @@ struct RawFrontMatter {
     weight: Option<i64>,
     #[serde(default)]
     draft: bool,
+    test: Option<RawTestMode>,
+}
+
+/// `test: isolated`, `test: session` or `test: { skip: "reason" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawTestMode {
+    Word(String),
+    Skip { skip: String },
 }
 
 /// `authors: Ada` and `authors: [Ada, Grace]` both work.
@@ -55,10 +64,8 @@ impl OneOrMany {
 
 /// Parses and checks the front matter of every document.
 pub(crate) fn run(config: &Config, docs: Vec<SourceDoc>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> = docs
-        .into_par_iter()
-        .map(|doc| parse_page(config, doc))
-        .collect();
+    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> =
+        docs.into_par_iter().map(|doc| parse_page(config, doc)).collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
     for result in results {
@@ -80,11 +87,7 @@ struct Split<'a> {
 
 fn split(doc: &SourceDoc) -> Result<Option<Split<'_>>, Diagnostic> {
     let text = doc.text.as_str();
-    let Some(first_len) = ["---\n", "---\r\n"]
-        .iter()
-        .find(|m| text.starts_with(*m))
-        .map(|m| m.len())
-    else {
+    let Some(first_len) = ["---\n", "---\r\n"].iter().find(|m| text.starts_with(*m)).map(|m| m.len()) else {
         return Ok(None);
     };
     let mut offset = first_len;
@@ -98,51 +101,34 @@ fn split(doc: &SourceDoc) -> Result<Option<Split<'_>>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(
-        Diagnostic::at(&doc.display, text, 1, 0, 3, "front matter is not closed")
-            .with_hint("end the front matter with a line holding only `---`"),
-    )
+    Err(Diagnostic::at(&doc.display, text, 1, 0, 3, "front matter is not closed")
+        .with_hint("end the front matter with a line holding only `---`"))
 }
 
 fn parse_page(config: &Config, doc: SourceDoc) -> Result<Option<Page>, Vec<Diagnostic>> {
     let kind = kind_of(&doc.rel);
     let split = split(&doc).map_err(|d| vec![d])?;
-    let (raw, body_start) = match &split {
-        Some(split) if split.yaml.trim().is_empty() => {
-            (RawFrontMatter::default(), split.body_start)
-        }
-        Some(split) => (
-            serde_yaml::from_str(split.yaml).map_err(|e| vec![yaml_error(&doc, split, &e)])?,
-            split.body_start,
-        ),
-        None if kind == Kind::Home || kind == Kind::Intro => (RawFrontMatter::default(), 0),
-        None => {
-            return Err(vec![
-                Diagnostic::at(&doc.display, &doc.text, 1, 0, 1, "missing front matter")
-                    .with_hint("start the file with a `---` line, `title: …` and `summary: …`, then another `---` line"),
-            ]);
-        }
-    };
+    let (raw, body_start) =
+        match &split {
+            Some(split) if split.yaml.trim().is_empty() => (RawFrontMatter::default(), split.body_start),
+            Some(split) => {
+                (serde_yaml::from_str(split.yaml).map_err(|e| vec![yaml_error(&doc, split, &e)])?, split.body_start)
+            }
+            None if kind == Kind::Home || kind == Kind::Intro => (RawFrontMatter::default(), 0),
+            None => {
+                return Err(vec![Diagnostic::at(&doc.display, &doc.text, 1, 0, 1, "missing front matter").with_hint(
+                    "start the file with a `---` line, `title: …` and `summary: …`, then another `---` line",
+                )]);
+            }
+        };
     let yaml = split.as_ref().map_or("", |s| s.yaml);
-    let checker = Checker {
-        config,
-        doc: &doc,
-        yaml,
-        yaml_start: split.as_ref().map_or(0, |s| s.yaml_start),
-    };
+    let checker = Checker { config, doc: &doc, yaml, yaml_start: split.as_ref().map_or(0, |s| s.yaml_start) };
     let meta = checker.check(raw, kind)?;
     if meta.draft && !config.drafts {
         return Ok(None);
     }
     let url = url_of(&doc.rel);
-    Ok(Some(Page {
-        source: doc,
-        kind,
-        url,
-        meta,
-        body_start,
-        rendered: Rendered::default(),
-    }))
+    Ok(Some(Page { source: doc, kind, url, meta, body_start, rendered: Rendered::default() }))
 }
 
 fn yaml_error(doc: &SourceDoc, split: &Split<'_>, error: &serde_yaml::Error) -> Diagnostic {
@@ -163,15 +149,8 @@ fn yaml_error(doc: &SourceDoc, split: &Split<'_>, error: &serde_yaml::Error) -> 
         )
         .with_hint(hint);
     }
-    Diagnostic::at(
-        &doc.display,
-        &doc.text,
-        line,
-        col,
-        1,
-        format!("invalid front matter: {message}"),
-    )
-    .with_hint("front matter is YAML: `key: value` lines, lists as `[a, b]` or `- a` lines")
+    Diagnostic::at(&doc.display, &doc.text, line, col, 1, format!("invalid front matter: {message}"))
+        .with_hint("front matter is YAML: `key: value` lines, lists as `[a, b]` or `- a` lines")
 }
 
 /// Checks raw front matter, pointing at the YAML line of each bad value.
@@ -197,39 +176,26 @@ impl Checker<'_> {
                 String::new()
             }
         };
-        if matches!(kind, Kind::Tutorial | Kind::Recipe)
-            && raw.summary.as_deref().is_none_or(|s| s.trim().is_empty())
-        {
-            problems.push(self.at_key("summary", "missing `summary` in front matter").with_hint(
-                "add `summary: …`: one or two sentences shown on the card, so readers know what to expect",
-            ));
+        if matches!(kind, Kind::Tutorial | Kind::Recipe) && raw.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            problems.push(
+                self.at_key("summary", "missing `summary` in front matter").with_hint(
+                    "add `summary: …`: one or two sentences shown on the card, so readers know what to expect",
+                ),
+            );
         }
-        let level = raw
-            .level
-            .as_deref()
-            .and_then(|name| self.level(name, &mut problems));
-        let date = raw
-            .date
-            .as_deref()
-            .and_then(|d| self.date("date", d, &mut problems));
-        let updated = raw
-            .updated
-            .as_deref()
-            .and_then(|d| self.date("updated", d, &mut problems));
+        let level = raw.level.as_deref().and_then(|name| self.level(name, &mut problems));
+        let date = raw.date.as_deref().and_then(|d| self.date("date", d, &mut problems));
+        let updated = raw.updated.as_deref().and_then(|d| self.date("updated", d, &mut problems));
+        let test = self.test_mode(raw.test, &mut problems);
         if let Some(taxonomy) = &self.config.taxonomy {
             for tag in raw.tags.iter().filter(|tag| !taxonomy.contains_key(*tag)) {
                 problems.push(
-                    self.at_value("tags", tag, format!("unknown tag `{tag}`"))
-                        .with_hint(suggest_tag(taxonomy, tag)),
+                    self.at_value("tags", tag, format!("unknown tag `{tag}`")).with_hint(suggest_tag(taxonomy, tag)),
                 );
             }
         }
         for tag in raw.tags.iter().filter(|tag| slug::slugify(tag).is_empty()) {
-            problems.push(self.at_value(
-                "tags",
-                tag,
-                format!("tag `{tag}` has no letters or digits"),
-            ));
+            problems.push(self.at_value("tags", tag, format!("tag `{tag}` has no letters or digits")));
         }
         for tag in raw.tags.iter().filter(|tag| tag.contains(',')) {
             problems.push(
@@ -253,33 +219,51 @@ impl Checker<'_> {
             image: raw.image,
             weight: raw.weight,
             draft: raw.draft,
+            test,
         })
     }
 
     fn level(&self, name: &str, problems: &mut Vec<Diagnostic>) -> Option<Level> {
-        let found = Level::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, level)| *level);
+        let found = Level::ALL.iter().find(|(n, _)| *n == name).map(|(_, level)| *level);
         if found.is_none() {
             let hint = match did_you_mean(name, Level::ALL.iter().map(|(n, _)| *n)) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "use beginner, intermediate or advanced".to_owned(),
             };
-            problems.push(
-                self.at_value("level", name, format!("unknown level `{name}`"))
-                    .with_hint(hint),
-            );
+            problems.push(self.at_value("level", name, format!("unknown level `{name}`")).with_hint(hint));
         }
         found
     }
 
-    fn date(
-        &self,
-        key: &str,
-        value: &str,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Option<chrono::NaiveDate> {
+    fn test_mode(&self, raw: Option<RawTestMode>, problems: &mut Vec<Diagnostic>) -> TestMode {
+        match raw {
+            None => TestMode::Session,
+            Some(RawTestMode::Word(word)) if word == "session" => TestMode::Session,
+            Some(RawTestMode::Word(word)) if word == "isolated" => TestMode::Isolated,
+            Some(RawTestMode::Skip { skip }) if !skip.trim().is_empty() => TestMode::Skip(skip),
+            Some(RawTestMode::Word(word)) if word == "skip" => {
+                problems.push(
+                    self.at_key("test", "`test: skip` needs a reason")
+                        .with_hint("write `test: { skip: \"why the snippets cannot run\" }`"),
+                );
+                TestMode::Session
+            }
+            Some(other) => {
+                let shown = match other {
+                    RawTestMode::Word(word) => word,
+                    RawTestMode::Skip { .. } => "skip".to_owned(),
+                };
+                let hint = match did_you_mean(&shown, ["session", "isolated"]) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "use `session` (the default), `isolated`, or `{ skip: \"reason\" }`".to_owned(),
+                };
+                problems.push(self.at_key("test", format!("unknown test mode `{shown}`")).with_hint(hint));
+                TestMode::Session
+            }
+        }
+    }
+
+    fn date(&self, key: &str, value: &str, problems: &mut Vec<Diagnostic>) -> Option<chrono::NaiveDate> {
         // Accept a plain date or a full RFC 3339 timestamp; pages show the day.
         let day = value.get(..10).unwrap_or(value);
         let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok();
@@ -313,10 +297,7 @@ impl Checker<'_> {
     fn key_offset(&self, key: &str) -> Option<usize> {
         let mut offset = 0;
         for line in self.yaml.split_inclusive('\n') {
-            if line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-            {
+            if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
                 return Some(offset);
             }
             offset += line.len();

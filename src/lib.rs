@@ -11,6 +11,8 @@
 //! 7. [`output`] — write the site, swapping it in at the end
 //!
 //! [`build`] runs them in order; [`cli`] holds one file per command.
+//! [`test`] (`primer test`) shares the first three stages, then runs every
+//! code snippet and records the results the build shows to readers.
 
 mod build;
 pub mod cli;
@@ -23,6 +25,7 @@ mod markdown;
 mod model;
 mod output;
 mod render;
+mod snippets;
 
 pub use build::{BuildSummary, build};
 pub use config::Overrides;

@@ -57,11 +57,8 @@ pub(crate) enum Level {
 }
 
 impl Level {
-    pub(crate) const ALL: [(&'static str, Level); 3] = [
-        ("beginner", Level::Beginner),
-        ("intermediate", Level::Intermediate),
-        ("advanced", Level::Advanced),
-    ];
+    pub(crate) const ALL: [(&'static str, Level); 3] =
+        [("beginner", Level::Beginner), ("intermediate", Level::Intermediate), ("advanced", Level::Advanced)];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -85,6 +82,19 @@ pub(crate) struct FrontMatter {
     pub(crate) image: Option<String>,
     pub(crate) weight: Option<i64>,
     pub(crate) draft: bool,
+    pub(crate) test: TestMode,
+}
+
+/// How `primer test` runs a page's code blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum TestMode {
+    /// Blocks of one language run in order as one program.
+    #[default]
+    Session,
+    /// Every block runs alone.
+    Isolated,
+    /// Nothing runs, for the reason given.
+    Skip(String),
 }
 
 /// A page with parsed front matter, and later its rendered body.
@@ -117,6 +127,16 @@ pub(crate) struct Rendered {
     /// Links to other pages, checked once every page is rendered.
     pub(crate) links: Vec<PageLink>,
     pub(crate) words: usize,
+    /// The page's last `primer test` run, if it has runnable blocks.
+    pub(crate) verified: Option<Verified>,
+}
+
+/// When `primer test` last ran a page's snippets, and how it went.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Verified {
+    /// `YYYY-MM-DD`.
+    pub(crate) date: String,
+    pub(crate) failed: bool,
 }
 
 /// A heading in a page's table of contents.

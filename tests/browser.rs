@@ -21,50 +21,33 @@ fn tag_filter_all_and_any_modes_url_state_and_no_js_fallback() {
     let server = StaticServer::start(&site.path().join("public"));
     let listing = server.url("recipes/");
     browser.goto(&listing);
-    assert_eq!(
-        visible_cards(&mut browser),
-        ["Load images", "Augment images", "Save a checkpoint"]
-    );
+    assert_eq!(visible_cards(&mut browser), ["Load images", "Augment images", "Save a checkpoint"]);
     // JavaScript turned the chips into toggle buttons.
-    assert_eq!(
-        browser.eval("document.querySelectorAll('button.chip[aria-pressed=false]').length"),
-        3
-    );
+    assert_eq!(browser.eval("document.querySelectorAll('button.chip[aria-pressed=false]').length"), 3);
 
     browser.click("button.chip[data-tag=vision]");
+    assert_eq!(visible_cards(&mut browser), ["Load images", "Augment images"]);
     assert_eq!(
-        visible_cards(&mut browser),
-        ["Load images", "Augment images"]
-    );
-    assert_eq!(
-        browser.eval(
-            "document.querySelector('button.chip[data-tag=vision]').getAttribute('aria-pressed')"
-        ),
+        browser.eval("document.querySelector('button.chip[data-tag=vision]').getAttribute('aria-pressed')"),
         "true"
     );
     browser.click("button.chip[data-tag=data]");
     // Any tag (the default): vision or data.
-    assert_eq!(
-        visible_cards(&mut browser),
-        ["Load images", "Augment images"]
-    );
+    assert_eq!(visible_cards(&mut browser), ["Load images", "Augment images"]);
     browser.click("input[name=match][value=all]");
     // All tags: vision and data.
     assert_eq!(visible_cards(&mut browser), ["Load images"]);
     assert_eq!(browser.visible_texts("[data-count]"), ["1 of 3 shown"]);
-    assert_eq!(
-        browser.eval("location.search"),
-        "?tags=vision,data&match=all"
-    );
+    assert_eq!(browser.eval("location.search"), "?tags=vision,data&match=all");
 
     // A reload with the same URL restores the same state.
     browser.goto(&format!("{listing}?tags=vision,data&match=all"));
     assert_eq!(visible_cards(&mut browser), ["Load images"]);
+    assert_eq!(browser.eval("document.querySelector('input[name=match][value=all]').checked"), true);
     assert_eq!(
-        browser.eval("document.querySelector('input[name=match][value=all]').checked"),
-        true
+        browser.eval("[...document.querySelectorAll('button.chip[aria-pressed=true]')].map(b => b.dataset.tag).join()"),
+        "data,vision"
     );
-    assert_eq!(browser.eval("[...document.querySelectorAll('button.chip[aria-pressed=true]')].map(b => b.dataset.tag).join()"), "data,vision");
 
     // The back button undoes the last change.
     browser.click("input[name=match][value=any]");
@@ -89,20 +72,12 @@ fn tag_filter_all_and_any_modes_url_state_and_no_js_fallback() {
     // Without JavaScript every chip is a link to its static tag page.
     browser.set_javascript(false);
     browser.goto(&listing);
+    assert_eq!(browser.eval("document.querySelectorAll('button.chip').length"), 0);
     assert_eq!(
-        browser.eval("document.querySelectorAll('button.chip').length"),
-        0
-    );
-    assert_eq!(
-        browser.eval(
-            "[...document.querySelectorAll('a.chip')].map(a => a.getAttribute('href')).join()"
-        ),
+        browser.eval("[...document.querySelectorAll('a.chip')].map(a => a.getAttribute('href')).join()"),
         "../tags/data/,../tags/training/,../tags/vision/"
     );
     browser.click("a.chip[data-tag=vision]");
     browser.wait_for("location.pathname.endsWith('/tags/vision/')");
-    assert_eq!(
-        browser.visible_texts(".card .card-title"),
-        ["Load images", "Augment images"]
-    );
+    assert_eq!(browser.visible_texts(".card .card-title"), ["Load images", "Augment images"]);
 }

@@ -9,10 +9,7 @@ use common::TestSite;
 fn summary_line_counts_pages_kinds_and_tags() {
     let site = TestSite::fixture("basic");
     let run = site.build();
-    assert_eq!(
-        run.stdout.trim(),
-        "Built 8 pages (2 tutorials, 3 recipes, 4 tags) in [TIME] → public"
-    );
+    assert_eq!(run.stdout.trim(), "Built 8 pages (2 tutorials, 3 recipes, 4 tags) in [TIME] → public");
 }
 
 #[test]
@@ -21,49 +18,20 @@ fn listings_show_cards_with_their_fields_in_weight_then_date_order() {
     site.build();
     let recipes = site.html("recipes/index.html");
     // No weights: newest first. The draft is left out.
-    assert_eq!(
-        recipes.texts(".card .card-title"),
-        ["Load images", "Augment images", "Save a checkpoint"]
-    );
-    assert_eq!(
-        recipes.texts(".card .card-summary")[0],
-        "Read a folder of images into tensors."
-    );
-    assert_eq!(
-        recipes.attrs(".card", "data-tags"),
-        ["data,vision", "vision", "training"]
-    );
-    assert_eq!(
-        recipes.attrs(".card", "data-level"),
-        ["beginner", "intermediate", "intermediate"]
-    );
-    assert_eq!(
-        recipes.texts(".card .badge"),
-        ["Beginner", "Intermediate", "Intermediate"]
-    );
+    assert_eq!(recipes.texts(".card .card-title"), ["Load images", "Augment images", "Save a checkpoint"]);
+    assert_eq!(recipes.texts(".card .card-summary")[0], "Read a folder of images into tensors.");
+    assert_eq!(recipes.attrs(".card", "data-tags"), ["data,vision", "vision", "training"]);
+    assert_eq!(recipes.attrs(".card", "data-level"), ["beginner", "intermediate", "intermediate"]);
+    assert_eq!(recipes.texts(".card .badge"), ["Beginner", "Intermediate", "Intermediate"]);
     assert_eq!(recipes.texts(".card .reading-time")[0], "1 min read");
-    assert_eq!(
-        recipes.attrs(".card .card-title a", "href")[0],
-        "../recipes/load-images/"
-    );
-    assert_eq!(
-        recipes.attrs(".card img.card-image", "src"),
-        ["../recipes/img/cover.png"]
-    );
+    assert_eq!(recipes.attrs(".card .card-title a", "href")[0], "../recipes/load-images/");
+    assert_eq!(recipes.attrs(".card img.card-image", "src"), ["../recipes/img/cover.png"]);
     let tutorials = site.html("tutorials/index.html");
     // Weights 1 and 2 win over dates.
-    assert_eq!(
-        tutorials.texts(".card .card-title"),
-        ["First steps", "Deploy a model"]
-    );
+    assert_eq!(tutorials.texts(".card .card-title"), ["First steps", "Deploy a model"]);
     // The listing's introduction comes from tutorials/index.md.
     assert_eq!(tutorials.texts("h1"), ["All tutorials"]);
-    assert!(
-        tutorials
-            .texts(".listing-intro")
-            .join(" ")
-            .contains("an hour or two")
-    );
+    assert!(tutorials.texts(".listing-intro").join(" ").contains("an hour or two"));
 }
 
 #[test]
@@ -71,19 +39,10 @@ fn tag_filter_has_a_chip_per_tag_with_counts_linking_to_tag_pages() {
     let site = TestSite::fixture("basic");
     site.build();
     let recipes = site.html("recipes/index.html");
-    assert_eq!(
-        recipes.attrs("a.chip", "data-tag"),
-        ["data", "training", "vision"]
-    );
+    assert_eq!(recipes.attrs("a.chip", "data-tag"), ["data", "training", "vision"]);
     assert_eq!(recipes.texts("a.chip .chip-count"), ["1", "1", "2"]);
-    assert_eq!(
-        recipes.attrs("a.chip", "href"),
-        ["../tags/data/", "../tags/training/", "../tags/vision/"]
-    );
-    assert_eq!(
-        recipes.attrs("[data-level] option", "value"),
-        ["", "beginner", "intermediate"]
-    );
+    assert_eq!(recipes.attrs("a.chip", "href"), ["../tags/data/", "../tags/training/", "../tags/vision/"]);
+    assert_eq!(recipes.attrs("[data-level] option", "value"), ["", "beginner", "intermediate"]);
     assert_eq!(recipes.texts("[data-count]"), ["3 of 3 shown"]);
     assert_eq!(recipes.count("[data-no-match]"), 1);
 }
@@ -93,22 +52,13 @@ fn tag_pages_list_their_cards_and_the_tag_index_counts_them() {
     let site = TestSite::fixture("basic");
     site.build();
     let vision = site.html("tags/vision/index.html");
-    assert_eq!(
-        vision.texts(".card .card-title"),
-        ["Load images", "Augment images"]
-    );
+    assert_eq!(vision.texts(".card .card-title"), ["Load images", "Augment images"]);
     assert_eq!(vision.texts(".lead"), ["Working with images"]);
     let index = site.html("tags/index.html");
-    assert_eq!(
-        index.texts(".tag-index .tag"),
-        ["data", "deploy", "training", "vision"]
-    );
+    assert_eq!(index.texts(".tag-index .tag"), ["data", "deploy", "training", "vision"]);
     assert_eq!(index.texts(".tag-index .count"), ["2", "1", "2", "2"]);
     // The draft's tag page would list nothing: deploy comes from the tutorial only.
-    assert_eq!(
-        site.html("tags/deploy/index.html").texts(".card-title"),
-        ["Deploy a model"]
-    );
+    assert_eq!(site.html("tags/deploy/index.html").texts(".card-title"), ["Deploy a model"]);
 }
 
 #[test]
@@ -131,21 +81,12 @@ fn callouts_of_every_kind_render_with_icon_title_and_class() {
     let titles = page.texts(".callout-title");
     assert_eq!(
         titles,
-        [
-            "Note",
-            "Tip: Use a virtual environment",
-            "Important",
-            "Warning: Known problems",
-            "Caution: Data loss"
-        ]
+        ["Note", "Tip: Use a virtual environment", "Important", "Warning: Known problems", "Caution: Data loss"]
     );
     // `-` is collapsible and closed, `+` collapsible and open.
     assert_eq!(page.count("details.callout-warning:not([open])"), 1);
     assert_eq!(page.count("details.callout-caution[open]"), 1);
-    assert_eq!(
-        page.texts(".callout-warning .callout-body"),
-        ["Old GPUs are slow."]
-    );
+    assert_eq!(page.texts(".callout-warning .callout-body"), ["Old GPUs are slow."]);
 }
 
 #[test]
@@ -153,24 +94,11 @@ fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
     let site = TestSite::fixture("basic");
     site.build();
     let page = site.html("tutorials/first-steps/index.html");
-    assert_eq!(
-        page.attrs(".code-block", "data-lang"),
-        ["python", "unknownlang"]
-    );
-    assert!(
-        page.count("code.language-python span.hl-keyword") >= 1,
-        "python keywords have classes"
-    );
-    assert_eq!(
-        page.count(".code-block code [style]"),
-        0,
-        "no inline styles"
-    );
+    assert_eq!(page.attrs(".code-block", "data-lang"), ["python", "unknownlang"]);
+    assert!(page.count("code.language-python span.hl-keyword") >= 1, "python keywords have classes");
+    assert_eq!(page.count(".code-block code [style]"), 0, "no inline styles");
     assert_eq!(page.count("code.language-unknownlang span"), 0);
-    assert_eq!(
-        page.texts("code.language-unknownlang"),
-        ["<not> highlighted & escaped"]
-    );
+    assert_eq!(page.texts("code.language-unknownlang"), ["<not> highlighted & escaped"]);
     assert_eq!(page.count(".code-block button.copy-code"), 2);
     let light = site.read("assets/highlight-light.css");
     let dark = site.read("assets/highlight-dark.css");
@@ -184,28 +112,13 @@ fn links_between_pages_are_rewritten_to_relative_pretty_urls() {
     site.build();
     let page = site.html("tutorials/first-steps/index.html");
     let links = page.attrs(".prose p a", "href");
-    assert!(
-        links.contains(&"../../recipes/load-images/#options".to_owned()),
-        "{links:?}"
-    );
+    assert!(links.contains(&"../../recipes/load-images/#options".to_owned()), "{links:?}");
     assert!(links.contains(&"#train-the-model".to_owned()), "{links:?}");
     let recipe = site.html("recipes/load-images/index.html");
-    assert_eq!(
-        recipe.attrs(".prose img", "src"),
-        ["../../recipes/img/cover.png"]
-    );
-    assert_eq!(
-        recipe.attrs(".prose p a", "href"),
-        ["../../tutorials/first-steps/"]
-    );
-    assert_eq!(
-        site.html("about/index.html").attrs(".prose a", "href"),
-        ["../"]
-    );
-    assert!(
-        site.out("recipes/img/cover.png").is_file(),
-        "assets are copied"
-    );
+    assert_eq!(recipe.attrs(".prose img", "src"), ["../../recipes/img/cover.png"]);
+    assert_eq!(recipe.attrs(".prose p a", "href"), ["../../tutorials/first-steps/"]);
+    assert_eq!(site.html("about/index.html").attrs(".prose a", "href"), ["../"]);
+    assert!(site.out("recipes/img/cover.png").is_file(), "assets are copied");
 }
 
 #[test]
@@ -215,26 +128,10 @@ fn headings_get_unique_anchors_and_a_table_of_contents() {
     let page = site.html("tutorials/first-steps/index.html");
     assert_eq!(
         page.attrs(".prose h2, .prose h3", "id"),
-        [
-            "install",
-            "train-the-model",
-            "custom-id",
-            "train-the-model-1"
-        ]
+        ["install", "train-the-model", "custom-id", "train-the-model-1"]
     );
-    assert_eq!(
-        page.attrs(".toc a", "href"),
-        [
-            "#install",
-            "#train-the-model",
-            "#custom-id",
-            "#train-the-model-1"
-        ]
-    );
-    assert_eq!(
-        page.attrs(".toc li", "class"),
-        ["toc-level-2", "toc-level-2", "toc-level-3", "toc-level-2"]
-    );
+    assert_eq!(page.attrs(".toc a", "href"), ["#install", "#train-the-model", "#custom-id", "#train-the-model-1"]);
+    assert_eq!(page.attrs(".toc li", "class"), ["toc-level-2", "toc-level-2", "toc-level-3", "toc-level-2"]);
     assert_eq!(page.count(".prose table"), 1);
     assert_eq!(page.count(".prose input[type=checkbox][checked]"), 1);
     assert_eq!(page.count(".prose .footnote-definition"), 1);
@@ -251,33 +148,18 @@ fn pages_show_metadata_breadcrumbs_prev_next_and_edit_link() {
     assert_eq!(first.texts(".page-meta .badge"), ["Beginner"]);
     assert_eq!(first.attrs(".page-meta time", "datetime"), ["2024-03-01"]);
     assert_eq!(first.texts(".page-meta .authors"), ["By Ada Lovelace"]);
-    assert_eq!(
-        first.attrs(".page-header .tags a", "href"),
-        ["../../tags/data/", "../../tags/training/"]
-    );
-    assert_eq!(
-        first.texts(".breadcrumbs li"),
-        ["Home", "Tutorials", "First steps"]
-    );
+    assert_eq!(first.attrs(".page-header .tags a", "href"), ["../../tags/data/", "../../tags/training/"]);
+    assert_eq!(first.texts(".breadcrumbs li"), ["Home", "Tutorials", "First steps"]);
     assert_eq!(first.count(".prev-next .prev"), 0);
-    assert_eq!(
-        first.attrs(".prev-next .next", "href"),
-        ["../../tutorials/deploy/"]
-    );
+    assert_eq!(first.attrs(".prev-next .next", "href"), ["../../tutorials/deploy/"]);
     assert_eq!(
         first.attrs(".edit-link", "href"),
         ["https://github.com/example/fixture/edit/main/content/tutorials/first-steps.md"]
     );
     let deploy = site.html("tutorials/deploy/index.html");
-    assert_eq!(
-        deploy.attrs(".prev-next .prev", "href"),
-        ["../../tutorials/first-steps/"]
-    );
+    assert_eq!(deploy.attrs(".prev-next .prev", "href"), ["../../tutorials/first-steps/"]);
     assert_eq!(deploy.count(".prev-next .next"), 0);
-    assert_eq!(
-        deploy.attrs(".page-meta time", "datetime"),
-        ["2024-06-10", "2024-07-01"]
-    );
+    assert_eq!(deploy.attrs(".page-meta time", "datetime"), ["2024-06-10", "2024-07-01"]);
 }
 
 #[test]
@@ -286,28 +168,12 @@ fn home_page_has_intro_resource_callouts_and_newest_cards() {
     site.build();
     let home = site.html("index.html");
     assert_eq!(home.texts(".hero h1"), ["Learn the library"]);
-    assert!(
-        home.texts(".home-intro")
-            .join(" ")
-            .contains("Pick a tutorial")
-    );
-    assert_eq!(
-        home.texts(".resource .resource-title"),
-        ["New to the library?", "Cheat sheet"]
-    );
-    assert_eq!(
-        home.attrs(".resource a.button", "href"),
-        ["tutorials/first-steps/", "https://example.org/cheatsheet"]
-    );
+    assert!(home.texts(".home-intro").join(" ").contains("Pick a tutorial"));
+    assert_eq!(home.texts(".resource .resource-title"), ["New to the library?", "Cheat sheet"]);
+    assert_eq!(home.attrs(".resource a.button", "href"), ["tutorials/first-steps/", "https://example.org/cheatsheet"]);
     // newest = 2 in book.toml: by date, not by weight.
-    assert_eq!(
-        home.texts("#newest-tutorials + .cards .card-title"),
-        ["Deploy a model", "First steps"]
-    );
-    assert_eq!(
-        home.texts("#newest-recipes + .cards .card-title"),
-        ["Load images", "Augment images"]
-    );
+    assert_eq!(home.texts("#newest-tutorials + .cards .card-title"), ["Deploy a model", "First steps"]);
+    assert_eq!(home.texts("#newest-recipes + .cards .card-title"), ["Load images", "Augment images"]);
 }
 
 #[test]
@@ -315,10 +181,7 @@ fn sitemap_feed_404_and_meta_tags_use_the_base_url() {
     let site = TestSite::fixture("basic");
     site.build();
     let sitemap = site.read("sitemap.xml");
-    assert!(
-        sitemap.contains("<loc>https://example.org/learn/recipes/load-images/</loc>"),
-        "{sitemap}"
-    );
+    assert!(sitemap.contains("<loc>https://example.org/learn/recipes/load-images/</loc>"), "{sitemap}");
     assert!(sitemap.contains("<loc>https://example.org/learn/tags/vision/</loc>"));
     assert!(!sitemap.contains("work-in-progress"), "drafts stay out");
     let feed = site.read("atom.xml");
@@ -329,37 +192,18 @@ fn sitemap_feed_404_and_meta_tags_use_the_base_url() {
     assert!(first_entry.contains("<updated>2024-07-01T00:00:00Z</updated>"));
     assert!(feed.contains("<updated>2024-07-01T00:00:00Z</updated>"));
     let not_found = site.html("404.html");
-    assert_eq!(
-        not_found.attrs("link[rel=stylesheet]", "href")[0],
-        "/learn/assets/style.css"
-    );
+    assert_eq!(not_found.attrs("link[rel=stylesheet]", "href")[0], "/learn/assets/style.css");
     let page = site.html("recipes/load-images/index.html");
-    assert_eq!(
-        page.attrs("meta[name=description]", "content"),
-        ["Read a folder of images into tensors."]
-    );
-    assert_eq!(
-        page.attrs("meta[property='og:url']", "content"),
-        ["https://example.org/learn/recipes/load-images/"]
-    );
-    assert_eq!(
-        page.attrs("meta[property='og:image']", "content"),
-        ["https://example.org/learn/recipes/img/cover.png"]
-    );
-    assert_eq!(
-        page.attrs("meta[property='og:type']", "content"),
-        ["article"]
-    );
+    assert_eq!(page.attrs("meta[name=description]", "content"), ["Read a folder of images into tensors."]);
+    assert_eq!(page.attrs("meta[property='og:url']", "content"), ["https://example.org/learn/recipes/load-images/"]);
+    assert_eq!(page.attrs("meta[property='og:image']", "content"), ["https://example.org/learn/recipes/img/cover.png"]);
+    assert_eq!(page.attrs("meta[property='og:type']", "content"), ["article"]);
 }
 
 #[test]
 fn base_url_override_and_a_subpath_keep_every_internal_link_relative() {
     let site = TestSite::fixture("basic");
-    let run = site.run(&[
-        "build",
-        "--base-url",
-        "https://docs.example.com/v2/tutorials-site",
-    ]);
+    let run = site.run(&["build", "--base-url", "https://docs.example.com/v2/tutorials-site"]);
     assert!(run.success, "{}", run.stderr);
     let page = site.html("recipes/augment/index.html");
     assert_eq!(
@@ -372,10 +216,7 @@ fn base_url_override_and_a_subpath_keep_every_internal_link_relative() {
             "internal links must not assume the site's root: {href}"
         );
     }
-    assert_eq!(
-        site.html("404.html").attrs(".site-title", "href"),
-        ["/v2/tutorials-site/"]
-    );
+    assert_eq!(site.html("404.html").attrs(".site-title", "href"), ["/v2/tutorials-site/"]);
 }
 
 #[test]
@@ -394,10 +235,7 @@ fn a_site_template_replaces_the_built_in_one_file_by_file() {
         "themes/default/templates/partials/card.html",
         "<article class=\"card custom-card\" data-tags=\"\"><h3 class=\"card-title\">{{ card.title | upper }}</h3></article>",
     );
-    site.write(
-        "themes/default/static/assets/extra.css",
-        "body { color: red }",
-    );
+    site.write("themes/default/static/assets/extra.css", "body { color: red }");
     site.build();
     let recipes = site.html("recipes/index.html");
     assert_eq!(recipes.texts(".custom-card .card-title")[0], "LOAD IMAGES");
@@ -422,10 +260,7 @@ fn a_rebuild_replaces_the_output_and_leaves_no_temporary_folders() {
     site.build();
     std::fs::write(site.out("stale.html"), "old").unwrap();
     site.build();
-    assert!(
-        !site.out("stale.html").exists(),
-        "the output is replaced whole"
-    );
+    assert!(!site.out("stale.html").exists(), "the output is replaced whole");
     let leftovers: Vec<String> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

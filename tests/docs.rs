@@ -20,29 +20,13 @@ fn the_bundled_documentation_builds_with_its_tutorials_and_recipes() {
     assert!(output.status.success(), "{stderr}");
     let site = out.path().join("site");
     let count = |kind: &str| {
-        std::fs::read_dir(site.join(kind))
-            .unwrap()
-            .filter(|e| e.as_ref().unwrap().path().is_dir())
-            .count()
+        std::fs::read_dir(site.join(kind)).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count()
     };
     assert!(count("tutorials") >= 3, "at least 3 tutorials");
     assert!(count("recipes") >= 10, "at least 10 recipes");
-    for tutorial in [
-        "getting-started",
-        "writing-a-good-recipe",
-        "organising-tags",
-    ] {
-        assert!(
-            site.join("tutorials")
-                .join(tutorial)
-                .join("index.html")
-                .is_file(),
-            "{tutorial}"
-        );
+    for tutorial in ["getting-started", "writing-a-good-recipe", "organising-tags"] {
+        assert!(site.join("tutorials").join(tutorial).join("index.html").is_file(), "{tutorial}");
     }
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(
-        home.contains("class=\"resource\""),
-        "the home page has resource callouts"
-    );
+    assert!(home.contains("class=\"resource\""), "the home page has resource callouts");
 }

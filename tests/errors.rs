@@ -16,18 +16,10 @@ fn fails_with(edit: impl FnOnce(&TestSite), expected: &[&str]) -> String {
     edit(&site);
     let run = site.build_fails();
     for fragment in expected {
-        assert!(
-            run.stderr.contains(fragment),
-            "expected {fragment:?} in:\n{}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(fragment), "expected {fragment:?} in:\n{}", run.stderr);
     }
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    assert_eq!(
-        site.output_snapshot(),
-        before,
-        "the previous output must stay as it was"
-    );
+    assert_eq!(site.output_snapshot(), before, "the previous output must stay as it was");
     run.stderr
 }
 
@@ -35,10 +27,7 @@ fn fails_with(edit: impl FnOnce(&TestSite), expected: &[&str]) -> String {
 fn malformed_yaml_points_at_the_line_in_the_file() {
     let stderr = fails_with(
         |site| {
-            site.write(
-                "content/recipes/bad.md",
-                "---\ntitle: Bad\nsummary: [unclosed\ntags: x\n---\nBody\n",
-            );
+            site.write("content/recipes/bad.md", "---\ntitle: Bad\nsummary: [unclosed\ntags: x\n---\nBody\n");
         },
         &["content/recipes/bad.md:3:"],
     );
@@ -49,10 +38,7 @@ fn malformed_yaml_points_at_the_line_in_the_file() {
 fn error_output_is_compiler_style_with_excerpt_and_hint() {
     let stderr = fails_with(
         |site| {
-            site.write(
-                "content/recipes/bad.md",
-                "---\ntitle: Bad\nsumary: typo\n---\nBody\n",
-            );
+            site.write("content/recipes/bad.md", "---\ntitle: Bad\nsumary: typo\n---\nBody\n");
         },
         &[],
     );
@@ -76,14 +62,8 @@ error: 1 problem found, nothing was written
 fn missing_title_and_missing_summary() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/untitled.md",
-                "---\nsummary: Something\n---\nBody\n",
-            );
-            site.write(
-                "content/tutorials/unsummarised.md",
-                "---\ntitle: No summary\nlevel: beginner\n---\nBody\n",
-            );
+            site.write("content/recipes/untitled.md", "---\nsummary: Something\n---\nBody\n");
+            site.write("content/tutorials/unsummarised.md", "---\ntitle: No summary\nlevel: beginner\n---\nBody\n");
         },
         &[
             "missing `title` in front matter",
@@ -100,16 +80,9 @@ fn missing_title_and_missing_summary() {
 fn unknown_tag_with_a_taxonomy_suggests_the_declared_one() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/tagged.md",
-                "---\ntitle: T\nsummary: S\ntags:\n  - data\n  - visoin\n---\n",
-            );
+            site.write("content/recipes/tagged.md", "---\ntitle: T\nsummary: S\ntags:\n  - data\n  - visoin\n---\n");
         },
-        &[
-            "unknown tag `visoin`",
-            "content/recipes/tagged.md:6:5",
-            "did you mean `vision`?",
-        ],
+        &["unknown tag `visoin`", "content/recipes/tagged.md:6:5", "did you mean `vision`?"],
     );
 }
 
@@ -117,16 +90,9 @@ fn unknown_tag_with_a_taxonomy_suggests_the_declared_one() {
 fn bad_level_suggests_the_closest_level() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/level.md",
-                "---\ntitle: T\nsummary: S\nlevel: intermedate\n---\n",
-            );
+            site.write("content/recipes/level.md", "---\ntitle: T\nsummary: S\nlevel: intermedate\n---\n");
         },
-        &[
-            "unknown level `intermedate`",
-            "content/recipes/level.md:4:8",
-            "did you mean `intermediate`?",
-        ],
+        &["unknown level `intermedate`", "content/recipes/level.md:4:8", "did you mean `intermediate`?"],
     );
 }
 
@@ -134,16 +100,9 @@ fn bad_level_suggests_the_closest_level() {
 fn bad_date_says_the_expected_format() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/dated.md",
-                "---\ntitle: T\nsummary: S\ndate: 05/01/2024\n---\n",
-            );
+            site.write("content/recipes/dated.md", "---\ntitle: T\nsummary: S\ndate: 05/01/2024\n---\n");
         },
-        &[
-            "`date` is not a date",
-            "content/recipes/dated.md:4:7",
-            "YYYY-MM-DD",
-        ],
+        &["`date` is not a date", "content/recipes/dated.md:4:7", "YYYY-MM-DD"],
     );
 }
 
@@ -186,10 +145,7 @@ fn broken_anchor_suggests_an_existing_one() {
 fn missing_image_file() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/pic.md",
-                "---\ntitle: T\nsummary: S\n---\n![x](img/covr.png)\n",
-            );
+            site.write("content/recipes/pic.md", "---\ntitle: T\nsummary: S\n---\n![x](img/covr.png)\n");
         },
         &[
             "link to a missing file `img/covr.png`",
@@ -203,16 +159,9 @@ fn missing_image_file() {
 fn unknown_callout_kind() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/callout.md",
-                "---\ntitle: T\nsummary: S\n---\n> [!WARN]\n> careful\n",
-            );
+            site.write("content/recipes/callout.md", "---\ntitle: T\nsummary: S\n---\n> [!WARN]\n> careful\n");
         },
-        &[
-            "unknown callout kind `[!WARN]`",
-            "content/recipes/callout.md:5:3",
-            "did you mean `[!WARNING]`?",
-        ],
+        &["unknown callout kind `[!WARN]`", "content/recipes/callout.md:5:3", "did you mean `[!WARNING]`?"],
     );
 }
 
@@ -220,16 +169,9 @@ fn unknown_callout_kind() {
 fn non_utf8_file_names_the_line_of_the_first_bad_byte() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/latin1.md",
-                b"---\ntitle: T\nsummary: S\n---\nok\ncaf\xe9\n".as_slice(),
-            );
+            site.write("content/recipes/latin1.md", b"---\ntitle: T\nsummary: S\n---\nok\ncaf\xe9\n".as_slice());
         },
-        &[
-            "file is not valid UTF-8 (byte 0xE9)",
-            "content/recipes/latin1.md:6:4",
-            "save the file as UTF-8",
-        ],
+        &["file is not valid UTF-8 (byte 0xE9)", "content/recipes/latin1.md:6:4", "save the file as UTF-8"],
     );
 }
 
@@ -238,16 +180,9 @@ fn huge_file_is_refused_with_the_limit() {
     fails_with(
         |site| {
             let body = "word ".repeat(2 * 1024 * 1024);
-            site.write(
-                "content/recipes/huge.md",
-                format!("---\ntitle: T\nsummary: S\n---\n{body}"),
-            );
+            site.write("content/recipes/huge.md", format!("---\ntitle: T\nsummary: S\n---\n{body}"));
         },
-        &[
-            "content/recipes/huge.md",
-            "file is too large: 10.0 MiB, the limit is 8.0 MiB",
-            "max_file_size",
-        ],
+        &["content/recipes/huge.md", "file is too large: 10.0 MiB, the limit is 8.0 MiB", "max_file_size"],
     );
 }
 
@@ -256,16 +191,9 @@ fn unknown_key_in_book_toml() {
     fails_with(
         |site| {
             let config = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
-            site.write(
-                "book.toml",
-                config.replace("language = \"en\"", "langauge = \"en\""),
-            );
+            site.write("book.toml", config.replace("language = \"en\"", "langauge = \"en\""));
         },
-        &[
-            "unknown key `langauge` in book.toml",
-            "book.toml:5:1",
-            "did you mean `language`?",
-        ],
+        &["unknown key `langauge` in book.toml", "book.toml:5:1", "did you mean `language`?"],
     );
 }
 
@@ -278,11 +206,7 @@ fn unknown_variable_in_an_overridden_template() {
                 "<article class=\"card\">\n  <h3>{{ card.titel }}</h3>\n</article>\n",
             );
         },
-        &[
-            "themes/default/templates/partials/card.html:2:10",
-            "card.titel",
-            "not found",
-        ],
+        &["themes/default/templates/partials/card.html:2:10", "card.titel", "not found"],
     );
 }
 
@@ -295,10 +219,7 @@ fn template_syntax_error_names_the_line() {
                 "{% extends \"base.html\" %}\n{% block main %}\n{{ tags | \n{% endblock main %}\n",
             );
         },
-        &[
-            "themes/default/templates/tags.html:",
-            "template syntax error",
-        ],
+        &["themes/default/templates/tags.html:", "template syntax error"],
     );
 }
 
@@ -307,11 +228,7 @@ fn missing_config_file_says_how_to_start() {
     let site = TestSite::empty();
     let run = site.run(&["build"]);
     assert!(!run.success);
-    assert!(
-        run.stderr.contains("cannot read book.toml"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("cannot read book.toml"), "{}", run.stderr);
     assert!(run.stderr.contains("primer init"), "{}", run.stderr);
 }
 
@@ -319,25 +236,11 @@ fn missing_config_file_says_how_to_start() {
 fn all_problems_of_a_build_are_reported_together() {
     let stderr = fails_with(
         |site| {
-            site.write(
-                "content/recipes/a.md",
-                "---\ntitle: A\nsummary: S\nlevel: expert\n---\n",
-            );
-            site.write(
-                "content/recipes/b.md",
-                "---\ntitle: B\nsummary: S\n---\n[x](nope.md)\n",
-            );
-            site.write(
-                "content/recipes/c.md",
-                b"---\ntitle: C\n\xff\n---\n".as_slice(),
-            );
+            site.write("content/recipes/a.md", "---\ntitle: A\nsummary: S\nlevel: expert\n---\n");
+            site.write("content/recipes/b.md", "---\ntitle: B\nsummary: S\n---\n[x](nope.md)\n");
+            site.write("content/recipes/c.md", b"---\ntitle: C\n\xff\n---\n".as_slice());
         },
-        &[
-            "content/recipes/a.md:4:8",
-            "content/recipes/b.md:5:1",
-            "content/recipes/c.md:3:1",
-            "3 problems found",
-        ],
+        &["content/recipes/a.md:4:8", "content/recipes/b.md:5:1", "content/recipes/c.md:3:1", "3 problems found"],
     );
     // Ordered by file, so the report reads top to bottom.
     let a = stderr.find("recipes/a.md").unwrap();
@@ -351,25 +254,15 @@ fn output_inside_the_sources_is_refused() {
     let site = TestSite::fixture("basic");
     let run = site.run(&["build", "--out", "."]);
     assert!(!run.success);
-    assert!(
-        run.stderr.contains("holds the site's sources"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        site.path().join("content/index.md").is_file(),
-        "nothing was deleted"
-    );
+    assert!(run.stderr.contains("holds the site's sources"), "{}", run.stderr);
+    assert!(site.path().join("content/index.md").is_file(), "nothing was deleted");
 }
 
 #[test]
 fn two_files_with_the_same_url() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/Load Images.md",
-                "---\ntitle: T\nsummary: S\n---\n",
-            );
+            site.write("content/recipes/Load Images.md", "---\ntitle: T\nsummary: S\n---\n");
         },
         &["would both be written to /recipes/load-images/"],
     );
@@ -379,14 +272,8 @@ fn two_files_with_the_same_url() {
 fn missing_card_image() {
     fails_with(
         |site| {
-            site.write(
-                "content/recipes/card.md",
-                "---\ntitle: T\nsummary: S\nimage: img/nope.png\n---\nBody\n",
-            );
+            site.write("content/recipes/card.md", "---\ntitle: T\nsummary: S\nimage: img/nope.png\n---\nBody\n");
         },
-        &[
-            "card image `img/nope.png` not found (no content/recipes/img/nope.png)",
-            "content/recipes/card.md:4:8",
-        ],
+        &["card image `img/nope.png` not found (no content/recipes/img/nope.png)", "content/recipes/card.md:4:8"],
     );
 }

@@ -23,11 +23,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    let overrides = Overrides {
-        output: args.out.clone(),
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-    };
+    let overrides = Overrides { output: args.out.clone(), base_url: args.base_url.clone(), drafts: args.drafts };
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
             println!(
@@ -37,14 +33,10 @@ pub(super) fn run(args: &Args) -> ExitCode {
                 summary.recipes,
                 summary.tags,
                 summary.elapsed,
-                summary
-                    .output_dir
-                    .strip_prefix(".")
-                    .unwrap_or(&summary.output_dir)
-                    .display()
+                summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display()
             );
             ExitCode::SUCCESS
         }
-        Err(problems) => super::report(&problems),
+        Err(problems) => super::report(&problems, "nothing was written"),
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: parses arguments and hands each command to its file.
 
 mod build;
+mod test;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Build the site into its output folder (public/ by default).
     Build(build::Args),
+    /// Run every code snippet of the site and check its output.
+    Test(test::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -28,20 +31,18 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 
 /// Prints diagnostics to stderr, followed by a count, and returns failure.
-fn report(problems: &[Diagnostic]) -> ExitCode {
+fn report(problems: &[Diagnostic], outcome: &str) -> ExitCode {
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for problem in problems {
         eprintln!("{}\n", problem.render(color));
     }
     let count = problems.len();
-    eprintln!(
-        "error: {count} problem{} found, nothing was written",
-        if count == 1 { "" } else { "s" }
-    );
+    eprintln!("error: {count} problem{} found, {outcome}", if count == 1 { "" } else { "s" });
     ExitCode::FAILURE
 }

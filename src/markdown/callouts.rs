@@ -13,31 +13,11 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// Kinds of callout: marker name, default title, SVG icon path.
 const KINDS: [(&str, &str, &str); 5] = [
-    (
-        "note",
-        "Note",
-        "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3.2a1 1 0 1 1 0 2 1 1 0 0 1 0-2ZM7 7.5h2V12H7Z",
-    ),
-    (
-        "tip",
-        "Tip",
-        "M8 1a5 5 0 0 0-3 9v2h6v-2a5 5 0 0 0-3-9Zm-2 12.5h4V15H6Z",
-    ),
-    (
-        "important",
-        "Important",
-        "M2 2h12v9H7l-3 3v-3H2Zm5 1.5v4h2v-4Zm0 5v1.5h2V8.5Z",
-    ),
-    (
-        "warning",
-        "Warning",
-        "M8 1 15 14H1Zm-1 4.5v4h2v-4Zm0 5v1.5h2v-1.5Z",
-    ),
-    (
-        "caution",
-        "Caution",
-        "M5 1h6l4 4v6l-4 4H5l-4-4V5Zm2 3.5v4.5h2V4.5Zm0 5.5v1.5h2V10Z",
-    ),
+    ("note", "Note", "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3.2a1 1 0 1 1 0 2 1 1 0 0 1 0-2ZM7 7.5h2V12H7Z"),
+    ("tip", "Tip", "M8 1a5 5 0 0 0-3 9v2h6v-2a5 5 0 0 0-3-9Zm-2 12.5h4V15H6Z"),
+    ("important", "Important", "M2 2h12v9H7l-3 3v-3H2Zm5 1.5v4h2v-4Zm0 5v1.5h2V8.5Z"),
+    ("warning", "Warning", "M8 1 15 14H1Zm-1 4.5v4h2v-4Zm0 5v1.5h2v-1.5Z"),
+    ("caution", "Caution", "M5 1h6l4 4v6l-4 4H5l-4-4V5Zm2 3.5v4.5h2V4.5Zm0 5.5v1.5h2V10Z"),
 ];
 
 struct Marker {
@@ -95,10 +75,7 @@ pub(super) fn transform<'a>(
 
 /// Number of leading `Text` events from `start`.
 fn marker_text_len(events: &[Spanned<'_>], start: usize) -> usize {
-    events[start..]
-        .iter()
-        .take_while(|(e, _)| matches!(e, Event::Text(_)))
-        .count()
+    events[start..].iter().take_while(|(e, _)| matches!(e, Event::Text(_))).count()
 }
 
 /// Reads `[!KIND]` at the start of the blockquote opened at `start`.
@@ -109,10 +86,7 @@ fn parse_marker(
     locator: &Locator<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(Marker, usize)> {
-    if !matches!(
-        events.get(start + 1),
-        Some((Event::Start(Tag::Paragraph), _))
-    ) {
+    if !matches!(events.get(start + 1), Some((Event::Start(Tag::Paragraph), _))) {
         return None;
     }
     let text_start = start + 2;
@@ -147,18 +121,9 @@ fn parse_marker(
     };
     let title_end = events[text_start..]
         .iter()
-        .position(|(e, _)| {
-            matches!(
-                e,
-                Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
-            )
-        })
+        .position(|(e, _)| matches!(e, Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)))
         .map_or(events.len(), |p| text_start + p);
-    let marker = Marker {
-        kind,
-        collapsible,
-        rest: rest.trim_start().to_owned(),
-    };
+    let marker = Marker { kind, collapsible, rest: rest.trim_start().to_owned() };
     Some((marker, title_end))
 }
 
@@ -173,10 +138,7 @@ fn opening_html(marker: &Marker, title_events: &[Spanned<'_>]) -> (String, &'sta
     let (title, label) = if title.is_empty() {
         (default_title.to_owned(), String::new())
     } else {
-        (
-            title.to_owned(),
-            format!("<span class=\"visually-hidden\">{default_title}: </span>"),
-        )
+        (title.to_owned(), format!("<span class=\"visually-hidden\">{default_title}: </span>"))
     };
     let svg = format!(
         "<svg class=\"callout-icon\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" aria-hidden=\"true\"><path d=\"{icon}\"/></svg>"

@@ -10,7 +10,11 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use std::collections::HashMap;
+
 use super::Spanned;
+use crate::snippets::extract::runnable_code;
+use crate::snippets::{BlockResult, Status, code_hash};
 
 /// Prefix of every highlighting class, so theme CSS cannot collide with it.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -27,15 +31,10 @@ pub(crate) struct CodeInfo {
 
 impl CodeInfo {
     pub(crate) fn parse(info: &str) -> Self {
-        let mut words = info
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned);
+        let mut words =
+            info.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(str::to_owned);
         let lang = words.next().unwrap_or_default();
-        Self {
-            lang,
-            attrs: words.collect(),
-        }
+        Self { lang, attrs: words.collect() }
     }
 }
 
@@ -47,9 +46,12 @@ pub(crate) struct Highlighter {
 
 impl Highlighter {
     pub(crate) fn new() -> Self {
-        Self {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-        }
+        Self { syntaxes: SyntaxSet::load_defaults_newlines() }
+    }
+
+    /// Whether `lang` names a syntax primer can highlight.
+    pub(crate) fn knows(&self, lang: &str) -> bool {
+        self.syntaxes.find_syntax_by_token(lang).is_some()
     }
 
     /// The inner HTML of a `<code>` element for `code` in language `lang`.
@@ -61,13 +63,9 @@ impl Highlighter {
         let Some(syntax) = syntax else {
             return escape_html(code);
         };
-        let mut generator =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
+            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
                 // A syntax definition that fails on some input must not
                 // lose the reader's code: fall back to plain text.
                 return escape_html(code);
@@ -78,13 +76,23 @@ impl Highlighter {
 }
 
 /// Replaces each code block with its highlighted HTML and a copy button.
+/// A block that `primer test` ran gets its captured output beneath it,
+/// unless the author wrote an output block there.
 pub(super) fn transform<'a>(
     events: Vec<Spanned<'a>>,
     highlighter: &Highlighter,
+    captured: &HashMap<&str, &BlockResult>,
 ) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut block: Option<(CodeInfo, String, std::ops::Range<usize>)> = None;
+    let mut pending: Option<Spanned<'a>> = None;
     for (event, range) in events {
+        if let Some(capture) = pending.take() {
+            let output_follows = matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if CodeInfo::parse(info).lang == "output");
+            if !output_follows {
+                out.push(capture);
+            }
+        }
         match (event, &mut block) {
             (Event::Start(Tag::CodeBlock(kind)), _) => {
                 let info = match kind {
@@ -96,26 +104,52 @@ pub(super) fn transform<'a>(
             (Event::Text(text), Some((_, code, _))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
-                    out.push((
-                        Event::Html(block_html(highlighter, &info, &code).into()),
-                        range,
-                    ));
+                    out.push((Event::Html(block_html(highlighter, &info, &code).into()), range.clone()));
+                    let hash = code_hash(&info.lang, &runnable_code(&info.lang, &code));
+                    pending = captured
+                        .get(hash.as_str())
+                        .and_then(|r| captured_html(r))
+                        .map(|html| (Event::Html(html.into()), range));
                 }
             }
             (event, _) => out.push((event, range)),
         }
     }
+    out.extend(pending);
     out
 }
 
+/// What a block printed in the last test run, when it ran and printed.
+fn captured_html(result: &BlockResult) -> Option<String> {
+    let failed = matches!(result.status, Status::Failed(_));
+    if !matches!(result.status, Status::Passed) && !failed {
+        return None;
+    }
+    let mut html = String::new();
+    for (stream, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
+        if !text.trim().is_empty() {
+            html.push_str(&format!(
+                "<div class=\"output-block output-{stream} captured\"><span class=\"output-label\">Output</span><pre><samp>{}</samp></pre></div>\n",
+                escape_html(text.trim_end())
+            ));
+        }
+    }
+    (!html.is_empty()).then_some(html)
+}
+
 fn block_html(highlighter: &Highlighter, info: &CodeInfo, code: &str) -> String {
-    let body = highlighter.highlight(code, &info.lang);
+    if info.lang == "output" {
+        // Expected output of the block above: shown as output, not code.
+        let stream = if info.attrs.iter().any(|a| a == "stderr") { "stderr" } else { "stdout" };
+        return format!(
+            "<div class=\"output-block output-{stream}\"><span class=\"output-label\">Output</span><pre><samp>{}</samp></pre></div>\n",
+            escape_html(code)
+        );
+    }
+    let code = crate::snippets::extract::visible_code(&info.lang, code);
+    let body = highlighter.highlight(&code, &info.lang);
     let lang = escape_html(&info.lang);
-    let class = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"language-{lang}\"")
-    };
+    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };
     format!(
         "<div class=\"code-block\" data-lang=\"{lang}\"><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\">Copy</button><pre class=\"hl\"><code{class}>{body}</code></pre></div>\n"
     )
@@ -151,12 +185,8 @@ fn scope_rules(css: &str, scope: &str) -> String {
             continue;
         };
         let selectors = strip_comments(selectors);
-        let scoped: Vec<String> = selectors
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| format!("{scope} {s}"))
-            .collect();
+        let scoped: Vec<String> =
+            selectors.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("{scope} {s}")).collect();
         if !scoped.is_empty() {
             out.push_str(&scoped.join(", "));
             out.push_str(" {");
@@ -172,9 +202,7 @@ fn strip_comments(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find("/*") {
         out.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("*/")
-            .map_or("", |end| &rest[start + end + 2..]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
     }
     out.push_str(rest);
     out
@@ -220,10 +248,7 @@ mod tests {
     fn dark_stylesheet_is_scoped() {
         let (light, dark) = stylesheets();
         assert!(light.contains(".hl-"), "light css has classes");
-        assert!(
-            dark.contains("html[data-theme=\"dark\"] .hl-"),
-            "dark css is scoped"
-        );
+        assert!(dark.contains("html[data-theme=\"dark\"] .hl-"), "dark css is scoped");
         assert!(dark.contains("@media (prefers-color-scheme: dark)"));
     }
 }

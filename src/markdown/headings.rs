@@ -14,22 +14,10 @@ use crate::model::TocEntry;
 
 /// Removes a leading `# Title` that repeats the page title.
 pub(super) fn drop_title<'a>(mut events: Vec<Spanned<'a>>, title: &str) -> Vec<Spanned<'a>> {
-    if !matches!(
-        events.first(),
-        Some((
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }),
-            _
-        ))
-    ) {
+    if !matches!(events.first(), Some((Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }), _))) {
         return events;
     }
-    let Some(end) = events
-        .iter()
-        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
-    else {
+    let Some(end) = events.iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_)))) else {
         return events;
     };
     if plain_text(&events[1..end]).trim() == title.trim() {
@@ -39,10 +27,7 @@ pub(super) fn drop_title<'a>(mut events: Vec<Spanned<'a>>, title: &str) -> Vec<S
 }
 
 /// Assigns heading ids and collects the table of contents.
-pub(super) fn transform<'a>(
-    mut events: Vec<Spanned<'a>>,
-    toc: &mut Vec<TocEntry>,
-) -> Vec<Spanned<'a>> {
+pub(super) fn transform<'a>(mut events: Vec<Spanned<'a>>, toc: &mut Vec<TocEntry>) -> Vec<Spanned<'a>> {
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
@@ -59,26 +44,16 @@ pub(super) fn transform<'a>(
         let title = plain_text(&events[i + 1..end]);
         let base = explicit.unwrap_or_else(|| {
             let slug = slug::slugify(&title);
-            if slug.is_empty() {
-                "section".to_owned()
-            } else {
-                slug
-            }
+            if slug.is_empty() { "section".to_owned() } else { slug }
         });
         let unique = unique_id(&mut used, base);
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
             *id = Some(CowStr::from(unique.clone()));
         }
         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-            toc.push(TocEntry {
-                level: level as u8,
-                id: unique.clone(),
-                title,
-            });
+            toc.push(TocEntry { level: level as u8, id: unique.clone(), title });
         }
-        let link = format!(
-            " <a class=\"heading-anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>"
-        );
+        let link = format!(" <a class=\"heading-anchor\" href=\"#{unique}\" aria-label=\"Link to this section\">#</a>");
         let range = events[end.min(events.len() - 1)].1.clone();
         events.insert(end, (Event::Html(link.into()), range));
         i = end + 2;

@@ -30,22 +30,14 @@ pub(crate) struct LinkTargets {
 impl LinkTargets {
     /// Collects the URLs the site will have, before any page is rendered.
     pub(crate) fn new(pages: &[Page], assets: &[Asset]) -> Self {
-        let mut urls: HashSet<String> = [
-            String::new(),
-            TUTORIALS_URL.to_owned(),
-            RECIPES_URL.to_owned(),
-            TAGS_URL.to_owned(),
-        ]
-        .into();
+        let mut urls: HashSet<String> =
+            [String::new(), TUTORIALS_URL.to_owned(), RECIPES_URL.to_owned(), TAGS_URL.to_owned()].into();
         for page in pages {
             urls.insert(page.url.clone());
             urls.extend(page.meta.tags.iter().map(|tag| tag_url(tag)));
         }
         Self {
-            pages: pages
-                .iter()
-                .map(|p| (p.source.rel.clone(), p.url.clone()))
-                .collect(),
+            pages: pages.iter().map(|p| (p.source.rel.clone(), p.url.clone())).collect(),
             assets: assets.iter().map(|a| a.rel.clone()).collect(),
             urls,
         }
@@ -73,9 +65,7 @@ pub(super) fn transform<'a>(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Spanned<'a>> {
     for (event, range) in &mut events {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-            event
-        else {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = event else {
             continue;
         };
         let span = locator.span(range.start, range.len());
@@ -83,13 +73,7 @@ pub(super) fn transform<'a>(
             Ok(Resolution::Keep) => {}
             Ok(Resolution::Rewrite(url, anchor)) => {
                 if let Some((target, anchor)) = anchor {
-                    links.push(PageLink {
-                        target,
-                        anchor,
-                        line: span.0,
-                        byte_col: span.1,
-                        len: span.2,
-                    });
+                    links.push(PageLink { target, anchor, line: span.0, byte_col: span.1, len: span.2 });
                 }
                 *dest_url = CowStr::from(url);
             }
@@ -125,24 +109,16 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     if path.is_empty() {
         // `#anchor` on this very page.
         let anchor = fragment.unwrap_or_default().to_owned();
-        return Ok(Resolution::Rewrite(
-            dest.to_owned(),
-            Some((page.source.rel.clone(), anchor)),
-        ));
+        return Ok(Resolution::Rewrite(dest.to_owned(), Some((page.source.rel.clone(), anchor))));
     }
     let Some(resolved) = join(&page.source.rel, path) else {
         return Err((format!("link `{dest}` points outside content/"), None));
     };
     if path.ends_with(".md") {
         let Some(url) = targets.pages.get(&resolved) else {
-            let hint =
-                did_you_mean(&resolved, targets.pages.keys().map(String::as_str)).map(|best| {
-                    format!("did you mean `{best}`? Links to pages are paths relative to this file")
-                });
-            return Err((
-                format!("link to a missing page `{dest}` (no content/{resolved})"),
-                hint,
-            ));
+            let hint = did_you_mean(&resolved, targets.pages.keys().map(String::as_str))
+                .map(|best| format!("did you mean `{best}`? Links to pages are paths relative to this file"));
+            return Err((format!("link to a missing page `{dest}` (no content/{resolved})"), hint));
         };
         let mut rewritten = relative_url(&page.url, url);
         let anchor = fragment.map(|fragment| {
@@ -152,17 +128,9 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
         });
         return Ok(Resolution::Rewrite(rewritten, anchor));
     }
-    let as_dir = if resolved.is_empty() {
-        String::new()
-    } else {
-        format!("{resolved}/")
-    };
+    let as_dir = if resolved.is_empty() { String::new() } else { format!("{resolved}/") };
     if targets.assets.contains(&resolved) || targets.urls.contains(&as_dir) {
-        let target = if targets.assets.contains(&resolved) {
-            resolved
-        } else {
-            as_dir
-        };
+        let target = if targets.assets.contains(&resolved) { resolved } else { as_dir };
         let mut rewritten = relative_url(&page.url, &target);
         if let Some(fragment) = fragment {
             rewritten.push('#');
@@ -172,18 +140,12 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     }
     let hint = did_you_mean(&resolved, targets.assets.iter().map(String::as_str))
         .map(|best| format!("did you mean `{best}`?"));
-    Err((
-        format!("link to a missing file `{dest}` (no content/{resolved})"),
-        hint,
-    ))
+    Err((format!("link to a missing file `{dest}` (no content/{resolved})"), hint))
 }
 
 fn has_scheme(dest: &str) -> bool {
     dest.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     })
 }
 
@@ -211,22 +173,12 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
         return None;
     }
     let resolved = join(&page.source.rel, image);
-    if resolved
-        .as_ref()
-        .is_some_and(|r| targets.assets.contains(r))
-    {
+    if resolved.as_ref().is_some_and(|r| targets.assets.contains(r)) {
         return None;
     }
     let text = &page.source.text;
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("image:"))
-        .map_or(1, |i| i + 1);
-    let col = text
-        .lines()
-        .nth(line - 1)
-        .and_then(|l| l.find(image))
-        .unwrap_or(0);
+    let line = text.lines().position(|l| l.starts_with("image:")).map_or(1, |i| i + 1);
+    let col = text.lines().nth(line - 1).and_then(|l| l.find(image)).unwrap_or(0);
     let shown = resolved.unwrap_or_else(|| image.to_owned());
     let diagnostic = Diagnostic::at(
         &page.source.display,
@@ -236,17 +188,13 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
         image.len(),
         format!("card image `{image}` not found (no content/{shown})"),
     );
-    Some(diagnostic.with_hint(
-        "the image path is relative to this file; put the image next to it or fix the path",
-    ))
+    Some(diagnostic.with_hint("the image path is relative to this file; put the image next to it or fix the path"))
 }
 
 /// Checks that every recorded `#anchor` exists on its target page.
 pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
-    let anchors: HashMap<&str, &HashSet<String>> = pages
-        .iter()
-        .map(|page| (page.source.rel.as_str(), &page.rendered.anchors))
-        .collect();
+    let anchors: HashMap<&str, &HashSet<String>> =
+        pages.iter().map(|page| (page.source.rel.as_str(), &page.rendered.anchors)).collect();
     let mut problems = Vec::new();
     for page in pages {
         for link in &page.rendered.links {
@@ -275,8 +223,7 @@ pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
                 diagnostic = diagnostic.with_hint(format!("did you mean `#{best}`?"));
             } else if !sorted.is_empty() {
                 let list: Vec<String> = sorted.iter().take(8).map(|id| format!("#{id}")).collect();
-                diagnostic =
-                    diagnostic.with_hint(format!("anchors there include {}", list.join(", ")));
+                diagnostic = diagnostic.with_hint(format!("anchors there include {}", list.join(", ")));
             }
             problems.push(diagnostic);
         }
@@ -290,23 +237,14 @@ mod tests {
 
     #[test]
     fn join_resolves_dots_and_refuses_to_escape() {
-        assert_eq!(
-            join("recipes/a.md", "../tutorials/b.md").as_deref(),
-            Some("tutorials/b.md")
-        );
-        assert_eq!(
-            join("recipes/a.md", "./img/x.png").as_deref(),
-            Some("recipes/img/x.png")
-        );
+        assert_eq!(join("recipes/a.md", "../tutorials/b.md").as_deref(), Some("tutorials/b.md"));
+        assert_eq!(join("recipes/a.md", "./img/x.png").as_deref(), Some("recipes/img/x.png"));
         assert_eq!(join("a.md", "../x.md"), None);
     }
 
     #[test]
     fn relative_urls_climb_to_the_root() {
-        assert_eq!(
-            relative_url("recipes/a/", "tutorials/b/"),
-            "../../tutorials/b/"
-        );
+        assert_eq!(relative_url("recipes/a/", "tutorials/b/"), "../../tutorials/b/");
         assert_eq!(relative_url("", "recipes/"), "recipes/");
         assert_eq!(relative_url("", ""), "./");
     }

@@ -12,13 +12,16 @@ pub(crate) mod code;
 mod headings;
 pub(crate) mod links;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, line_col};
-use crate::model::{Page, Rendered};
+use crate::model::{Page, Rendered, Verified};
+use crate::snippets::BlockResult;
+use crate::snippets::store::Results;
 use code::Highlighter;
 use links::LinkTargets;
 
@@ -30,6 +33,8 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 pub(crate) struct Context<'a> {
     pub(crate) highlighter: &'a Highlighter,
     pub(crate) targets: &'a LinkTargets,
+    /// The last `primer test` results, shown beneath the blocks they ran.
+    pub(crate) results: &'a Results,
 }
 
 /// Renders every page body and checks links between pages.
@@ -49,11 +54,7 @@ pub(crate) fn run(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Di
         pages.push(page);
     }
     problems.extend(links::check_anchors(&pages));
-    problems.extend(
-        pages
-            .iter()
-            .filter_map(|page| links::check_image(page, context.targets)),
-    );
+    problems.extend(pages.iter().filter_map(|page| links::check_image(page, context.targets)));
     (pages, problems)
 }
 
@@ -71,19 +72,16 @@ fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
     let locator = Locator { page };
     let mut problems = Vec::new();
     let mut rendered = Rendered::default();
-    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
-    let events = links::transform(
-        events,
-        page,
-        context.targets,
-        &locator,
-        &mut rendered.links,
-        &mut problems,
-    );
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events = links::transform(events, page, context.targets, &locator, &mut rendered.links, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
-    let events = code::transform(events, context.highlighter);
+    let record = context.results.pages.get(&page.source.rel);
+    let captured: HashMap<&str, &BlockResult> =
+        record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
+    rendered.verified = record
+        .filter(|record| record.status != "skipped")
+        .map(|record| Verified { date: record.verified.clone(), failed: record.status == "failed" });
+    let events = code::transform(events, context.highlighter, &captured);
     let events = headings::drop_title(events, &page.meta.title);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.words = events
@@ -102,10 +100,7 @@ fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
 
 /// Every `id="…"` in rendered HTML: headings, footnotes and raw HTML alike.
 fn element_ids(html: &str) -> std::collections::HashSet<String> {
-    html.split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned()))
-        .collect()
+    html.split(" id=\"").skip(1).filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned())).collect()
 }
 
 /// Turns byte offsets in a page body into file lines for diagnostics.
@@ -119,9 +114,7 @@ impl Locator<'_> {
         let text = &self.page.source.text;
         let offset = self.page.body_start + body_offset;
         let (line, col) = line_col(text, offset);
-        let line_end = text[offset.min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i);
+        let line_end = text[offset.min(text.len())..].find('\n').map_or(text.len(), |i| offset + i);
         (line, col, len.min(line_end.saturating_sub(offset)).max(1))
     }
 

@@ -24,8 +24,7 @@ use crate::markdown::links::root_of;
 use crate::model::Kind;
 use theme::Theme;
 use views::{
-    CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, PageView, SiteView,
-    SitemapEntry, TagView,
+    CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, PageView, SiteView, SitemapEntry, TagView,
 };
 
 /// A file to write, by its path inside the output folder.
@@ -58,18 +57,9 @@ enum Job {
 }
 
 /// Renders the site into output files.
-pub(crate) fn run(
-    config: &Config,
-    theme: &Theme,
-    site: &Site,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub(crate) fn run(config: &Config, theme: &Theme, site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tera = compile(theme)?;
-    let renderer = Renderer {
-        config,
-        site,
-        theme,
-        tera,
-    };
+    let renderer = Renderer { config, site, theme, tera };
     let mut jobs = vec![
         Job::Home,
         Job::Listing(Kind::Tutorial),
@@ -87,8 +77,7 @@ pub(crate) fn run(
             .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
             .map(|(i, _)| Job::Page(i)),
     );
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| renderer.render(*job)).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut problems = Vec::new();
     for result in results {
@@ -111,21 +100,12 @@ pub(crate) fn run(
 fn static_files(theme: &Theme) -> Vec<OutputFile> {
     let (light, dark) = code::stylesheets();
     let mut files = vec![
-        OutputFile {
-            path: "assets/highlight-light.css".to_owned(),
-            bytes: light.into_bytes(),
-        },
-        OutputFile {
-            path: "assets/highlight-dark.css".to_owned(),
-            bytes: dark.into_bytes(),
-        },
+        OutputFile { path: "assets/highlight-light.css".to_owned(), bytes: light.into_bytes() },
+        OutputFile { path: "assets/highlight-dark.css".to_owned(), bytes: dark.into_bytes() },
     ];
     // A theme's own file wins over the generated stylesheets.
     files.retain(|generated| theme.statics().all(|(path, _)| path != generated.path));
-    files.extend(theme.statics().map(|(path, file)| OutputFile {
-        path: path.to_owned(),
-        bytes: file.bytes.clone(),
-    }));
+    files.extend(theme.statics().map(|(path, file)| OutputFile { path: path.to_owned(), bytes: file.bytes.clone() }));
     files
 }
 
@@ -136,10 +116,7 @@ fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     for (name, file) in theme.templates() {
         match std::str::from_utf8(&file.bytes) {
             Ok(text) => sources.push((name.to_owned(), text.to_owned())),
-            Err(_) => problems.push(Diagnostic::file(
-                &file.display,
-                "template is not valid UTF-8",
-            )),
+            Err(_) => problems.push(Diagnostic::file(&file.display, "template is not valid UTF-8")),
         }
     }
     if !problems.is_empty() {
@@ -148,8 +125,7 @@ fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default escaper also escapes `/`, which bloats every URL.
     tera.set_escape_fn(code::escape_html);
-    tera.add_raw_templates(sources)
-        .map_err(|error| vec![template_error(theme, None, &error)])?;
+    tera.add_raw_templates(sources).map_err(|error| vec![template_error(theme, None, &error)])?;
     Ok(tera)
 }
 
@@ -163,39 +139,19 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
     }
     let quoted = |text: &str| text.split('\'').nth(1).map(str::to_owned);
     // The innermost message names the template the problem is in.
-    let name = messages
-        .iter()
-        .rev()
-        .find_map(|m| quoted(m))
-        .or(rendering.map(str::to_owned))
-        .unwrap_or_default();
+    let name = messages.iter().rev().find_map(|m| quoted(m)).or(rendering.map(str::to_owned)).unwrap_or_default();
     let detail = messages.last().cloned().unwrap_or_default();
     let file = theme.templates().find(|(n, _)| *n == name).map(|(_, f)| f);
     let display = file.map_or_else(|| format!("templates/{name}"), |f| f.display.clone());
-    let text = file
-        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-        .unwrap_or_default();
-    let summary = detail
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(&detail)
-        .trim()
-        .to_owned();
+    let text = file.map(|f| String::from_utf8_lossy(&f.bytes).into_owned()).unwrap_or_default();
+    let summary = detail.lines().find(|l| !l.trim().is_empty()).unwrap_or(&detail).trim().to_owned();
     // Parse errors carry "--> line:column"; render errors name a variable
     // in backticks, which we look up in the template source.
     if let Some(position) = detail.split("--> ").nth(1) {
-        let mut numbers = position
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
+        let mut numbers = position.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
         let line = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
         let col: usize = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-        let message = detail
-            .lines()
-            .last()
-            .unwrap_or(&summary)
-            .trim()
-            .trim_start_matches('=')
-            .trim();
+        let message = detail.lines().last().unwrap_or(&summary).trim().trim_start_matches('=').trim();
         return Diagnostic::at(
             display,
             &text,
@@ -208,8 +164,9 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
     if let Some(variable) = detail.split('`').nth(1) {
         if let Some(offset) = text.find(variable) {
             let (line, col) = line_col(&text, offset);
-            return Diagnostic::at(display, &text, line, col, variable.len(), summary)
-                .with_hint(format!("`{variable}` is not available here; see the theme docs for the variables each template gets"));
+            return Diagnostic::at(display, &text, line, col, variable.len(), summary).with_hint(format!(
+                "`{variable}` is not available here; see the theme docs for the variables each template gets"
+            ));
         }
     }
     Diagnostic::file(display, summary)
@@ -223,23 +180,10 @@ impl Renderer<'_> {
                 let page = &self.site.pages[index];
                 let mut context = self.context(&page.url);
                 context.insert("page", &PageView::new(self.config, self.site, index));
-                let image = page
-                    .meta
-                    .image
-                    .as_deref()
-                    .map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
-                let description = page
-                    .meta
-                    .summary
-                    .as_deref()
-                    .unwrap_or(&self.config.description);
-                self.insert_meta(
-                    &mut context,
-                    &page.meta.title,
-                    description,
-                    &page.url,
-                    image,
-                );
+                let image =
+                    page.meta.image.as_deref().map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
+                let description = page.meta.summary.as_deref().unwrap_or(&self.config.description);
+                self.insert_meta(&mut context, &page.meta.title, description, &page.url, image);
                 (format!("{}index.html", page.url), "page.html", context)
             }
             Job::Listing(kind) => self.listing(kind),
@@ -269,17 +213,8 @@ impl Renderer<'_> {
                     count: tag.pages.len(),
                 };
                 context.insert("tag", &view);
-                let description = tag
-                    .description
-                    .as_deref()
-                    .unwrap_or(&self.config.description);
-                self.insert_meta(
-                    &mut context,
-                    &format!("Tagged “{}”", tag.name),
-                    description,
-                    &tag.url,
-                    None,
-                );
+                let description = tag.description.as_deref().unwrap_or(&self.config.description);
+                self.insert_meta(&mut context, &format!("Tagged “{}”", tag.name), description, &tag.url, None);
                 context.insert("cards", &self.cards(&tag.pages));
                 (format!("{}index.html", tag.url), "tag.html", context)
             }
@@ -292,38 +227,15 @@ impl Renderer<'_> {
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
         };
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|e| template_error(self.theme, Some(template), &e))?;
-        Ok(OutputFile {
-            path,
-            bytes: html.into_bytes(),
-        })
+        let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
+        Ok(OutputFile { path, bytes: html.into_bytes() })
     }
 
     /// Title, description and absolute URLs for `<head>` and OpenGraph.
-    fn insert_meta(
-        &self,
-        context: &mut Context,
-        title: &str,
-        description: &str,
-        url: &str,
-        image: Option<String>,
-    ) {
+    fn insert_meta(&self, context: &mut Context, title: &str, description: &str, url: &str, image: Option<String>) {
         // OpenGraph: pages with their own content are articles.
-        let kind = if context.get("page").is_some() {
-            "article"
-        } else {
-            "website"
-        };
-        let meta = MetaView {
-            title,
-            description,
-            url: format!("{}{url}", self.config.base_url),
-            kind,
-            image,
-        };
+        let kind = if context.get("page").is_some() { "article" } else { "website" };
+        let meta = MetaView { title, description, url: format!("{}{url}", self.config.base_url), kind, image };
         context.insert("meta", &meta);
     }
 
@@ -346,61 +258,44 @@ impl Renderer<'_> {
     }
 
     fn cards(&self, indices: &[usize]) -> Vec<CardView<'_>> {
-        indices
-            .iter()
-            .map(|&i| CardView::new(&self.site.pages[i]))
-            .collect()
+        indices.iter().map(|&i| CardView::new(&self.site.pages[i])).collect()
     }
 
     fn home(&self) -> Context {
         let mut context = self.context("");
         let page = self.site.home.map(|i| &self.site.pages[i]);
-        context.insert(
-            "title",
-            &page.map_or(self.config.title.as_str(), |p| p.meta.title.as_str()),
-        );
+        context.insert("title", &page.map_or(self.config.title.as_str(), |p| p.meta.title.as_str()));
         context.insert("intro", &page.map_or("", |p| p.rendered.html.as_str()));
         let callouts: Vec<CalloutView<'_>> = self
             .config
             .callouts
             .iter()
-            .map(|c| {
-                CalloutView::new(
-                    c,
-                    self.callout_url(&c.link).unwrap_or_else(|| c.link.clone()),
-                )
-            })
+            .map(|c| CalloutView::new(c, self.callout_url(&c.link).unwrap_or_else(|| c.link.clone())))
             .collect();
         context.insert("callouts", &callouts);
         let newest = self.config.newest;
-        let sections: Vec<HomeSection<'_>> = [
-            ("tutorials", TUTORIALS_URL, &self.site.tutorials),
-            ("recipes", RECIPES_URL, &self.site.recipes),
-        ]
-        .into_iter()
-        .filter(|(_, _, list)| !list.is_empty())
-        .map(|(name, url, list)| HomeSection {
-            name,
-            url,
-            total: list.len(),
-            cards: self.cards(&self.site.newest(list, newest)),
-        })
-        .collect();
+        let sections: Vec<HomeSection<'_>> =
+            [("tutorials", TUTORIALS_URL, &self.site.tutorials), ("recipes", RECIPES_URL, &self.site.recipes)]
+                .into_iter()
+                .filter(|(_, _, list)| !list.is_empty())
+                .map(|(name, url, list)| HomeSection {
+                    name,
+                    url,
+                    total: list.len(),
+                    cards: self.cards(&self.site.newest(list, newest)),
+                })
+                .collect();
         context.insert("sections", &sections);
         context
     }
 
     /// The site path of a callout link to a content file, `None` for URLs.
     fn callout_url(&self, link: &str) -> Option<String> {
-        if link.contains("://")
-            || link.starts_with('/')
-            || !link.split('#').next().is_some_and(|p| p.ends_with(".md"))
+        if link.contains("://") || link.starts_with('/') || !link.split('#').next().is_some_and(|p| p.ends_with(".md"))
         {
             return None;
         }
-        let (path, fragment) = link
-            .split_once('#')
-            .map_or((link, None), |(p, f)| (p, Some(f)));
+        let (path, fragment) = link.split_once('#').map_or((link, None), |(p, f)| (p, Some(f)));
         let path = path.trim_start_matches("./").trim_start_matches("content/");
         let page = self.site.pages.iter().find(|p| p.source.rel == path)?;
         Some(match fragment {
@@ -411,16 +306,22 @@ impl Renderer<'_> {
     }
 
     fn callout_problems(&self) -> Vec<Diagnostic> {
-        let text = std::fs::read_to_string(self.config.root.join(crate::config::CONFIG_FILE))
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(self.config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
         self.config
             .callouts
             .iter()
             .filter(|c| c.link.ends_with(".md") && !c.link.contains("://") && self.callout_url(&c.link).is_none())
             .map(|c| {
                 let col = text.lines().nth(c.line - 1).and_then(|l| l.find(&c.link)).unwrap_or(0);
-                Diagnostic::at(self.config.config_path(), &text, c.line, col, c.link.len(), format!("home callout links to a missing page `{}`", c.link))
-                    .with_hint("callout links to pages are paths inside content/, such as `tutorials/getting-started.md`")
+                Diagnostic::at(
+                    self.config.config_path(),
+                    &text,
+                    c.line,
+                    col,
+                    c.link.len(),
+                    format!("home callout links to a missing page `{}`", c.link),
+                )
+                .with_hint("callout links to pages are paths inside content/, such as `tutorials/getting-started.md`")
             })
             .collect()
     }
@@ -432,14 +333,9 @@ impl Renderer<'_> {
         };
         let mut context = self.context(url);
         let intro = self.site.intros.get(url).map(|&i| &self.site.pages[i]);
-        let title = intro
-            .map(|p| p.meta.title.as_str())
-            .filter(|t| !t.is_empty())
-            .unwrap_or(title);
+        let title = intro.map(|p| p.meta.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(title);
         context.insert("title", title);
-        let description = intro
-            .and_then(|p| p.meta.summary.as_deref())
-            .unwrap_or(&self.config.description);
+        let description = intro.and_then(|p| p.meta.summary.as_deref()).unwrap_or(&self.config.description);
         self.insert_meta(&mut context, title, description, url, None);
         context.insert("kind", &kind);
         context.insert("intro", &intro.map_or("", |p| p.rendered.html.as_str()));
@@ -450,12 +346,7 @@ impl Renderer<'_> {
     }
 
     fn newest_date(&self) -> NaiveDate {
-        self.site
-            .pages
-            .iter()
-            .filter_map(|p| p.meta.updated.or(p.meta.date))
-            .max()
-            .unwrap_or_default()
+        self.site.pages.iter().filter_map(|p| p.meta.updated.or(p.meta.date)).max().unwrap_or_default()
     }
 
     fn sitemap(&self) -> Context {
@@ -474,12 +365,7 @@ impl Renderer<'_> {
                 .filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
                 .map(|p| SitemapEntry::new(config, &p.url, p.meta.updated.or(p.meta.date))),
         );
-        entries.extend(
-            self.site
-                .tags
-                .iter()
-                .map(|t| SitemapEntry::new(config, &t.url, None)),
-        );
+        entries.extend(self.site.tags.iter().map(|t| SitemapEntry::new(config, &t.url, None)));
         context.insert("entries", &entries);
         context
     }
@@ -487,30 +373,12 @@ impl Renderer<'_> {
     fn feed(&self) -> Context {
         let mut context = self.context("");
         let fallback = self.newest_date();
-        let mut cards: Vec<usize> = self
-            .site
-            .tutorials
-            .iter()
-            .chain(&self.site.recipes)
-            .copied()
-            .collect();
-        cards.sort_by_key(|&i| {
-            std::cmp::Reverse(
-                self.site.pages[i]
-                    .meta
-                    .updated
-                    .or(self.site.pages[i].meta.date),
-            )
-        });
-        let entries: Vec<FeedEntry<'_>> = cards
-            .iter()
-            .map(|&i| FeedEntry::new(self.config, &self.site.pages[i], fallback))
-            .collect();
+        let mut cards: Vec<usize> = self.site.tutorials.iter().chain(&self.site.recipes).copied().collect();
+        cards.sort_by_key(|&i| std::cmp::Reverse(self.site.pages[i].meta.updated.or(self.site.pages[i].meta.date)));
+        let entries: Vec<FeedEntry<'_>> =
+            cards.iter().map(|&i| FeedEntry::new(self.config, &self.site.pages[i], fallback)).collect();
         context.insert("entries", &entries);
-        context.insert(
-            "updated",
-            &format!("{}T00:00:00Z", fallback.format("%Y-%m-%d")),
-        );
+        context.insert("updated", &format!("{}T00:00:00Z", fallback.format("%Y-%m-%d")));
         context.insert("feed_url", &format!("{}atom.xml", self.config.base_url));
         context
     }

@@ -55,16 +55,12 @@ pub(crate) struct Theme {
 impl Theme {
     /// Templates, by tera name (`page.html`, `partials/card.html`).
     pub(crate) fn templates(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
-        self.files
-            .iter()
-            .filter_map(|(path, file)| path.strip_prefix("templates/").map(|name| (name, file)))
+        self.files.iter().filter_map(|(path, file)| path.strip_prefix("templates/").map(|name| (name, file)))
     }
 
     /// Static files, by their path in the output.
     pub(crate) fn statics(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
-        self.files
-            .iter()
-            .filter_map(|(path, file)| path.strip_prefix("static/").map(|name| (name, file)))
+        self.files.iter().filter_map(|(path, file)| path.strip_prefix("static/").map(|name| (name, file)))
     }
 }
 
@@ -73,10 +69,7 @@ pub(crate) fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, ThemeFile> = EMBEDDED
         .iter()
         .map(|(path, bytes)| {
-            let file = ThemeFile {
-                bytes: bytes.to_vec(),
-                display: format!("(built-in theme) {path}"),
-            };
+            let file = ThemeFile { bytes: bytes.to_vec(), display: format!("(built-in theme) {path}") };
             ((*path).to_owned(), file)
         })
         .collect();
@@ -97,25 +90,17 @@ pub(crate) fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                     }
                 }
                 Ok(_) => {}
-                Err(error) => problems.push(Diagnostic::file(
-                    config.display(dir),
-                    format!("cannot read theme: {error}"),
-                )),
+                Err(error) => {
+                    problems.push(Diagnostic::file(config.display(dir), format!("cannot read theme: {error}")))
+                }
             }
         }
     }
-    if problems.is_empty() {
-        Ok(Theme { files })
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(Theme { files }) } else { Err(problems) }
 }
 
 fn read_problem(config: &Config, path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::file(
-        config.display(path),
-        format!("cannot read theme file: {error}"),
-    )
+    Diagnostic::file(config.display(path), format!("cannot read theme file: {error}"))
 }
 
 #[cfg(test)]
@@ -134,10 +119,7 @@ mod tests {
             .map(|e| display_path(&dir, e.path()))
             .collect();
         for path in &on_disk {
-            assert!(
-                EMBEDDED.iter().any(|(p, _)| p == path),
-                "{path} is not embedded"
-            );
+            assert!(EMBEDDED.iter().any(|(p, _)| p == path), "{path} is not embedded");
         }
         assert_eq!(on_disk.len(), EMBEDDED.len());
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::{Callout, Config};
 use crate::listing::{Site, tag_url};
-use crate::model::{Kind, Page, TocEntry, reading_minutes};
+use crate::model::{Kind, Page, TocEntry, Verified, reading_minutes};
 
 #[derive(Debug, Serialize)]
 pub(super) struct SiteView<'a> {
@@ -41,12 +41,7 @@ pub(super) struct TagLink<'a> {
 }
 
 fn tag_links(tags: &[String]) -> Vec<TagLink<'_>> {
-    tags.iter()
-        .map(|name| TagLink {
-            name,
-            url: tag_url(name),
-        })
-        .collect()
+    tags.iter().map(|name| TagLink { name, url: tag_url(name) }).collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -58,10 +53,7 @@ pub(super) struct DateView {
 }
 
 fn date_view(date: Option<NaiveDate>) -> Option<DateView> {
-    date.map(|d| DateView {
-        iso: d.format("%Y-%m-%d").to_string(),
-        display: d.format("%B %-d, %Y").to_string(),
-    })
+    date.map(|d| DateView { iso: d.format("%Y-%m-%d").to_string(), display: d.format("%B %-d, %Y").to_string() })
 }
 
 /// A tutorial or recipe as a card in a listing.
@@ -88,11 +80,7 @@ impl<'a> CardView<'a> {
             level: page.meta.level.map(|l| l.name()),
             tags: tag_links(&page.meta.tags),
             reading_time: reading_minutes(page.rendered.words),
-            image: page
-                .meta
-                .image
-                .as_deref()
-                .map(|image| site_path(page, image)),
+            image: page.meta.image.as_deref().map(|image| site_path(page, image)),
             date: date_view(page.meta.date),
         }
     }
@@ -111,11 +99,7 @@ pub(super) struct MetaView<'a> {
 
 /// Site path of a page's card image.
 pub(super) fn card_image(page: &Page) -> String {
-    page.meta
-        .image
-        .as_deref()
-        .map(|image| site_path(page, image))
-        .unwrap_or_default()
+    page.meta.image.as_deref().map(|image| site_path(page, image)).unwrap_or_default()
 }
 
 /// A site-relative path for a path written in a page's front matter
@@ -125,11 +109,7 @@ fn site_path(page: &Page, path: &str) -> String {
         return path.to_owned();
     }
     let dir = page.source.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    if dir.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{dir}/{path}")
-    }
+    if dir.is_empty() { path.to_owned() } else { format!("{dir}/{path}") }
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +142,7 @@ pub(super) struct PageView<'a> {
     edit_url: Option<String>,
     image: Option<String>,
     breadcrumbs: Vec<Crumb<'a>>,
+    verified: Option<&'a Verified>,
     prev: Option<LinkView<'a>>,
     next: Option<LinkView<'a>>,
 }
@@ -171,28 +152,13 @@ impl<'a> PageView<'a> {
         let page = &site.pages[index];
         let siblings = site.siblings(index);
         let position = siblings.iter().position(|&i| i == index);
-        let link = |i: &usize| LinkView {
-            title: &site.pages[*i].meta.title,
-            url: &site.pages[*i].url,
-        };
-        let prev = position
-            .and_then(|p| p.checked_sub(1))
-            .and_then(|p| siblings.get(p))
-            .map(link);
+        let link = |i: &usize| LinkView { title: &site.pages[*i].meta.title, url: &site.pages[*i].url };
+        let prev = position.and_then(|p| p.checked_sub(1)).and_then(|p| siblings.get(p)).map(link);
         let next = position.and_then(|p| siblings.get(p + 1)).map(link);
-        let mut breadcrumbs = vec![Crumb {
-            title: "Home",
-            url: "",
-        }];
+        let mut breadcrumbs = vec![Crumb { title: "Home", url: "" }];
         match page.kind {
-            Kind::Tutorial => breadcrumbs.push(Crumb {
-                title: "Tutorials",
-                url: crate::listing::TUTORIALS_URL,
-            }),
-            Kind::Recipe => breadcrumbs.push(Crumb {
-                title: "Recipes",
-                url: crate::listing::RECIPES_URL,
-            }),
+            Kind::Tutorial => breadcrumbs.push(Crumb { title: "Tutorials", url: crate::listing::TUTORIALS_URL }),
+            Kind::Recipe => breadcrumbs.push(Crumb { title: "Recipes", url: crate::listing::RECIPES_URL }),
             _ => {}
         }
         Self {
@@ -208,18 +174,13 @@ impl<'a> PageView<'a> {
             reading_time: reading_minutes(page.rendered.words),
             toc: &page.rendered.toc,
             content: &page.rendered.html,
-            edit_url: config.repository.as_ref().map(|repo| {
-                format!(
-                    "{repo}/edit/{}/content/{}",
-                    config.edit_branch, page.source.rel
-                )
-            }),
-            image: page
-                .meta
-                .image
-                .as_deref()
-                .map(|image| site_path(page, image)),
+            edit_url: config
+                .repository
+                .as_ref()
+                .map(|repo| format!("{repo}/edit/{}/content/{}", config.edit_branch, page.source.rel)),
+            image: page.meta.image.as_deref().map(|image| site_path(page, image)),
             breadcrumbs,
+            verified: page.rendered.verified.as_ref(),
             prev,
             next,
         }
@@ -249,24 +210,13 @@ impl<'a> FilterView<'a> {
             .iter()
             .filter_map(|tag| {
                 let count = tag.pages.iter().filter(|i| cards.contains(i)).count();
-                (count > 0).then(|| FilterTag {
-                    name: &tag.name,
-                    url: tag.url.clone(),
-                    count,
-                })
+                (count > 0).then(|| FilterTag { name: &tag.name, url: tag.url.clone(), count })
             })
             .collect();
-        let mut levels: Vec<_> = cards
-            .iter()
-            .filter_map(|&i| site.pages[i].meta.level)
-            .collect();
+        let mut levels: Vec<_> = cards.iter().filter_map(|&i| site.pages[i].meta.level).collect();
         levels.sort_unstable();
         levels.dedup();
-        Self {
-            tags,
-            levels: levels.into_iter().map(|l| l.name()).collect(),
-            total: cards.len(),
-        }
+        Self { tags, levels: levels.into_iter().map(|l| l.name()).collect(), total: cards.len() }
     }
 }
 
@@ -300,12 +250,7 @@ pub(super) struct CalloutView<'a> {
 impl<'a> CalloutView<'a> {
     /// `url` is the link resolved to a site path, or the link as written.
     pub(super) fn new(callout: &'a Callout, url: String) -> Self {
-        Self {
-            title: &callout.title,
-            text: &callout.text,
-            url,
-            button: &callout.button,
-        }
+        Self { title: &callout.title, text: &callout.text, url, button: &callout.button }
     }
 }
 
@@ -345,9 +290,6 @@ pub(super) struct SitemapEntry {
 
 impl SitemapEntry {
     pub(super) fn new(config: &Config, url: &str, date: Option<NaiveDate>) -> Self {
-        Self {
-            url: format!("{}{url}", config.base_url),
-            lastmod: date.map(|d| d.format("%Y-%m-%d").to_string()),
-        }
+        Self { url: format!("{}{url}", config.base_url), lastmod: date.map(|d| d.format("%Y-%m-%d").to_string()) }
     }
 }

@@ -68,12 +68,7 @@ impl Browser {
             .unwrap()
             .to_owned();
         let (socket, _) = tungstenite::connect(page_url).unwrap();
-        let mut browser = Self {
-            child,
-            _profile: profile,
-            socket,
-            next_id: 0,
-        };
+        let mut browser = Self { child, _profile: profile, socket, next_id: 0 };
         browser.call("Page.enable", json!({}));
         browser.call("Runtime.enable", json!({}));
         Some(browser)
@@ -84,19 +79,13 @@ impl Browser {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
-        self.socket
-            .send(tungstenite::Message::text(message))
-            .unwrap();
+        self.socket.send(tungstenite::Message::text(message)).unwrap();
         loop {
             let reply = self.socket.read().unwrap();
             let Ok(text) = reply.to_text() else { continue };
             let value: Value = serde_json::from_str(text).unwrap();
             if value["id"] == id {
-                assert!(
-                    value.get("error").is_none(),
-                    "{method} failed: {}",
-                    value["error"]
-                );
+                assert!(value.get("error").is_none(), "{method} failed: {}", value["error"]);
                 return value["result"].clone();
             }
         }
@@ -113,15 +102,9 @@ impl Browser {
 
     /// Evaluates JavaScript in the page and returns its value.
     pub fn eval(&mut self, expression: &str) -> Value {
-        let result = self.call(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
-        );
-        assert!(
-            result.get("exceptionDetails").is_none(),
-            "{expression} threw: {}",
-            result["exceptionDetails"]
-        );
+        let result = self
+            .call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }));
+        assert!(result.get("exceptionDetails").is_none(), "{expression} threw: {}", result["exceptionDetails"]);
         result["result"]["value"].clone()
     }
 
@@ -132,10 +115,7 @@ impl Browser {
             if self.eval(&format!("!!({condition})")) == json!(true) {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {condition}"
-            );
+            assert!(Instant::now() < deadline, "timed out waiting for {condition}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -179,10 +159,7 @@ impl Browser {
             "Input.dispatchKeyEvent",
             json!({ "type": "keyDown", "key": key, "windowsVirtualKeyCode": code, "text": text }),
         );
-        self.call(
-            "Input.dispatchKeyEvent",
-            json!({ "type": "keyUp", "key": key, "windowsVirtualKeyCode": code }),
-        );
+        self.call("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": key, "windowsVirtualKeyCode": code }));
     }
 
     /// Types text into the focused element.
@@ -193,10 +170,7 @@ impl Browser {
     /// Turns the page's own JavaScript off or on (DevTools evaluation
     /// still works).
     pub fn set_javascript(&mut self, enabled: bool) {
-        self.call(
-            "Emulation.setScriptExecutionDisabled",
-            json!({ "value": !enabled }),
-        );
+        self.call("Emulation.setScriptExecutionDisabled", json!({ "value": !enabled }));
     }
 
     /// Text of every element matching `selector` that is displayed.
@@ -205,12 +179,7 @@ impl Browser {
             "[...document.querySelectorAll({})].filter(e => e.offsetParent !== null).map(e => e.textContent.trim())",
             json!(selector)
         ));
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect()
+        value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
     }
 }
 
@@ -227,10 +196,7 @@ fn devtools_port(stderr: impl Read + Send + 'static) -> u16 {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(url) = line.strip_prefix("DevTools listening on ws://") {
-                let port = url
-                    .split(['/', ':'])
-                    .nth(1)
-                    .and_then(|p| p.parse::<u16>().ok());
+                let port = url.split(['/', ':']).nth(1).and_then(|p| p.parse::<u16>().ok());
                 let _ = sender.send(port);
             }
         }
@@ -246,14 +212,8 @@ fn devtools_port(stderr: impl Read + Send + 'static) -> u16 {
 /// request says, so the body is read by its Content-Length.
 fn http_get(port: u16, path: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
-    )
-    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
     let mut reader = BufReader::new(stream);
     let mut length = 0;
     let mut line = String::new();

@@ -1,11 +1,6 @@
 //! One small helper for integration tests: a site in a temporary folder,
 //! built by the real `primer` binary, with output that tests can query.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    clippy::unwrap_used,
-    clippy::needless_pass_by_value
-)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::needless_pass_by_value)]
 
 pub mod browser;
 pub mod server;
@@ -34,18 +29,14 @@ impl TestSite {
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Self {
         let site = Self::empty();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         copy_dir(&from, site.path());
         site
     }
 
     /// An empty folder.
     pub fn empty() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Self { dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn path(&self) -> &Path {
@@ -74,11 +65,7 @@ impl TestSite {
             .output()
             .unwrap();
         let mask = |bytes: &[u8]| mask(&String::from_utf8_lossy(bytes), self.path());
-        Run {
-            success: output.status.success(),
-            stdout: mask(&output.stdout),
-            stderr: mask(&output.stderr),
-        }
+        Run { success: output.status.success(), stdout: mask(&output.stdout), stderr: mask(&output.stderr) }
     }
 
     /// Builds the site and fails the test if the build fails.
@@ -91,11 +78,7 @@ impl TestSite {
     /// Builds the site and fails the test if the build succeeds.
     pub fn build_fails(&self) -> Run {
         let run = self.run(&["build"]);
-        assert!(
-            !run.success,
-            "build succeeded but should fail:\n{}",
-            run.stdout
-        );
+        assert!(!run.success, "build succeeded but should fail:\n{}", run.stdout);
         run
     }
 
@@ -106,8 +89,7 @@ impl TestSite {
     /// A file of the built site as text.
     pub fn read(&self, rel: &str) -> String {
         let path = self.out(rel);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// A page of the built site, parsed.
@@ -123,12 +105,7 @@ impl TestSite {
             .map(Result::unwrap)
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let rel = e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
                 (rel, std::fs::read(e.path()).unwrap())
             })
             .collect()
@@ -144,23 +121,14 @@ impl Page {
         let selector = Selector::parse(selector).unwrap();
         self.0
             .select(&selector)
-            .map(|e| {
-                e.text()
-                    .collect::<String>()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     }
 
     /// Value of `attr` on every element matching `selector`.
     pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
         let selector = Selector::parse(selector).unwrap();
-        self.0
-            .select(&selector)
-            .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-            .collect()
+        self.0.select(&selector).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
     }
 
     pub fn count(&self, selector: &str) -> usize {
@@ -170,11 +138,7 @@ impl Page {
     /// Inner HTML of the first element matching `selector`.
     pub fn inner(&self, selector: &str) -> String {
         let selector = Selector::parse(selector).unwrap();
-        self.0
-            .select(&selector)
-            .next()
-            .map(|e| e.inner_html())
-            .unwrap_or_default()
+        self.0.select(&selector).next().map(|e| e.inner_html()).unwrap_or_default()
     }
 }
 
@@ -182,9 +146,7 @@ fn mask(text: &str, root: &Path) -> String {
     let mut masked = text.replace(&root.display().to_string(), "[ROOT]");
     // "in 12.34ms" → "in [TIME]"
     while let Some(start) = masked.find(" in ").map(|i| i + 4) {
-        let end = masked[start..]
-            .find(' ')
-            .map_or(masked.len(), |i| start + i);
+        let end = masked[start..].find(' ').map_or(masked.len(), |i| start + i);
         if !masked[start..end].starts_with(|c: char| c.is_ascii_digit()) {
             break;
         }

@@ -27,11 +27,7 @@ impl StaticServer {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!(
-            "http://127.0.0.1:{}/{}",
-            self.port,
-            path.trim_start_matches('/')
-        )
+        format!("http://127.0.0.1:{}/{}", self.port, path.trim_start_matches('/'))
     }
 }
 
@@ -56,11 +52,7 @@ fn serve(root: &Path, mut stream: TcpStream) {
     }
     let (status, body, file) = match std::fs::read(&file) {
         Ok(body) => ("200 OK", body, file),
-        Err(_) => (
-            "404 Not Found",
-            std::fs::read(root.join("404.html")).unwrap_or_default(),
-            root.join("404.html"),
-        ),
+        Err(_) => ("404 Not Found", std::fs::read(root.join("404.html")).unwrap_or_default(), root.join("404.html")),
     };
     let content_type = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",

@@ -1,0 +1,67 @@
+//! `primer test`: run every code snippet and check its output.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::snippets::{Groups, TestOptions};
+
+/// Arguments of `primer test`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Pages or folders to test (default: every page).
+    paths: Vec<PathBuf>,
+    /// Site folder, holding book.toml and content/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Pages run at once (default: the number of cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Run part K of N, for CI matrices (e.g. 2/4).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Run pages even if they passed unchanged before.
+    #[arg(long)]
+    no_cache: bool,
+    /// Record each page's duration in .primer/durations.json for sharding.
+    #[arg(long)]
+    update_durations: bool,
+    /// Only pages whose path, or blocks whose name, contain TEXT.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Write the actual output into output blocks that no longer match.
+    #[arg(long)]
+    bless: bool,
+}
+
+pub(super) fn run(args: &Args) -> ExitCode {
+    let groups = Groups::default();
+    let on_interrupt = groups.clone();
+    // Snippets run in process groups of their own, which do not see the
+    // terminal's Ctrl-C: end them before exiting.
+    let _ = ctrlc::set_handler(move || {
+        on_interrupt.kill_all();
+        eprintln!("\ninterrupted: every snippet process was stopped");
+        std::process::exit(130);
+    });
+    let options = TestOptions {
+        root: args.root.clone(),
+        paths: args.paths.clone(),
+        jobs: args.jobs,
+        shard: args.shard.clone(),
+        junit: args.junit.clone(),
+        no_cache: args.no_cache,
+        update_durations: args.update_durations,
+        filter: args.filter.clone(),
+        bless: args.bless,
+    };
+    match crate::snippets::test(&options, &groups) {
+        Ok(run) => {
+            print!("{}", run.report);
+            if run.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(problems) => super::report(&problems, "no snippet was run"),
+    }
+}

@@ -1,0 +1,298 @@
+//! `primer test`: run every code snippet of the site and check its output.
+//!
+//! Reuses the first stages of the build (config, discovery, front matter),
+//! then for each page: extract its blocks ([`extract`]), skip it when the
+//! cache says it passed unchanged ([`store`]), run its programs
+//! ([`session`], [`process`]) and compare outputs ([`expect`]). Pages run
+//! in parallel; [`shard`] splits them over CI jobs; [`report`] prints the
+//! summary and JUnit file; [`bless`] writes actual output back into pages.
+//! Results are kept in `.primer/results.json` for the build to show.
+
+mod bless;
+mod expect;
+pub(crate) mod extract;
+mod process;
+mod report;
+mod runners;
+mod session;
+pub(crate) mod shard;
+pub(crate) mod store;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config, Overrides};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::code::Highlighter;
+use crate::model::Page;
+use crate::{discover, frontmatter};
+pub(crate) use process::Groups;
+use report::PageReport;
+use runners::Runners;
+pub(crate) use session::{BlockResult, Status, code_hash};
+use shard::Shard;
+
+/// Default cap on what one program may print, per stream.
+const DEFAULT_OUTPUT_LIMIT: usize = 256 * 1024;
+
+/// What `primer test` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TestOptions {
+    /// Site folder.
+    pub(crate) root: PathBuf,
+    /// Pages or folders to test; all pages when empty.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Pages run at once.
+    pub(crate) jobs: Option<usize>,
+    /// `K/N`: run one of N parts.
+    pub(crate) shard: Option<String>,
+    /// Where to write a JUnit XML report.
+    pub(crate) junit: Option<PathBuf>,
+    /// Run pages even when the cache says they passed unchanged.
+    pub(crate) no_cache: bool,
+    /// Record each page's duration for shard balancing.
+    pub(crate) update_durations: bool,
+    /// Only pages whose path, or blocks whose name, contain this text.
+    pub(crate) filter: Option<String>,
+    /// Write actual output into mismatching output blocks.
+    pub(crate) bless: bool,
+}
+
+/// The outcome of `primer test`.
+#[derive(Debug)]
+pub(crate) struct TestRun {
+    /// The human report, ending with `N passed, N failed, N skipped`.
+    pub(crate) report: String,
+    /// Whether any block failed.
+    pub(crate) failed: bool,
+}
+
+/// A page with its blocks, ready to run.
+struct Planned {
+    page: Page,
+    snippets: Vec<extract::Snippet>,
+    key: String,
+    weight: f64,
+}
+
+/// Runs the snippets of a site.
+pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Vec<Diagnostic>> {
+    let shard: Option<Shard> = match &options.shard {
+        Some(text) => Some(text.parse().map_err(|e: String| vec![Diagnostic::file("--shard", e)])?),
+        None => None,
+    };
+    let config = config::load(&options.root, &Overrides { drafts: true, ..Overrides::default() })?;
+    let runners = Runners::new(&config)?;
+    let (inventory, mut problems) = discover::run(&config);
+    let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
+    problems.append(&mut page_problems);
+    pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+    let highlighter = Highlighter::new();
+    let mut planned = Vec::new();
+    for page in pages {
+        let (snippets, mut found) = extract::snippets(&page);
+        problems.append(&mut found);
+        problems.extend(language_typos(&page, &snippets, &runners, &highlighter));
+        planned.push(page_plan(&config, &runners, page, snippets));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let planned = select(&config, options, shard, planned);
+    let started = Instant::now();
+    let limits = session::Limits {
+        output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
+        groups: groups.clone(),
+    };
+    let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| vec![Diagnostic::file(".", format!("cannot start {jobs} workers: {e}"))])?;
+    let reports: Vec<PageReport> = pool.install(|| {
+        planned.par_iter().map(|plan| run_planned(&config, &runners, &limits, plan, options.no_cache)).collect()
+    });
+    finish(&config, options, &planned, &reports, started)
+}
+
+fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extract::Snippet>) -> Planned {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(format!("{:?}", page.meta.test).as_bytes());
+    let mut code_bytes = 0;
+    for snippet in &snippets {
+        if let Some(runner) = runners.get(&snippet.lang) {
+            hasher.update(runner.fingerprint().as_bytes());
+            code_bytes += snippet.code.len();
+        }
+        hasher.update(format!("{:?}\0{}\0", snippet.attrs, snippet.lang).as_bytes());
+        hasher.update(snippet.code.as_bytes());
+        for output in &snippet.outputs {
+            hasher.update(format!("{:?}{:?}\0", output.stream, output.exit).as_bytes()).update(output.text.as_bytes());
+        }
+    }
+    hasher.update(sibling_fingerprint(config, &page).as_bytes());
+    let key = hasher.finalize().to_hex()[..32].to_owned();
+    // Without a recorded duration, a page costs a little per run plus its code.
+    #[allow(clippy::cast_precision_loss)]
+    let weight = 0.05 + code_bytes as f64 / 4000.0;
+    Planned { page, snippets, key, weight }
+}
+
+/// Names, sizes and times of the files next to a page: they are copied
+/// into its working folder, so a change to them invalidates the cache.
+fn sibling_fingerprint(config: &Config, page: &Page) -> String {
+    let folder = config.root.join(&page.source.display);
+    let Some(folder) = folder.parent() else { return String::new() };
+    let mut entries: Vec<String> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+            Some(format!("{}:{}:{modified}", entry.file_name().to_string_lossy(), meta.len()))
+        })
+        .filter(|name| !name.contains(".md:"))
+        .collect();
+    entries.sort();
+    entries.join("\n")
+}
+
+/// A language that is neither a runner nor a known syntax but looks like
+/// a misspelled runner (`pyhton`).
+fn language_typos(
+    page: &Page,
+    snippets: &[extract::Snippet],
+    runners: &Runners,
+    highlighter: &Highlighter,
+) -> Vec<Diagnostic> {
+    snippets
+        .iter()
+        .filter(|s| !s.lang.is_empty() && runners.get(&s.lang).is_none() && !highlighter.knows(&s.lang))
+        .filter_map(|s| {
+            let best = runners.suggest(&s.lang)?;
+            let text = &page.source.text;
+            let col = text.lines().nth(s.line - 1).and_then(|l| l.find(&s.lang)).unwrap_or(0);
+            Some(
+                Diagnostic::at(
+                    &page.source.display,
+                    text,
+                    s.line,
+                    col,
+                    s.lang.len(),
+                    format!("unknown language `{}`", s.lang),
+                )
+                .with_hint(format!("did you mean `{best}`? Blocks in a language with no runner are not run")),
+            )
+        })
+        .collect()
+}
+
+/// Keeps the pages asked for, then this shard's share of them.
+fn select(config: &Config, options: &TestOptions, shard: Option<Shard>, planned: Vec<Planned>) -> Vec<Planned> {
+    let wanted: Vec<String> = options.paths.iter().map(|p| normalize_arg(config, p)).collect();
+    let planned: Vec<Planned> = planned
+        .into_iter()
+        .filter(|plan| wanted.is_empty() || wanted.iter().any(|w| plan.page.source.display.starts_with(w.as_str())))
+        .filter(|plan| {
+            options.filter.as_ref().is_none_or(|text| {
+                plan.page.source.display.contains(text.as_str())
+                    || plan.snippets.iter().any(|s| s.attrs.name.as_deref().is_some_and(|n| n.contains(text.as_str())))
+            })
+        })
+        .collect();
+    let Some(shard) = shard else { return planned };
+    let durations = store::load_durations(&config.root);
+    let weights: Vec<f64> =
+        planned.iter().map(|p| durations.get(&p.page.source.rel).copied().unwrap_or(p.weight)).collect();
+    let shard_of = shard::assign(&weights, shard.count);
+    planned.into_iter().zip(shard_of).filter(|(_, s)| *s == shard.index).map(|(p, _)| p).collect()
+}
+
+/// A command-line path as a site-relative display path.
+fn normalize_arg(config: &Config, path: &Path) -> String {
+    let absolute =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    let absolute = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    crate::diagnostic::display_path(&root, &absolute)
+}
+
+fn run_planned(
+    config: &Config,
+    runners: &Runners,
+    limits: &session::Limits,
+    plan: &Planned,
+    no_cache: bool,
+) -> PageReport {
+    let started = Instant::now();
+    let display = plan.page.source.display.clone();
+    if !no_cache {
+        if let Some(blocks) = store::cached(&config.root, &plan.key) {
+            return PageReport { display, blocks, cached: true, seconds: 0.0 };
+        }
+    }
+    let blocks = session::run_page(&config.root, &plan.page, &plan.snippets, runners, limits);
+    let passed = blocks.iter().all(|b| !matches!(b.status, Status::Failed(_)));
+    if passed {
+        // A cache that cannot be written only costs a rerun next time.
+        let _ = store::store(&config.root, &plan.key, &blocks);
+    }
+    PageReport { display, blocks, cached: false, seconds: started.elapsed().as_secs_f64() }
+}
+
+fn finish(
+    config: &Config,
+    options: &TestOptions,
+    planned: &[Planned],
+    reports: &[PageReport],
+    started: Instant,
+) -> Result<TestRun, Vec<Diagnostic>> {
+    let io_problem =
+        |what: &str, e: std::io::Error| vec![Diagnostic::file(".primer", format!("cannot write {what}: {e}"))];
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let mut records = BTreeMap::new();
+    let mut durations = BTreeMap::new();
+    for (plan, report) in planned.iter().zip(reports) {
+        records.insert(plan.page.source.rel.clone(), store::PageRecord::new(report.blocks.clone(), today.clone()));
+        if !report.cached {
+            durations.insert(plan.page.source.rel.clone(), report.seconds);
+        }
+    }
+    store::save_results(&config.root, records).map_err(|e| io_problem("results", e))?;
+    if options.update_durations {
+        store::save_durations(&config.root, durations).map_err(|e| io_problem("durations", e))?;
+    }
+    if let Some(path) = &options.junit {
+        std::fs::write(path, report::junit(reports)).map_err(|e| {
+            vec![Diagnostic::file(path.display().to_string(), format!("cannot write the JUnit report: {e}"))]
+        })?;
+    }
+    let mut blessed = Vec::new();
+    if options.bless {
+        for (plan, report) in planned.iter().zip(reports) {
+            if let Some(text) = bless::bless(&plan.page.source.text, &plan.snippets, &report.blocks) {
+                let path = config.root.join(&plan.page.source.display);
+                std::fs::write(&path, text).map_err(|e| io_problem(&plan.page.source.display, e))?;
+                blessed.push(plan.page.source.display.clone());
+            }
+        }
+    }
+    let mut text = report::human(reports);
+    let totals = report::totals(reports);
+    if !blessed.is_empty() {
+        text.push_str(&format!("blessed {} page(s): {}\n", blessed.len(), blessed.join(", ")));
+    }
+    text.push_str(&format!("tested {} page(s) in {:.2}s\n", reports.len(), started.elapsed().as_secs_f64()));
+    // Blessing repairs output mismatches; any other failure still fails.
+    let failed = if options.bless {
+        reports.iter().flat_map(|r| &r.blocks).any(|b| matches!(b.status, Status::Failed(_)) && b.diff.is_none())
+    } else {
+        totals.failed > 0
+    };
+    Ok(TestRun { report: text, failed })
+}

@@ -1,0 +1,208 @@
+//! Runners: how the code blocks of each language are run.
+//!
+//! Built-in runners cover python, bash and sh, javascript (node) and rust
+//! (compiled with rustc, wrapped in `fn main` when it has none, as rustdoc
+//! does). `[test.runners.NAME]` in `book.toml` adds a runner or changes any
+//! field of a built-in one. Language names are matched through aliases
+//! (`py`, `js`, `rs`…).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::config::{Config, RunnerSettings};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Seconds a block may run unless its runner or the block says otherwise.
+const DEFAULT_TIMEOUT: u64 = 60;
+
+/// A resolved runner for one language.
+#[derive(Debug, Clone)]
+pub(crate) struct Runner {
+    pub(crate) name: String,
+    /// Shell command; `{file}` is the program, `{dir}` its folder.
+    pub(crate) command: String,
+    /// Shell command that checks without running, for `no_run`.
+    pub(crate) check: Option<String>,
+    pub(crate) extension: String,
+    pub(crate) prelude: String,
+    pub(crate) timeout: Duration,
+    /// Code printing `{marker}` on stdout and stderr; `None` runs every
+    /// block alone.
+    pub(crate) separator: Option<String>,
+    /// Wrap blocks without `fn main` in one (rust).
+    pub(crate) wrap_main: bool,
+}
+
+impl Runner {
+    /// Text that identifies the runner's behaviour, for the cache key.
+    pub(crate) fn fingerprint(&self) -> String {
+        format!(
+            "{}\0{}\0{:?}\0{}\0{}\0{}\0{:?}\0{}",
+            self.name,
+            self.command,
+            self.check,
+            self.extension,
+            self.prelude,
+            self.timeout.as_secs(),
+            self.separator,
+            self.wrap_main
+        )
+    }
+}
+
+fn built_in(name: &str) -> Option<Runner> {
+    let runner = |command: &str, check: &str, extension: &str, prelude: &str, separator: &str| Runner {
+        name: name.to_owned(),
+        command: command.to_owned(),
+        check: Some(check.to_owned()),
+        extension: extension.to_owned(),
+        prelude: prelude.to_owned(),
+        timeout: Duration::from_secs(DEFAULT_TIMEOUT),
+        separator: Some(separator.to_owned()),
+        wrap_main: false,
+    };
+    Some(match name {
+        "python" => runner(
+            "python3 {file}",
+            "python3 -m py_compile {file}",
+            "py",
+            "",
+            "print('{marker}', flush=True); __import__('sys').stderr.write('{marker}\\n'); __import__('sys').stderr.flush()",
+        ),
+        "bash" => runner("bash {file}", "bash -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),
+        "sh" => runner("sh {file}", "sh -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),
+        "javascript" => runner(
+            "node {file}",
+            "node --check {file}",
+            "js",
+            "",
+            "console.log('{marker}'); console.error('{marker}');",
+        ),
+        "rust" => Runner {
+            separator: None,
+            wrap_main: true,
+            ..runner(
+                "rustc --edition 2021 -A warnings -o {dir}/main {file} && {dir}/main",
+                "rustc --edition 2021 -A warnings --emit=metadata -o {dir}/main.rmeta {file}",
+                "rs",
+                "",
+                "",
+            )
+        },
+        _ => return None,
+    })
+}
+
+/// The canonical language name for an info-string language.
+pub(crate) fn canonical(lang: &str) -> &str {
+    match lang {
+        "py" | "python3" => "python",
+        "shell" => "bash",
+        "js" | "node" | "mjs" => "javascript",
+        "rs" => "rust",
+        other => other,
+    }
+}
+
+/// Every runner of a site: the built-in ones, changed and extended by
+/// `[test.runners]`.
+#[derive(Debug)]
+pub(crate) struct Runners {
+    by_name: BTreeMap<String, Runner>,
+}
+
+impl Runners {
+    pub(crate) fn new(config: &Config) -> Result<Self, Vec<Diagnostic>> {
+        let mut by_name: BTreeMap<String, Runner> = ["python", "bash", "sh", "javascript", "rust"]
+            .into_iter()
+            .filter_map(|name| built_in(name).map(|r| (name.to_owned(), r)))
+            .collect();
+        let mut problems = Vec::new();
+        for (name, settings) in &config.test.runners {
+            let name = canonical(name).to_owned();
+            match merge(by_name.remove(&name), &name, settings) {
+                Some(runner) => {
+                    by_name.insert(name, runner);
+                }
+                None => problems.push(
+                    Diagnostic::file(config.config_path(), format!("runner `{name}` has no `command`"))
+                        .with_hint("add `command = \"…{file}\"` under [test.runners.NAME]"),
+                ),
+            }
+        }
+        if let Some(seconds) = config.test.timeout {
+            for runner in
+                by_name.values_mut().filter(|r| config.test.runners.get(&r.name).is_none_or(|s| s.timeout.is_none()))
+            {
+                runner.timeout = Duration::from_secs(seconds);
+            }
+        }
+        let runners = Self { by_name };
+        for (lang, line) in &config.test.require {
+            if runners.get(lang).is_none() {
+                let text = std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+                let col = text.lines().nth(line - 1).and_then(|l| l.find(lang.as_str())).unwrap_or(0);
+                let mut problem = Diagnostic::at(
+                    config.config_path(),
+                    &text,
+                    *line,
+                    col,
+                    lang.len(),
+                    format!("`require` names `{lang}`, which has no runner"),
+                );
+                problem = match runners.suggest(lang) {
+                    Some(best) => problem.with_hint(format!("did you mean `{best}`?")),
+                    None => problem.with_hint(format!("add a [test.runners.{lang}] table with a `command`")),
+                };
+                problems.push(problem);
+            }
+        }
+        if problems.is_empty() { Ok(runners) } else { Err(problems) }
+    }
+
+    /// The runner for an info-string language.
+    pub(crate) fn get(&self, lang: &str) -> Option<&Runner> {
+        self.by_name.get(canonical(lang))
+    }
+
+    /// A runner name close to a misspelled language.
+    pub(crate) fn suggest(&self, lang: &str) -> Option<&str> {
+        let names = self.by_name.keys().map(String::as_str).chain(["py", "js", "rs", "node", "shell"]);
+        did_you_mean(lang, names)
+    }
+}
+
+fn merge(base: Option<Runner>, name: &str, settings: &RunnerSettings) -> Option<Runner> {
+    let mut runner = match base {
+        Some(runner) => runner,
+        None => Runner {
+            name: name.to_owned(),
+            command: settings.command.clone()?,
+            check: None,
+            extension: name.to_owned(),
+            prelude: String::new(),
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT),
+            separator: None,
+            wrap_main: false,
+        },
+    };
+    if let Some(command) = &settings.command {
+        runner.command.clone_from(command);
+    }
+    if settings.check.is_some() {
+        runner.check.clone_from(&settings.check);
+    }
+    if let Some(extension) = &settings.extension {
+        runner.extension = extension.trim_start_matches('.').to_owned();
+    }
+    if let Some(prelude) = &settings.prelude {
+        runner.prelude.clone_from(prelude);
+    }
+    if let Some(seconds) = settings.timeout {
+        runner.timeout = Duration::from_secs(seconds);
+    }
+    if settings.separator.is_some() {
+        runner.separator.clone_from(&settings.separator);
+    }
+    Some(runner)
+}

@@ -1,0 +1,386 @@
+//! Running the code blocks of one page.
+//!
+//! Blocks of one language run in order as one program, like the cells of a
+//! notebook: the runner's separator prints a marker between blocks, and the
+//! output is split at the markers so each block gets what it printed. A
+//! page in `isolated` mode, a runner without a separator, and blocks marked
+//! `should_fail` or expecting an exit status run alone. Every page works in
+//! a temporary folder of its own, holding a copy of the files next to it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::expect;
+use super::extract::{Snippet, Stream};
+use super::process::{self, Groups, Outcome};
+use super::runners::{Runner, Runners, canonical};
+use crate::model::{Page, TestMode};
+
+/// What happened to one block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub(crate) enum Status {
+    Passed,
+    /// A `no_run` block that was checked without running.
+    Checked,
+    Failed(String),
+    NotRun(String),
+}
+
+/// The result of one block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct BlockResult {
+    pub(crate) line: usize,
+    pub(crate) lang: String,
+    pub(crate) name: Option<String>,
+    pub(crate) status: Status,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) diff: Option<String>,
+    pub(crate) command: Option<String>,
+    pub(crate) seconds: f64,
+    /// Hash of the block's language and code, so the build shows a result
+    /// only beside the code that produced it.
+    #[serde(default)]
+    pub(crate) code_hash: String,
+}
+
+/// Identifies a block's code across runs and builds.
+pub(crate) fn code_hash(lang: &str, code: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(lang.as_bytes()).update(b"\0").update(code.as_bytes());
+    hasher.finalize().to_hex()[..16].to_owned()
+}
+
+/// Limits shared by every program of a run.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) output_bytes: usize,
+    pub(crate) groups: Groups,
+}
+
+/// One program to run: the blocks (indices into the page's snippets) it holds.
+struct Program<'a> {
+    runner: &'a Runner,
+    blocks: Vec<usize>,
+    kind: ProgramKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ProgramKind {
+    Run,
+    Check,
+}
+
+/// Runs every runnable block of `page`.
+pub(crate) fn run_page(
+    root: &Path,
+    page: &Page,
+    snippets: &[Snippet],
+    runners: &Runners,
+    limits: &Limits,
+) -> Vec<BlockResult> {
+    let mut results: Vec<BlockResult> = snippets.iter().map(pending).collect();
+    let programs = plan(page, snippets, runners, &mut results);
+    if programs.is_empty() {
+        return results;
+    }
+    let dir = match workspace(root, page) {
+        Ok(dir) => dir,
+        Err(error) => {
+            for program in &programs {
+                for &i in &program.blocks {
+                    results[i].status = Status::Failed(format!("cannot create a working folder: {error}"));
+                }
+            }
+            return results;
+        }
+    };
+    for (n, program) in programs.iter().enumerate() {
+        execute(page, snippets, program, n, dir.path(), limits, &mut results);
+    }
+    results
+}
+
+fn pending(snippet: &Snippet) -> BlockResult {
+    BlockResult {
+        line: snippet.line,
+        lang: snippet.lang.clone(),
+        name: snippet.attrs.name.clone(),
+        status: Status::NotRun(String::new()),
+        stdout: String::new(),
+        stderr: String::new(),
+        diff: None,
+        command: None,
+        seconds: 0.0,
+        code_hash: code_hash(&snippet.lang, &snippet.code),
+    }
+}
+
+/// Decides which blocks run, in which programs, and why the others do not.
+fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &mut [BlockResult]) -> Vec<Program<'a>> {
+    let mut programs: Vec<Program<'a>> = Vec::new();
+    // The session program of each language, by runner name.
+    let mut sessions: HashMap<String, usize> = HashMap::new();
+    for (i, snippet) in snippets.iter().enumerate() {
+        let not_run = |reason: String| Status::NotRun(reason);
+        let runner = runners.get(&snippet.lang);
+        let status = match (&page.meta.test, runner) {
+            (TestMode::Skip(reason), _) => Some(not_run(format!("page skipped: {reason}"))),
+            _ if snippet.lang.is_empty() => Some(not_run("no language".to_owned())),
+            _ if snippet.attrs.ignore => Some(not_run("marked `ignore`".to_owned())),
+            (_, None) => Some(not_run(format!("no runner for `{}`", snippet.lang))),
+            (_, Some(runner)) if snippet.attrs.no_run && runner.check.is_none() => {
+                Some(not_run(format!("`no_run`, and the {} runner has no check command", runner.name)))
+            }
+            _ => None,
+        };
+        if let Some(status) = status {
+            results[i].status = status;
+            continue;
+        }
+        let Some(runner) = runner else { continue };
+        let alone = snippet.attrs.no_run
+            || snippet.attrs.should_fail
+            || snippet.expected_exit().is_some()
+            || runner.separator.is_none()
+            || page.meta.test == TestMode::Isolated;
+        let kind = if snippet.attrs.no_run { ProgramKind::Check } else { ProgramKind::Run };
+        match sessions.get(&runner.name) {
+            Some(&index) if !alone => programs[index].blocks.push(i),
+            _ => {
+                if !alone {
+                    sessions.insert(runner.name.clone(), programs.len());
+                }
+                programs.push(Program { runner, blocks: vec![i], kind });
+            }
+        }
+    }
+    programs
+}
+
+/// A temporary folder with copies of the files next to the page.
+fn workspace(root: &Path, page: &Page) -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
+    if let Some(folder) = root.join(&page.source.display).parent() {
+        copy_siblings(folder, dir.path())?;
+    }
+    Ok(dir)
+}
+
+fn copy_siblings(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_file() && path.extension().is_none_or(|e| e != "md") {
+            std::fs::copy(&path, to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A program's source, and where each block starts in it (1-based line).
+fn assemble(program: &Program<'_>, snippets: &[Snippet], marker: &str) -> (String, Vec<usize>) {
+    let runner = program.runner;
+    let mut source = String::new();
+    let mut starts = Vec::new();
+    let push = |source: &mut String, text: &str| {
+        source.push_str(text);
+        if !text.ends_with('\n') {
+            source.push('\n');
+        }
+    };
+    if !runner.prelude.is_empty() {
+        push(&mut source, &runner.prelude);
+    }
+    for (position, &i) in program.blocks.iter().enumerate() {
+        let snippet = &snippets[i];
+        if let (Some(separator), ProgramKind::Run) = (&runner.separator, program.kind) {
+            push(&mut source, &separator.replace("{marker}", &format!("{marker}{position}")));
+        }
+        let wrap = runner.wrap_main && !snippet.code.contains("fn main");
+        if wrap {
+            push(&mut source, "fn main() {");
+        }
+        starts.push(source.lines().count() + 1);
+        push(&mut source, &snippet.code);
+        if wrap {
+            push(&mut source, "}");
+        }
+    }
+    (source, starts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn execute(
+    page: &Page,
+    snippets: &[Snippet],
+    program: &Program<'_>,
+    n: usize,
+    dir: &Path,
+    limits: &Limits,
+    results: &mut [BlockResult],
+) {
+    let runner = program.runner;
+    let marker = format!("@@primer-block-{}-", std::process::id());
+    let (source, starts) = assemble(program, snippets, &marker);
+    let file = dir.join(format!("{}-{n}.{}", canonical(&runner.name), runner.extension));
+    let template = match program.kind {
+        ProgramKind::Run => runner.command.as_str(),
+        ProgramKind::Check => runner.check.as_deref().unwrap_or_default(),
+    };
+    let command = template.replace("{file}", &quote(&file)).replace("{dir}", &quote(dir));
+    let timeout: Duration =
+        program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
+    let outcome = std::fs::write(&file, &source)
+        .and_then(|()| process::run(&command, dir, timeout, limits.output_bytes, &limits.groups));
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            for &i in &program.blocks {
+                results[i].status = Status::Failed(format!("cannot run `{command}`: {error}"));
+            }
+            return;
+        }
+    };
+    let file_text = file.display().to_string();
+    let remap = |text: &str| remap_lines(text, &file_text, &page.source.display, &starts, program, snippets);
+    let stdout = split(&remap(&outcome.stdout), &marker, program.blocks.len());
+    let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
+    let reached = stdout.reached.max(stderr.reached);
+    let seconds = outcome.elapsed.as_secs_f64() / program.blocks.len() as f64;
+    for (position, &i) in program.blocks.iter().enumerate() {
+        let result = &mut results[i];
+        result.command = Some(command.clone());
+        result.seconds = seconds;
+        result.stdout = stdout.parts.get(position).cloned().unwrap_or_default();
+        result.stderr = stderr.parts.get(position).cloned().unwrap_or_default();
+        let last = position + 1 == program.blocks.len();
+        result.status = if program.kind == ProgramKind::Check {
+            match outcome.status {
+                Some(0) => Status::Checked,
+                _ => Status::Failed("the check failed".to_owned()),
+            }
+        } else if outcome_failed(&outcome) && position > reached.unwrap_or(0) {
+            Status::NotRun("an earlier block in the session failed".to_owned())
+        } else {
+            let fails_here = outcome_failed(&outcome) && (position == reached.unwrap_or(0) || last);
+            judge(&snippets[i], &outcome, fails_here, result)
+        };
+    }
+}
+
+fn outcome_failed(outcome: &Outcome) -> bool {
+    outcome.timed_out || outcome.status != Some(0)
+}
+
+/// Decides a block's status from its output and the program's exit.
+fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut BlockResult) -> Status {
+    let expected_exit = snippet.expected_exit();
+    if outcome.timed_out && ended_here {
+        return Status::Failed(format!("timed out after {:.0?}", outcome.elapsed));
+    }
+    if snippet.attrs.should_fail || expected_exit.is_some() {
+        match (expected_exit, outcome.status) {
+            (Some(want), Some(got)) if want != got => {
+                return Status::Failed(format!("exited with {got}, expected {want}"));
+            }
+            (None, Some(0)) => return Status::Failed("`should_fail`, but it exited with 0".to_owned()),
+            _ => {}
+        }
+    } else if ended_here {
+        let code = outcome.status.map_or_else(|| "was killed".to_owned(), |c| format!("exited with {c}"));
+        return Status::Failed(code);
+    }
+    for (stream, actual) in [(Stream::Stdout, &result.stdout), (Stream::Stderr, &result.stderr)] {
+        if let Some(expected) = snippet.expected(stream) {
+            if !expect::matches(&expected.text, actual) {
+                result.diff = Some(expect::diff(&expected.text, actual));
+                let name = if stream == Stream::Stdout { "stdout" } else { "stderr" };
+                return Status::Failed(format!("{name} differs from the output block at line {}", expected.line));
+            }
+        }
+    }
+    Status::Passed
+}
+
+/// Output split at the markers: one part per block.
+struct Parts {
+    parts: Vec<String>,
+    /// The last block whose marker was printed.
+    reached: Option<usize>,
+}
+
+fn split(output: &str, marker: &str, count: usize) -> Parts {
+    let mut parts = vec![String::new(); count.max(1)];
+    let mut current = 0;
+    let mut reached = None;
+    for line in output.split_inclusive('\n') {
+        if let Some(index) = line.trim_end().strip_prefix(marker).and_then(|n| n.parse::<usize>().ok()) {
+            current = index.min(count.saturating_sub(1));
+            reached = Some(current);
+            continue;
+        }
+        parts[current].push_str(line);
+    }
+    Parts { parts, reached }
+}
+
+/// Points error messages at the page: `file.py", line 12` becomes
+/// `content/page.md", line 40` (and likewise `file:12` and `file: line 12`).
+fn remap_lines(
+    text: &str,
+    file: &str,
+    display: &str,
+    starts: &[usize],
+    program: &Program<'_>,
+    snippets: &[Snippet],
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(file) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + file.len()..];
+        let (separator, after) = ["\", line ", ": line ", ":"]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep).map(|after| (*sep, after)))
+            .unwrap_or(("", rest));
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let mapped = after[..digits].parse::<usize>().ok().and_then(|line| {
+            let position = starts.iter().rposition(|&start| start <= line)?;
+            let snippet = &snippets[program.blocks[position]];
+            Some(snippet.line + 1 + (line - starts[position]))
+        });
+        out.push_str(display);
+        match mapped {
+            Some(line) if digits > 0 => {
+                out.push_str(separator);
+                out.push_str(&line.to_string());
+                rest = &after[digits..];
+            }
+            _ => {}
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Quotes a path for `sh -c`.
+fn quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_splits_at_markers() {
+        let parts = split("pre\n@@m-0\na\n@@m-1\nb\nc\n", "@@m-", 2);
+        assert_eq!(parts.parts, ["pre\na\n", "b\nc\n"]);
+        assert_eq!(parts.reached, Some(1));
+    }
+}

@@ -1,0 +1,294 @@
+//! `primer test` on small sites: snippets run, their output is checked,
+//! and failures name the page and line.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestSite;
+
+const CONFIG: &str = "[site]\ntitle = \"Snippets\"\n";
+
+/// A site with one recipe holding `body`.
+fn site_with(body: &str) -> TestSite {
+    let site = TestSite::empty();
+    site.write("book.toml", CONFIG);
+    site.write("content/recipes/page.md", format!("---\ntitle: Page\nsummary: S\n---\n{body}"));
+    site
+}
+
+fn test(site: &TestSite, args: &[&str]) -> common::Run {
+    let mut all = vec!["test", "-j", "2"];
+    all.extend_from_slice(args);
+    site.run(&all)
+}
+
+#[test]
+fn passing_blocks_in_every_built_in_language() {
+    let site = site_with(
+        "```python\nprint(6 * 7)\n```\n\n```output\n42\n```\n\n\
+         ```bash\necho \"$((6 * 7))\"\n```\n\n```output\n42\n```\n\n\
+         ```sh\nexpr 6 \\* 7\n```\n\n```output\n42\n```\n\n\
+         ```javascript\nconsole.log(6 * 7)\n```\n\n```output\n42\n```\n\n\
+         ```rust\nprintln!(\"{}\", 6 * 7);\n```\n\n```output\n42\n```\n",
+    );
+    let run = test(&site, &[]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("5 passed, 0 failed, 0 skipped"), "{}", run.stdout);
+}
+
+#[test]
+fn failing_blocks_in_every_built_in_language_name_page_and_line() {
+    let site = site_with(
+        "```python\nraise SystemExit(3)\n```\n\n\
+         ```bash\nfalse\n```\n\n\
+         ```sh\nexit 4\n```\n\n\
+         ```javascript\nthrow new Error('boom')\n```\n\n\
+         ```rust\nlet x: u32 = \"not a number\";\n```\n",
+    );
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("0 passed, 5 failed, 0 skipped"), "{}", run.stdout);
+    for line in [5, 9, 13, 17, 21] {
+        assert!(run.stdout.contains(&format!("--> content/recipes/page.md:{line}\n")), "line {line}:\n{}", run.stdout);
+    }
+    // Errors point at the page, not at the temporary program.
+    assert!(run.stdout.contains("content/recipes/page.md:18"), "node's stack trace is remapped:\n{}", run.stdout);
+}
+
+#[test]
+fn blocks_of_a_page_share_a_session_unless_the_page_is_isolated() {
+    let body = "```python\ngreeting = 'hi'\n```\n\nText.\n\n```python\nprint(greeting)\n```\n\n```output\nhi\n```\n";
+    let site = site_with(body);
+    let run = test(&site, &[]);
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    let isolated = site_with(body);
+    isolated.write("content/recipes/page.md", format!("---\ntitle: Page\nsummary: S\ntest: isolated\n---\n{body}"));
+    let run = test(&isolated, &[]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("NameError: name 'greeting' is not defined"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> content/recipes/page.md:12"), "{}", run.stdout);
+}
+
+#[test]
+fn a_failure_stops_the_session_and_later_blocks_are_listed_as_not_run() {
+    let site = site_with("```python\nprint('a')\n```\n\n```python\n1 / 0\n```\n\n```python\nprint('c')\n```\n");
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("1 passed, 1 failed, 1 skipped"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/recipes/page.md:13 python: an earlier block in the session failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ZeroDivisionError"), "{}", run.stdout);
+}
+
+#[test]
+fn ignore_no_run_and_should_fail() {
+    let site = site_with(
+        "```python ignore\nthis is not python\n```\n\n\
+         ```python no_run\nimport module_that_does_not_exist\n```\n\n\
+         ```python no_run\ndef broken(:\n```\n\n\
+         ```bash should_fail\nexit 1\n```\n\n\
+         ```bash should_fail\ntrue\n```\n",
+    );
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    // ignore: not run; no_run: compiles (ok) or not (fail); should_fail: the
+    // one that fails passes, the one that succeeds fails.
+    assert!(run.stdout.contains("2 passed, 2 failed, 1 skipped"), "{}", run.stdout);
+    assert!(run.stdout.contains("content/recipes/page.md:5 python: marked `ignore`"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> content/recipes/page.md:13"), "{}", run.stdout);
+    assert!(run.stdout.contains("`should_fail`, but it exited with 0"), "{}", run.stdout);
+}
+
+#[test]
+fn hidden_lines_run_but_are_not_rendered() {
+    let site = site_with("```python\n#~ import math\nprint(math.floor(2.5))\n```\n\n```output\n2\n```\n");
+    let run = test(&site, &[]);
+    assert!(run.success, "{}", run.stdout);
+    site.build();
+    let page = site.html("recipes/page/index.html");
+    let code = page.texts("code.language-python").join("\n");
+    assert!(code.contains("print(math.floor(2.5))"), "{code}");
+    assert!(!code.contains("import math"), "hidden line is not shown: {code}");
+}
+
+#[test]
+fn expected_output_supports_ellipsis_streams_and_exit_codes_with_a_diff_on_mismatch() {
+    let site = site_with(
+        "```python\nimport sys\nprint('start')\nfor i in range(3): print(i)\nprint('end')\nprint('warn', file=sys.stderr)\n```\n\n\
+         ```output\nstart\n...\nend\n```\n\n```output stderr\nwarn\n```\n\n\
+         ```sh\necho out; exit 3\n```\n\n```output exit=3\nout\n```\n\n\
+         ```python\nprint('actual')\n```\n\n```output\nexpected\n```\n",
+    );
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("2 passed, 1 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("stdout differs from the output block at line 35"), "{}", run.stdout);
+    assert!(run.stdout.contains("-expected\n") && run.stdout.contains("+actual\n"), "{}", run.stdout);
+}
+
+#[test]
+fn bless_rewrites_only_mismatching_output_blocks() {
+    let body = "Intro  with  odd   spacing.\n\n```python\nprint('new value')\n```\n\n```output\nold value\n```\n\n\
+                ```python\nprint('kept')\n```\n\n```output\n...\n```\n\nOutro.\n";
+    let site = site_with(body);
+    let before = std::fs::read_to_string(site.path().join("content/recipes/page.md")).unwrap();
+    let run = test(&site, &["--bless"]);
+    assert!(run.success, "{}", run.stdout);
+    let after = std::fs::read_to_string(site.path().join("content/recipes/page.md")).unwrap();
+    assert_eq!(after, before.replace("old value", "new value"));
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.success, "{}", run.stdout);
+}
+
+#[test]
+fn unknown_attribute_and_misspelled_language_are_errors_with_suggestions() {
+    let site = site_with("```python shuold_fail\nx\n```\n\n```pyhton\nprint(1)\n```\n");
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("unknown code block attribute `shuold_fail`"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/recipes/page.md:5:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `should_fail`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown language `pyhton`"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/recipes/page.md:9:4"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `python`?"), "{}", run.stderr);
+}
+
+/// Processes whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+        .filter(|cmd| cmd.contains(needle))
+        .collect()
+}
+
+#[test]
+fn a_timeout_kills_the_block_and_everything_it_started() {
+    let site =
+        site_with("```bash timeout=1\nsleep 31337 &\nsleep 31338\n```\n\n```python\nprint('other pages go on')\n```\n");
+    let started = std::time::Instant::now();
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(run.stdout.contains("timed out after"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 passed, 1 failed"), "{}", run.stdout);
+    assert_eq!(processes_with("sleep 3133"), Vec::<String>::new(), "no snippet process survives");
+}
+
+#[test]
+fn an_output_flood_is_capped_with_a_note() {
+    let site = site_with("```bash\nyes primer | head -c 5000000\n```\n");
+    site.write("book.toml", format!("{CONFIG}\n[test]\noutput_limit = 1000\n"));
+    let run = test(&site, &[]);
+    assert!(run.success, "{}", run.stdout);
+    site.build();
+    let html = site.read("recipes/page/index.html");
+    // The cap counts the session's block markers too, so the exact count
+    // varies by a few bytes.
+    assert!(html.contains("[primer: output truncated, 49990"), "the note reaches the page");
+    assert!(html.len() < 100_000, "the page holds the capped output only");
+}
+
+#[test]
+fn a_language_without_a_runner_is_listed_and_an_error_when_required() {
+    let site = site_with("```ruby\nputs 1\n```\n");
+    let run = test(&site, &[]);
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("content/recipes/page.md:5 ruby: no runner for `ruby`"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 passed, 0 failed, 1 skipped"), "{}", run.stdout);
+    site.write("book.toml", format!("{CONFIG}\n[test]\nrequire = [\"ruby\"]\n"));
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("`require` names `ruby`, which has no runner"), "{}", run.stderr);
+    assert!(run.stderr.contains("book.toml:5:"), "{}", run.stderr);
+    // A runner from book.toml makes it runnable.
+    site.write(
+        "book.toml",
+        format!(
+            "{CONFIG}\n[test]\nrequire = [\"ruby\"]\n[test.runners.ruby]\ncommand = \"sh -c 'echo ran {{file}}'\"\n"
+        ),
+    );
+    let run = test(&site, &[]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 passed"), "{}", run.stdout);
+}
+
+#[test]
+fn the_cache_skips_unchanged_pages_and_an_edit_runs_them_again() {
+    let site = site_with("```python\nprint('x')\n```\n");
+    assert!(!test(&site, &[]).stdout.contains("cached"));
+    let second = test(&site, &[]);
+    assert!(second.stdout.contains("ok   content/recipes/page.md (1 passed, 0 failed, cached"), "{}", second.stdout);
+    site.write("content/recipes/page.md", "---\ntitle: Page\nsummary: S\n---\n```python\nprint('y')\n```\n");
+    assert!(!test(&site, &[]).stdout.contains("cached"));
+    assert!(!test(&site, &["--no-cache"]).stdout.contains("cached"));
+}
+
+#[test]
+fn junit_report_has_a_test_case_per_block() {
+    let site = site_with("```python\nprint(1)\n```\n\n```python\n1/0\n```\n\n```toml\na = 1\n```\n");
+    let run = test(&site, &["--junit", "report.xml"]);
+    assert!(!run.success);
+    let xml = std::fs::read_to_string(site.path().join("report.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("tests"), Some("3"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("skipped"), Some("1"));
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 3);
+    assert!(cases.iter().all(|c| c.attribute("classname") == Some("content/recipes/page.md")));
+    assert_eq!(cases[1].children().filter(|n| n.has_tag_name("failure")).count(), 1);
+    assert_eq!(cases[2].children().filter(|n| n.has_tag_name("skipped")).count(), 1);
+    assert!(cases.iter().all(|c| c.attribute("time").is_some_and(|t| t.parse::<f64>().is_ok())));
+}
+
+#[test]
+fn built_pages_show_captured_output_and_when_they_were_verified() {
+    let site = site_with("```python\nprint('from the run')\n```\n");
+    let run = test(&site, &[]);
+    assert!(run.success, "{}", run.stdout);
+    site.build();
+    let page = site.html("recipes/page/index.html");
+    assert_eq!(page.texts(".output-block.captured samp"), ["from the run"]);
+    let verified = page.texts(".verified");
+    assert_eq!(verified.len(), 1);
+    assert!(verified[0].starts_with("Examples last verified 20"), "{verified:?}");
+    site.write("content/recipes/page.md", "---\ntitle: Page\nsummary: S\n---\n```python\nraise SystemExit(1)\n```\n");
+    assert!(!test(&site, &[]).success);
+    site.build();
+    assert_eq!(site.html("recipes/page/index.html").count(".verify-failed"), 1);
+}
+
+#[test]
+fn shards_split_pages_without_overlap() {
+    let site = TestSite::empty();
+    site.write("book.toml", CONFIG);
+    for n in 0..6 {
+        site.write(
+            &format!("content/recipes/p{n}.md"),
+            format!("---\ntitle: P{n}\nsummary: S\n---\n```python\nprint({n})\n```\n"),
+        );
+    }
+    let mut seen = Vec::new();
+    for shard in ["1/3", "2/3", "3/3"] {
+        let run = test(&site, &["--no-cache", "--shard", shard]);
+        assert!(run.success, "{}", run.stdout);
+        seen.extend(
+            run.stdout
+                .lines()
+                .filter(|l| l.starts_with("ok "))
+                .map(|l| l.split_whitespace().nth(1).unwrap().to_owned()),
+        );
+    }
+    seen.sort();
+    let expected: Vec<String> = (0..6).map(|n| format!("content/recipes/p{n}.md")).collect();
+    assert_eq!(seen, expected);
+    assert!(!test(&site, &["--shard", "4/3"]).success);
+}
