@@ -30,3 +30,30 @@ fn the_bundled_documentation_builds_with_its_tutorials_and_recipes() {
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(home.contains("class=\"resource\""), "the home page has resource callouts");
 }
+
+#[test]
+fn the_bundled_documentation_snippets_pass_primer_test() {
+    let site = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("book.toml"), site.path().join("book.toml")).unwrap();
+    for entry in walkdir::WalkDir::new(root.join("content")) {
+        let entry = entry.unwrap();
+        let target = site.path().join(entry.path().strip_prefix(root).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_primer"))
+        .args(["test", "--no-cache"])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let summary = stdout.lines().find(|l| l.ends_with("skipped")).unwrap();
+    let passed: usize = summary.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(passed >= 5, "the documentation's runnable snippets ran: {summary}");
+    assert!(summary.contains(" 0 failed"), "{summary}");
+}

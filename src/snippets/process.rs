@@ -63,6 +63,7 @@ pub(crate) fn run(
         .arg(command)
         .current_dir(dir)
         .env("PYTHONUNBUFFERED", "1")
+        .env("PATH", search_path())
         .env("PRIMER_TEST", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -97,6 +98,16 @@ pub(crate) fn run(
         stderr: join(stderr),
         elapsed: started.elapsed(),
     })
+}
+
+/// `PATH` with this primer's own folder first, so snippets that run
+/// `primer` get the same one that is testing them.
+fn search_path() -> std::ffi::OsString {
+    let current = std::env::var_os("PATH").unwrap_or_default();
+    let Some(dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) else {
+        return current;
+    };
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&current))).unwrap_or(current)
 }
 
 /// Reads a stream to its end, keeping at most `limit` bytes.
