@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::session::{BlockResult, Status};
+use crate::markdown::code::escape_html;
 
 /// One page's results, as reported.
 #[derive(Debug)]
@@ -101,21 +102,13 @@ fn block_name(block: &BlockResult) -> String {
     block.name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default()
 }
 
+/// Escapes text for XML; XML 1.0 has no place for most control characters.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 has no place for most control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    let printable: String = text
+        .chars()
+        .map(|c| if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') { '\u{fffd}' } else { c })
+        .collect();
+    escape_html(&printable)
 }
 
 /// A JUnit XML report: one test suite per page, one test case per block.
