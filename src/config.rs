@@ -87,6 +87,8 @@ struct RawSite {
     edit_branch: Option<String>,
     #[serde(default)]
     author: Option<String>,
+    #[serde(default)]
+    colab_branch: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,6 +153,8 @@ pub(crate) struct Config {
     pub(crate) repository: Option<String>,
     pub(crate) edit_branch: String,
     pub(crate) author: Option<String>,
+    /// Branch of `repository` that holds the built site, for Colab links.
+    pub(crate) colab_branch: Option<String>,
     /// Allowed tags and their descriptions; `None` allows any tag.
     pub(crate) taxonomy: Option<BTreeMap<String, String>>,
     pub(crate) callouts: Vec<Callout>,
@@ -285,6 +289,7 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         repository: raw.site.repository.map(|r| r.trim_end_matches('/').to_owned()),
         edit_branch: raw.site.edit_branch.unwrap_or_else(|| "main".to_owned()),
         author: raw.site.author,
+        colab_branch: raw.site.colab_branch,
         taxonomy: raw.taxonomy.map(|t| t.tags),
         callouts,
         newest: raw.home.newest.unwrap_or(3),

@@ -282,3 +282,49 @@ fn html_in_titles_and_summaries_is_escaped() {
     assert!(recipes.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!recipes.contains("<b>bold</b>"));
 }
+
+#[test]
+fn python_pages_offer_a_script_and_a_valid_notebook() {
+    let site = TestSite::fixture("basic");
+    let config = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+    site.write("book.toml", config.replace("language = \"en\"", "language = \"en\"\ncolab_branch = \"gh-pages\""));
+    site.build();
+    let page = site.html("tutorials/first-steps/index.html");
+    assert_eq!(
+        page.attrs(".downloads a", "href"),
+        [
+            "../../tutorials/first-steps/first-steps.py",
+            "../../tutorials/first-steps/first-steps.ipynb",
+            "https://colab.research.google.com/github/example/fixture/blob/gh-pages/tutorials/first-steps/first-steps.ipynb"
+        ]
+    );
+    let script = site.read("tutorials/first-steps/first-steps.py");
+    assert!(script.starts_with("# First steps\n"), "{script}");
+    assert!(script.contains("# %%\nimport math\n\ndef area(r):\n    return math.pi * r ** 2\n"), "{script}");
+    let notebook: serde_json::Value =
+        serde_json::from_str(&site.read("tutorials/first-steps/first-steps.ipynb")).unwrap();
+    assert_eq!(notebook["nbformat"], 4);
+    assert!(notebook["nbformat_minor"].as_u64().unwrap() >= 5, "cell ids need 4.5");
+    assert_eq!(notebook["metadata"]["kernelspec"]["name"], "python3");
+    let cells = notebook["cells"].as_array().unwrap();
+    let kinds: Vec<&str> = cells.iter().map(|c| c["cell_type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["markdown", "markdown", "code", "markdown"]);
+    let mut ids = std::collections::HashSet::new();
+    for cell in cells {
+        let id = cell["id"].as_str().unwrap();
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && ids.insert(id.to_owned()));
+        assert!(cell["metadata"].is_object());
+        assert!(cell["source"].as_array().unwrap().iter().all(serde_json::Value::is_string));
+        if cell["cell_type"] == "code" {
+            assert!(cell["outputs"].as_array().unwrap().is_empty());
+            assert!(cell["execution_count"].is_null());
+        }
+    }
+    let code: String = cells[2]["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(code, "import math\n\ndef area(r):\n    return math.pi * r ** 2");
+    // Prose between blocks, other languages included, becomes Markdown.
+    let after: String = cells[3]["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(after.starts_with("```unknownlang"), "{after}");
+    // Pages without Python have no downloads.
+    assert_eq!(site.html("recipes/augment/index.html").count(".downloads"), 0);
+}

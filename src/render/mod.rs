@@ -7,6 +7,7 @@
 //! Templates see only the views of [`views`]. Hands on [`OutputFile`]s;
 //! writing them is the next stage's job.
 
+mod downloads;
 pub(crate) mod theme;
 mod views;
 
@@ -77,12 +78,12 @@ pub(crate) fn run(config: &Config, theme: &Theme, site: &Site) -> Result<Vec<Out
             .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
             .map(|(i, _)| Job::Page(i)),
     );
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(mut rendered) => files.append(&mut rendered),
             Err(problem) => problems.push(problem),
         }
     }
@@ -173,13 +174,18 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
 }
 
 impl Renderer<'_> {
-    fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
+    /// Renders one job: its page, and for a page, its code downloads.
+    fn render(&self, job: Job) -> Result<Vec<OutputFile>, Diagnostic> {
+        let mut files = Vec::new();
         let (path, template, context) = match job {
             Job::Home => ("index.html".to_owned(), "home.html", self.home()),
             Job::Page(index) => {
                 let page = &self.site.pages[index];
                 let mut context = self.context(&page.url);
                 context.insert("page", &PageView::new(self.config, self.site, index));
+                let (links, mut downloads) = downloads::for_page(self.config, page);
+                context.insert("downloads", &links);
+                files.append(&mut downloads);
                 let image =
                     page.meta.image.as_deref().map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
                 let description = page.meta.summary.as_deref().unwrap_or(&self.config.description);
@@ -228,7 +234,8 @@ impl Renderer<'_> {
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
         };
         let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
-        Ok(OutputFile { path, bytes: html.into_bytes() })
+        files.push(OutputFile { path, bytes: html.into_bytes() });
+        Ok(files)
     }
 
     /// Title, description and absolute URLs for `<head>` and OpenGraph.

@@ -13,7 +13,7 @@ mod expect;
 pub(crate) mod extract;
 mod process;
 mod report;
-mod runners;
+pub(crate) mod runners;
 mod session;
 pub(crate) mod shard;
 pub(crate) mod store;
