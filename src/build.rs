@@ -1,6 +1,7 @@
 //! The build pipeline, stage after stage.
 //!
-//! load config → discover content → parse front matter → render Markdown →
+//! load config → discover content → parse front matter (and fill in dates
+//! from git history) → render Markdown →
 //! build listings and tags → apply templates → write output. Problems that
 //! do not stop a stage are collected; the build writes nothing unless there
 //! are none.
@@ -12,7 +13,7 @@ use crate::config::{self, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::code::Highlighter;
 use crate::markdown::links::LinkTargets;
-use crate::{discover, frontmatter, listing, markdown, output, render};
+use crate::{discover, frontmatter, history, listing, markdown, output, render};
 
 /// What a successful build did, for its summary line.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
     let (inventory, mut problems) = discover::run(&config);
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
+    let pages = history::run(&config, pages);
     let mut targets = LinkTargets::new(&pages, &inventory.assets);
     // Pages that failed to load still exist: links to them are not broken.
     for rel in inventory.markdown_paths {

@@ -4,7 +4,8 @@
 //!
 //! 1. [`config`] — load and check `book.toml`
 //! 2. [`discover`] — find and read the files of `content/`
-//! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs
+//! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
+//!    [`history`] fills in dates from git where front matter gives none
 //! 4. [`markdown`] — render Markdown: links, callouts, code, headings
 //! 5. [`listing`] — order tutorials and recipes, collect tags
 //! 6. [`render`] — apply the theme's templates
@@ -20,6 +21,7 @@ mod config;
 mod diagnostic;
 mod discover;
 mod frontmatter;
+mod history;
 mod listing;
 mod markdown;
 mod model;

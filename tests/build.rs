@@ -328,3 +328,36 @@ fn python_pages_offer_a_script_and_a_valid_notebook() {
     // Pages without Python have no downloads.
     assert_eq!(site.html("recipes/augment/index.html").count(".downloads"), 0);
 }
+
+#[test]
+fn pages_without_dates_take_them_from_git_history() {
+    let site = TestSite::fixture("basic");
+    let git = |args: &[&str], date: &str| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(site.path())
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"], "2023-01-02T10:00:00Z");
+    git(&["add", "."], "2023-01-02T10:00:00Z");
+    git(&["commit", "-q", "-m", "first"], "2023-01-02T10:00:00Z");
+    site.write("content/about.md", "---\ntitle: About\n---\nChanged.\n");
+    site.write(
+        "content/recipes/augment.md",
+        "---\ntitle: Augment images\nsummary: S\ndate: 2024-04-01\n---\nChanged.\n",
+    );
+    git(&["commit", "-q", "-am", "second"], "2023-06-07T10:00:00Z");
+    site.build();
+    // No dates in front matter: created and updated from git.
+    assert_eq!(site.html("about/index.html").attrs(".page-meta time", "datetime"), ["2023-01-02", "2023-06-07"]);
+    // Front matter wins for the date; git's last change is before it, so no update.
+    assert_eq!(site.html("recipes/augment/index.html").attrs(".page-meta time", "datetime"), ["2024-04-01"]);
+}
