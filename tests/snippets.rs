@@ -292,3 +292,26 @@ fn shards_split_pages_without_overlap() {
     assert_eq!(seen, expected);
     assert!(!test(&site, &["--shard", "4/3"]).success);
 }
+
+#[test]
+fn ctrl_c_stops_every_snippet_process() {
+    let site = site_with("```bash\nsleep 31339 &\nsleep 31340\n```\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_primer"))
+        .args(["test", "--no-cache"])
+        .current_dir(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while processes_with("sleep 31340").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the snippet never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(processes_with("sleep 3134"), Vec::<String>::new(), "nothing is left running");
+    assert_eq!(processes_with("sleep 31339"), Vec::<String>::new());
+}

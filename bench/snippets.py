@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Benchmark `primer test` on a generated site of quick Python snippets.
+
+Prints, for N pages (default 200): the cold run time, the cached rerun as a
+percentage of cold (goal: at most 5 %), and the speed-up of -j 2 over -j 1
+(goal: at least 1.8x). Times come from hyperfine; the machine is noisy, so
+read the ratios rather than the absolute figures.
+
+    python3 bench/snippets.py [--pages 200] [--primer target/release/primer]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def generate(site, pages):
+    os.makedirs(os.path.join(site, "content", "recipes"))
+    with open(os.path.join(site, "book.toml"), "w") as f:
+        f.write('[site]\ntitle = "Snippet benchmark"\n')
+    for n in range(pages):
+        body = [f"---\ntitle: Recipe {n}\nsummary: Quick snippets number {n}.\n---\n"]
+        body.append(f"## Setup\n\n```python\nvalues = list(range({n % 50 + 10}))\n```\n")
+        body.append("## Compute\n\n```python\nprint(sum(values))\n```\n")
+        body.append(f"```output\n{sum(range(n % 50 + 10))}\n```\n")
+        with open(os.path.join(site, "content", "recipes", f"r{n:04}.md"), "w") as f:
+            f.write("\n".join(body))
+
+
+def hyperfine(site, commands, prepare=None, runs=5):
+    out = os.path.join(site, "hyperfine.json")
+    args = ["hyperfine", "--style", "none", "--runs", str(runs), "--export-json", out]
+    if prepare:
+        args += ["--prepare", prepare]
+    subprocess.run(args + commands, cwd=site, check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        return [r["mean"] for r in json.load(f)["results"]]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
+    args = parser.parse_args()
+    if not shutil.which("hyperfine"):
+        sys.exit("hyperfine is missing: apt-get install hyperfine")
+    if not os.path.exists(args.primer):
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    primer = os.path.abspath(args.primer)
+    with tempfile.TemporaryDirectory() as site:
+        generate(site, args.pages)
+        check = subprocess.run([primer, "test", "--no-cache"], cwd=site, capture_output=True, text=True)
+        summary = [l for l in check.stdout.splitlines() if l.endswith("skipped")]
+        if check.returncode != 0 or not summary:
+            sys.exit(f"the generated site does not pass:\n{check.stdout}{check.stderr}")
+        cold_j1, cold_j2 = hyperfine(site, [f"{primer} test --no-cache -j 1", f"{primer} test --no-cache -j 2"])
+        subprocess.run([primer, "test", "-j", "2"], cwd=site, check=True, stdout=subprocess.DEVNULL)
+        (cached,) = hyperfine(site, [f"{primer} test -j 2"], runs=10)
+    print(f"primer test on {args.pages} pages ({summary[0]})")
+    print(f"| measure | value | goal |")
+    print(f"|---|---|---|")
+    print(f"| cold, -j 2 | {cold_j2:.2f} s | |")
+    print(f"| cold, -j 1 | {cold_j1:.2f} s | |")
+    print(f"| cached rerun, -j 2 | {cached * 1000:.0f} ms = {100 * cached / cold_j2:.1f} % of cold | ≤ 5 % |")
+    print(f"| -j 2 speed-up over -j 1 | {cold_j1 / cold_j2:.2f}× | ≥ 1.8× |")
+    print(f"machine: {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
