@@ -2,7 +2,7 @@
 //!
 //! load config → discover content → parse front matter (and fill in dates
 //! from git history) → render Markdown →
-//! build listings and tags → apply templates → write output. Problems that
+//! build listings, tags and the search index → apply templates → write output. Problems that
 //! do not stop a stage are collected; the build writes nothing unless there
 //! are none.
 
@@ -13,7 +13,7 @@ use crate::config::{self, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::code::Highlighter;
 use crate::markdown::links::LinkTargets;
-use crate::{discover, frontmatter, history, listing, markdown, output, render};
+use crate::{discover, frontmatter, history, listing, markdown, output, render, search};
 
 /// What a successful build did, for its summary line.
 #[derive(Debug)]
@@ -64,7 +64,9 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
     }
     let site = listing::run(&config, pages)?;
     let theme = render::theme::load(&config)?;
-    let files = render::run(&config, &theme, &site)?;
+    let search = search::build(&config, &site);
+    let mut files = render::run(&config, &theme, &site, &search.info)?;
+    files.extend(search.files);
     output::write(&config, &files, &inventory.assets)?;
     Ok(BuildSummary {
         pages: site.pages.len(),

@@ -7,7 +7,8 @@
 //! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
 //!    [`history`] fills in dates from git where front matter gives none
 //! 4. [`markdown`] — render Markdown: links, callouts, code, headings
-//! 5. [`listing`] — order tutorials and recipes, collect tags
+//! 5. [`listing`] — order tutorials and recipes, collect tags;
+//!    [`search`] writes the client search index
 //! 6. [`render`] — apply the theme's templates
 //! 7. [`output`] — write the site, swapping it in at the end
 //!
@@ -27,6 +28,7 @@ mod markdown;
 mod model;
 mod output;
 mod render;
+mod search;
 mod snippets;
 
 pub use build::{BuildSummary, build};

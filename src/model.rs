@@ -129,6 +129,23 @@ pub(crate) struct Rendered {
     pub(crate) words: usize,
     /// The page's last `primer test` run, if it has runnable blocks.
     pub(crate) verified: Option<Verified>,
+    /// Plain text by section, for search.
+    pub(crate) text: PageText,
+}
+
+/// The plain text of a page, for the search index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageText {
+    pub(crate) sections: Vec<SectionText>,
+    pub(crate) code: String,
+}
+
+/// Text under one heading (or before the first, with an empty anchor).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SectionText {
+    pub(crate) anchor: String,
+    pub(crate) heading: String,
+    pub(crate) text: String,
 }
 
 /// When `primer test` last ran a page's snippets, and how it went.

@@ -81,3 +81,63 @@ fn tag_filter_all_and_any_modes_url_state_and_no_js_fallback() {
     browser.wait_for("location.pathname.endsWith('/tags/vision/')");
     assert_eq!(browser.visible_texts(".card .card-title"), ["Load images", "Augment images"]);
 }
+
+#[test]
+fn search_box_types_filters_moves_with_the_keyboard_and_opens_a_result() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let site = TestSite::fixture("search");
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    browser.goto(&server.url("about/"));
+    browser.wait_for("!document.querySelector('[data-search]').hidden");
+    // "/" focuses the box from anywhere on the page.
+    browser.press("/");
+    assert_eq!(browser.eval("document.activeElement.matches('[data-search-input]')"), true);
+    browser.type_text("mod");
+    browser.wait_for("document.querySelectorAll('#search-results [role=option]').length === 2");
+    let titles = browser.visible_texts("#search-results .result-title");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(
+        titles.contains(&"Quantize a model".to_owned()) && titles.contains(&"Run a model".to_owned()),
+        "{titles:?}"
+    );
+    // A tag narrows the results, as the card filter does.
+    browser.type_text("el #performance");
+    browser.wait_for("document.querySelectorAll('#search-results [role=option]').length === 1");
+    assert_eq!(browser.visible_texts("#search-results .result-title"), ["Quantize a model"]);
+    assert!(browser.eval("document.querySelector('.result-excerpt').innerHTML").as_str().unwrap().contains("<mark>"));
+    // Arrows select, Enter opens.
+    browser.press("ArrowDown");
+    assert_eq!(
+        browser.eval("document.querySelector('#search-results [aria-selected=true] .result-title').textContent"),
+        "Quantize a model"
+    );
+    browser.press("Enter");
+    browser.wait_for("location.pathname.endsWith('/recipes/quantize/') && document.readyState === 'complete'");
+    browser.wait_for("!document.querySelector('[data-search]').hidden");
+    // Titles are text, never markup.
+    browser.press("/");
+    browser.type_text("escaping");
+    browser.wait_for("document.querySelectorAll('#search-results [role=option]').length === 1");
+    assert_eq!(
+        browser.eval("document.querySelector('.result-title').textContent"),
+        "<script>alert(1)</script> escaping"
+    );
+    assert_eq!(browser.eval("document.querySelector('.result-title').children.length"), 0);
+    browser.press("Escape");
+    assert_eq!(browser.eval("document.querySelector('[data-search-panel]').hidden"), true);
+}
+
+#[test]
+fn search_works_from_disk_without_a_server() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let site = TestSite::fixture("search");
+    site.build();
+    let page = site.path().join("public/recipes/quantize/index.html");
+    browser.goto(&format!("file://{}", page.display()));
+    browser.wait_for("!document.querySelector('[data-search]').hidden");
+    browser.eval("document.querySelector('[data-search-input]').focus()");
+    browser.type_text("batches");
+    browser.wait_for("document.querySelectorAll('#search-results [role=option]').length === 1");
+    assert_eq!(browser.visible_texts("#search-results .result-title"), ["Fast inference"]);
+}

@@ -11,6 +11,7 @@ mod callouts;
 pub(crate) mod code;
 mod headings;
 pub(crate) mod links;
+mod text;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -81,9 +82,10 @@ fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
     rendered.verified = record
         .filter(|record| record.status != "skipped")
         .map(|record| Verified { date: record.verified.clone(), failed: record.status == "failed" });
-    let events = code::transform(events, context.highlighter, &captured);
     let events = headings::drop_title(events, &page.meta.title);
     let events = headings::transform(events, &mut rendered.toc);
+    rendered.text = text::collect(&events);
+    let events = code::transform(events, context.highlighter, &captured);
     rendered.words = events
         .iter()
         .map(|(event, _)| match event {

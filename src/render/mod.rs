@@ -23,6 +23,7 @@ use crate::listing::{RECIPES_URL, Site, TAGS_URL, TUTORIALS_URL};
 use crate::markdown::code;
 use crate::markdown::links::root_of;
 use crate::model::Kind;
+use crate::search::SearchInfo;
 use theme::Theme;
 use views::{
     CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, PageView, SiteView, SitemapEntry, TagView,
@@ -42,6 +43,7 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     tera: Tera,
+    search: &'a SearchInfo,
 }
 
 /// One file to render from a template.
@@ -58,9 +60,14 @@ enum Job {
 }
 
 /// Renders the site into output files.
-pub(crate) fn run(config: &Config, theme: &Theme, site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub(crate) fn run(
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+    search: &SearchInfo,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tera = compile(theme)?;
-    let renderer = Renderer { config, site, theme, tera };
+    let renderer = Renderer { config, site, theme, tera, search };
     let mut jobs = vec![
         Job::Home,
         Job::Listing(Kind::Tutorial),
@@ -261,6 +268,7 @@ impl Renderer<'_> {
         context.insert("root", &root_of(url));
         context.insert("current_url", url);
         context.insert("primer_version", env!("CARGO_PKG_VERSION"));
+        context.insert("search", self.search);
         context
     }
 

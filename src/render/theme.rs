@@ -36,6 +36,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/atom.xml",
     "static/assets/style.css",
     "static/assets/primer.js",
+    "static/assets/search.js",
 ];
 
 /// One theme file, from the site's theme folder or from the binary.

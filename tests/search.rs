@@ -1,0 +1,141 @@
+//! The search index and its client, queried in Node as a browser would.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::TestSite;
+use serde_json::{Value, json};
+
+/// Runs `queries` (query text and filters) with the client in Node.
+fn search(site: &TestSite, queries: &[(&str, Value)]) -> Vec<Vec<Value>> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let list: Vec<Value> = queries.iter().map(|(q, f)| json!([q, f])).collect();
+    let output = Command::new("node")
+        .arg(manifest.join("tests/search/query.js"))
+        .arg(manifest.join("themes/default/static/assets/search.js"))
+        .arg(site.path().join("public"))
+        .arg(Value::Array(list).to_string())
+        .output()
+        .expect("node runs (apt-get install nodejs)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    value["results"].as_array().unwrap().iter().map(|r| r.as_array().unwrap().clone()).collect()
+}
+
+fn titles(results: &[Value]) -> Vec<String> {
+    results.iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
+}
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("search");
+    site.build();
+    site
+}
+
+#[test]
+fn stemming_finds_other_forms_of_a_word() {
+    let site = built();
+    let results = search(&site, &[("running ", json!({}))]);
+    // "Run a model" only says "run"; "Fast inference" says "Running".
+    let mut found = titles(&results[0]);
+    found.sort();
+    assert_eq!(found, ["Fast inference", "Run a model"]);
+}
+
+#[test]
+fn the_last_word_matches_as_a_prefix_while_typing() {
+    let site = built();
+    let results = search(&site, &[("infere", json!({})), ("quant", json!({})), ("quant ", json!({}))]);
+    assert_eq!(titles(&results[0]), ["Fast inference", "Run a model"]);
+    assert_eq!(titles(&results[1]), ["Quantize a model"]);
+    assert!(results[2].is_empty(), "a finished word is not a prefix");
+}
+
+#[test]
+fn long_words_tolerate_one_typo_and_short_ones_do_not() {
+    let site = built();
+    let results = search(
+        &site,
+        &[("inferance ", json!({})), ("quantisation ", json!({})), ("modle ", json!({})), ("rnu ", json!({}))],
+    );
+    assert_eq!(titles(&results[0]), ["Fast inference", "Run a model"]);
+    assert_eq!(titles(&results[1]), ["Quantize a model"]);
+    assert!(titles(&results[2]).contains(&"Run a model".to_owned()), "5 letters: one typo is fine");
+    assert!(results[3].is_empty(), "3 letters: no typo tolerance");
+}
+
+#[test]
+fn every_word_must_match() {
+    let site = built();
+    let results = search(&site, &[("inference quickly ", json!({})), ("model accuracy ", json!({}))]);
+    assert_eq!(titles(&results[0]), ["Fast inference"]);
+    assert_eq!(titles(&results[1]), ["Quantize a model"]);
+}
+
+#[test]
+fn identifiers_are_found_whole_and_by_their_parts() {
+    let site = built();
+    let results = search(&site, &[("load_state_dict ", json!({})), ("state dict ", json!({}))]);
+    assert_eq!(titles(&results[0]), ["Run a model"]);
+    assert_eq!(titles(&results[1]), ["Run a model"]);
+}
+
+#[test]
+fn filters_by_tag_kind_and_level_work_like_the_card_filter() {
+    let site = built();
+    let results = search(
+        &site,
+        &[
+            ("model ", json!({ "kind": "recipe" })),
+            ("model ", json!({ "level": "beginner" })),
+            ("inference ", json!({ "tags": ["performance"] })),
+            ("model ", json!({ "tags": ["inference", "performance"], "match": "any" })),
+            ("model ", json!({ "tags": ["inference", "performance"], "match": "all" })),
+        ],
+    );
+    assert_eq!(titles(&results[0]), ["Quantize a model"]);
+    assert_eq!(titles(&results[1]), ["Run a model"]);
+    assert_eq!(titles(&results[2]), ["Fast inference"]);
+    assert_eq!(titles(&results[3]).len(), 2);
+    assert!(results[4].is_empty());
+}
+
+#[test]
+fn results_carry_kind_level_url_and_a_highlighted_excerpt() {
+    let site = built();
+    let results = search(&site, &[("batches ", json!({})), ("virtual environment ", json!({}))]);
+    let hit = &results[0][0];
+    assert_eq!(hit["title"], "Fast inference");
+    assert_eq!(hit["kind"], "recipe");
+    assert_eq!(hit["level"], "advanced");
+    assert_eq!(hit["url"], "recipes/fast-inference/#batching");
+    let excerpt = hit["excerpt"].as_str().unwrap();
+    assert!(excerpt.contains("needs <mark>batches</mark>."), "{excerpt}");
+    assert!(excerpt.contains("&lt;b&gt;markup&lt;/b&gt;"), "text from the page is escaped: {excerpt}");
+    // Callout titles are searchable.
+    assert_eq!(titles(&results[1]), ["Run a model"]);
+}
+
+#[test]
+fn absent_words_find_nothing() {
+    let site = built();
+    let results = search(&site, &[("zebra ", json!({})), ("model zebra ", json!({})), ("", json!({}))]);
+    assert!(results.iter().all(Vec::is_empty), "{results:?}");
+}
+
+#[test]
+fn the_index_is_small_static_files_fetched_per_query() {
+    let site = built();
+    let search_dir = std::fs::read_dir(site.out("search")).unwrap().next().unwrap().unwrap().path();
+    let count =
+        walkdir::WalkDir::new(&search_dir).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file()).count();
+    assert!(count < 40, "{count} files");
+    // Every page knows where the index is: no manifest request.
+    let page = site.html("recipes/quantize/index.html");
+    let base = page.attrs("meta[name=primer-search]", "content");
+    assert_eq!(base.len(), 1);
+    assert!(base[0].starts_with("../../search/"), "{base:?}");
+}

@@ -1,0 +1,349 @@
+// primer's search client. No dependencies and no wasm: it fetches only the
+// index shards a query needs (see src/search/mod.rs for the format).
+// A classic script, so it also runs from file:// pages; in Node it is a
+// CommonJS module whose openSite(dir) queries a built site from disk.
+(function (global) {
+  "use strict";
+
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = {};
+  for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS[d]] = d;
+  var EXACT = 1, PREFIX = 0.7, TYPO = 0.5;
+
+  function normalize(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function words(text) {
+    return normalize(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function readVarint(text, at) {
+    var value = 0, shift = 0, digit;
+    do {
+      digit = VALUE[text[at.i++]];
+      value += (digit & 31) * Math.pow(2, shift);
+      shift += 5;
+    } while (digit & 32);
+    return value;
+  }
+
+  function parseShard(payload) {
+    var lines = payload.split("\n");
+    var count = Number(lines[0]);
+    var stems = lines.slice(1, count + 1);
+    var list = [];
+    for (var i = count + 1; i < lines.length; i++) {
+      if (!lines[i]) continue;
+      var tab = lines[i].indexOf("\t");
+      list.push([lines[i].slice(0, tab), readVarint(lines[i], { i: tab + 1 })]);
+    }
+    return { stems: stems, words: list, postings: {} };
+  }
+
+  function postings(shard, stem) {
+    if (!shard.postings[stem]) {
+      var text = shard.stems[stem], at = { i: 0 }, doc = 0, out = [];
+      while (at.i < text.length) {
+        doc += readVarint(text, at);
+        out.push(doc, VALUE[text[at.i++]]);
+      }
+      shard.postings[stem] = out;
+    }
+    return shard.postings[stem];
+  }
+
+  // Whether a and b differ by at most one insertion, deletion, change or
+  // swap of two neighbouring letters.
+  function oneEditApart(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    if (a.length === b.length) {
+      var diff = [];
+      for (var k = 0; k < a.length && diff.length < 3; k++) if (a[k] !== b[k]) diff.push(k);
+      if (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]]) return true;
+    }
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++;
+      else if (a.length < b.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  function lowerBound(list, word) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid][0] < word) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function createEngine(options) {
+    var prefix = options.prefix || 1;
+    var files = {};
+    var shards = {};
+    function get(name) {
+      if (!(name in files)) files[name] = options.load(name);
+      return files[name];
+    }
+    function shardKey(word) {
+      return word.slice(0, prefix).replace(/[^a-z0-9]/g, "_");
+    }
+    function shard(word) {
+      var key = shardKey(word);
+      if (!shards[key]) {
+        shards[key] = get("t/" + key).then(function (payload) { return payload ? parseShard(payload) : null; });
+      }
+      return shards[key];
+    }
+
+    // Documents matching one query word, with the best weight of any word
+    // it stands for: exactly, as a prefix (the word being typed), or with
+    // one typo (words of 5 letters or more).
+    function matchWord(word, typing) {
+      return shard(word).then(function (s) {
+        var scores = {};
+        if (!s) return scores;
+        function add(stem, factor) {
+          var list = postings(s, stem);
+          for (var k = 0; k < list.length; k += 2) {
+            var score = list[k + 1] * factor;
+            if (!(scores[list[k]] >= score)) scores[list[k]] = score;
+          }
+        }
+        var at = lowerBound(s.words, word);
+        if (at < s.words.length && s.words[at][0] === word) add(s.words[at][1], EXACT);
+        if (typing) {
+          for (var p = at; p < s.words.length && s.words[p][0].lastIndexOf(word, 0) === 0; p++) {
+            if (s.words[p][0] !== word) add(s.words[p][1], PREFIX);
+          }
+        }
+        if (word.length >= 5) {
+          for (var t = 0; t < s.words.length; t++) {
+            if (s.words[t][0] !== word && oneEditApart(s.words[t][0], word)) add(s.words[t][1], TYPO);
+          }
+        }
+        return scores;
+      });
+    }
+
+    function passes(facet, filters) {
+      if (!filters) return true;
+      if (filters.kind && facet[0] !== filters.kind) return false;
+      if (filters.level && facet[1] !== filters.level) return false;
+      var tags = filters.tags || [];
+      if (!tags.length) return true;
+      var has = function (tag) { return facet[2].indexOf(tag) >= 0; };
+      return filters.match === "all" ? tags.every(has) : tags.some(has);
+    }
+
+    function search(query, filters, limit) {
+      limit = limit || 10;
+      var terms = words(query).filter(function (w) { return w.length >= prefix; });
+      if (!terms.length) return Promise.resolve([]);
+      var typing = !/\s$/.test(query);
+      return Promise.all(terms.map(function (w, i) { return matchWord(w, typing && i === terms.length - 1); }))
+        .then(function (perWord) {
+          // Every word must match.
+          var totals = {};
+          Object.keys(perWord[0]).forEach(function (doc) {
+            var sum = 0;
+            for (var i = 0; i < perWord.length; i++) {
+              if (!(doc in perWord[i])) return;
+              sum += perWord[i][doc];
+            }
+            totals[doc] = sum;
+          });
+          var ranked = Object.keys(totals).map(Number).sort(function (a, b) { return totals[b] - totals[a] || a - b; });
+          var filtering = filters && (filters.kind || filters.level || (filters.tags && filters.tags.length));
+          var narrowed = filtering
+            ? get("facets").then(function (facets) { return ranked.filter(function (doc) { return passes(facets[doc], filters); }); })
+            : Promise.resolve(ranked);
+          return narrowed.then(function (docs) { return describe(docs.slice(0, limit), totals, terms); });
+        });
+    }
+
+    function describe(docs, totals, terms) {
+      return Promise.all(docs.map(function (doc) {
+        return Promise.all([get("d/" + Math.floor(doc / 64)), get("f/" + Math.floor(doc / 8))]).then(function (parts) {
+          var meta = parts[0][doc % 64];
+          var excerpt = makeExcerpt(parts[1][doc % 8], terms);
+          return {
+            url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
+            title: meta[1],
+            kind: meta[2],
+            level: meta[3],
+            tags: meta[4],
+            excerpt: excerpt.html,
+            score: totals[doc]
+          };
+        });
+      }));
+    }
+
+    return { search: search, words: words };
+  }
+
+  // The section with the most query words, cut around the first of them,
+  // escaped, with every matching word in <mark>.
+  function makeExcerpt(sections, terms) {
+    var matches = function (word) {
+      var w = normalize(word);
+      return terms.some(function (t) { return w.lastIndexOf(t, 0) === 0 || (t.length >= 5 && oneEditApart(w, t)); });
+    };
+    var best = null, bestCount = -1;
+    (sections || []).forEach(function (section) {
+      var count = (section[1] + " " + section[2]).split(/\s+/).filter(matches).length;
+      if (count > bestCount) { best = section; bestCount = count; }
+    });
+    if (!best) return { html: "", anchor: "" };
+    var tokens = best[2].split(/(\s+)/);
+    var first = tokens.findIndex(function (t) { return /\S/.test(t) && matches(t.replace(/^\W+|\W+$/g, "")); });
+    var start = Math.max(0, (first < 0 ? 0 : first) - 16);
+    var slice = tokens.slice(start, start + 60);
+    var html = slice.map(function (token) {
+      var core = token.replace(/^\W+|\W+$/g, "");
+      if (core && matches(core)) {
+        var at = token.indexOf(core);
+        return escapeHtml(token.slice(0, at)) + "<mark>" + escapeHtml(core) + "</mark>" + escapeHtml(token.slice(at + core.length));
+      }
+      return escapeHtml(token);
+    }).join("");
+    return { html: (start > 0 ? "… " : "") + html + (start + 60 < tokens.length ? " …" : ""), anchor: best[0] };
+  }
+
+  // Browsers: every index file is a script that calls primerSearch.load.
+  function scriptLoader(base) {
+    var waiting = {};
+    global.primerSearch = {
+      load: function (name, data) {
+        if (waiting[name]) waiting[name](data);
+      }
+    };
+    return function (name) {
+      return new Promise(function (resolve) {
+        waiting[name] = resolve;
+        var script = document.createElement("script");
+        script.src = base + name + ".js";
+        script.async = true;
+        script.onerror = function () { resolve(null); };
+        document.head.appendChild(script);
+      });
+    };
+  }
+
+  // Node: read the same files from a built site.
+  function openSite(dir) {
+    var fs = require("fs"), path = require("path");
+    var html = fs.readFileSync(path.join(dir, "index.html"), "utf8");
+    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)"/.exec(html);
+    if (!meta) throw new Error("no search index in " + dir);
+    var base = path.join(dir, meta[1]);
+    var bytes = 0, requests = 0;
+    var engine = createEngine({
+      prefix: Number(meta[2]),
+      load: function (name) {
+        var file = path.join(base, name + ".js");
+        if (!fs.existsSync(file)) return Promise.resolve(null);
+        var code = fs.readFileSync(file, "utf8");
+        bytes += Buffer.byteLength(code);
+        requests += 1;
+        var data = null;
+        new Function("primerSearch", code)({ load: function (_, value) { data = value; } });
+        return Promise.resolve(data);
+      }
+    });
+    engine.transferred = function () { return { bytes: bytes, requests: requests }; };
+    return engine;
+  }
+
+  function setUpSearchBox() {
+    var box = document.querySelector("[data-search]");
+    var meta = document.querySelector("meta[name=primer-search]");
+    if (!box || !meta) return;
+    var input = box.querySelector("[data-search-input]");
+    var panel = box.querySelector("[data-search-panel]");
+    var list = box.querySelector("[data-search-results]");
+    var kind = box.querySelector("[data-search-kind]");
+    var level = box.querySelector("[data-search-level]");
+    var base = meta.getAttribute("content");
+    var root = base.replace(/search\/[^/]+\/$/, "");
+    var engine = createEngine({ prefix: Number(meta.dataset.prefix), load: scriptLoader(base) });
+    var selected = -1, latest = 0;
+    box.hidden = false;
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function select(index) {
+      var all = options();
+      if (!all.length) return;
+      selected = (index + all.length) % all.length;
+      all.forEach(function (o, i) { o.setAttribute("aria-selected", i === selected ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", all[selected].id);
+      all[selected].scrollIntoView({ block: "nearest" });
+    }
+    function close() {
+      panel.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      selected = -1;
+    }
+    function run() {
+      var query = input.value;
+      var ticket = ++latest;
+      if (!query.trim()) { close(); return; }
+      // "#tag" words filter by tag, like the card filter in "all" mode.
+      var tags = (query.match(/#[\w-]+/g) || []).map(function (t) { return t.slice(1); });
+      var text = query.replace(/#[\w-]+/g, " ");
+      var filters = { tags: tags, match: "all", kind: kind.value, level: level.value };
+      engine.search(text, filters, 8).then(function (results) {
+        if (ticket !== latest) return;
+        list.innerHTML = results.length ? results.map(function (r, i) {
+          var details = [r.kind, r.level].filter(Boolean).join(" · ");
+          return '<li role="option" id="search-result-' + i + '" aria-selected="false"><a href="' + escapeHtml(root + r.url) + '">' +
+            '<span class="result-title">' + escapeHtml(r.title) + '</span> <span class="result-meta">' + escapeHtml(details) + "</span>" +
+            '<span class="result-excerpt">' + r.excerpt + "</span></a></li>";
+        }).join("") : '<li class="no-results">No results for “' + escapeHtml(query.trim()) + "”</li>";
+        panel.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        selected = -1;
+      });
+    }
+    input.addEventListener("input", run);
+    kind.addEventListener("change", run);
+    level.addEventListener("change", run);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
+      else if (event.key === "Enter") {
+        var all = options();
+        var target = all[selected >= 0 ? selected : 0];
+        if (target) { event.preventDefault(); location.href = target.querySelector("a").href; }
+      } else if (event.key === "Escape") { close(); input.blur(); }
+    });
+    document.addEventListener("keydown", function (event) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable;
+      if (event.key === "/" && !typing) { event.preventDefault(); input.focus(); input.select(); }
+    });
+    document.addEventListener("click", function (event) { if (!box.contains(event.target)) close(); });
+  }
+
+  var api = { createEngine: createEngine, openSite: openSite, words: words };
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    global.PrimerSearch = api;
+    if (typeof document !== "undefined") {
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpSearchBox);
+      else setUpSearchBox();
+    }
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this);
