@@ -9,10 +9,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{self, Overrides};
+use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
+use crate::listing::Site;
 use crate::markdown::code::Highlighter;
 use crate::markdown::links::LinkTargets;
+use crate::model::Asset;
 use crate::{discover, frontmatter, history, listing, markdown, output, render, search};
 
 /// What a successful build did, for its summary line.
@@ -41,8 +43,17 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Dia
     })
 }
 
-fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
-    let started = Instant::now();
+/// A site read and rendered to Markdown, before templates: what `build`,
+/// `search` and `check` share.
+#[derive(Debug)]
+pub(crate) struct LoadedSite {
+    pub(crate) config: Config,
+    pub(crate) site: Site,
+    pub(crate) assets: Vec<Asset>,
+}
+
+/// Runs the stages up to listings and tags, collecting every problem.
+pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec<Diagnostic>> {
     let config = config::load(root, overrides)?;
     let (inventory, mut problems) = discover::run(&config);
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
@@ -63,11 +74,17 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
         return Err(problems);
     }
     let site = listing::run(&config, pages)?;
+    Ok(LoadedSite { config, site, assets: inventory.assets })
+}
+
+fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let LoadedSite { config, site, assets } = load(root, overrides)?;
     let theme = render::theme::load(&config)?;
     let search = search::build(&config, &site);
     let mut files = render::run(&config, &theme, &site, &search.info)?;
     files.extend(search.files);
-    output::write(&config, &files, &inventory.assets)?;
+    output::write(&config, &files, &assets)?;
     Ok(BuildSummary {
         pages: site.pages.len(),
         tutorials: site.tutorials.len(),

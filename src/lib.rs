@@ -16,7 +16,7 @@
 //! [`test`] (`primer test`) shares the first three stages, then runs every
 //! code snippet and records the results the build shows to readers.
 
-mod build;
+pub(crate) mod build;
 pub mod cli;
 mod config;
 mod diagnostic;

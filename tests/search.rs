@@ -139,3 +139,155 @@ fn the_index_is_small_static_files_fetched_per_query() {
     assert_eq!(base.len(), 1);
     assert!(base[0].starts_with("../../search/"), "{base:?}");
 }
+
+/// `primer search --json` results, as (url, title).
+fn reference(site: &TestSite, query: &str, limit: usize) -> Vec<String> {
+    let run = site.run(&["search", "--json", "-n", &limit.to_string(), query]);
+    assert!(run.success, "{}", run.stderr);
+    run.stdout.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["url"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn primer_search_ranks_in_the_terminal() {
+    let site = TestSite::fixture("search");
+    let run = site.run(&["search", "running"]);
+    assert!(run.success, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(lines[0].starts_with(" 1. Run a model  /tutorials/run-a-model/"), "{}", run.stdout);
+    assert_eq!(reference(&site, "zebra", 5), Vec::<String>::new());
+    assert_eq!(reference(&site, "state dict", 5), ["tutorials/run-a-model/"]);
+}
+
+/// A deterministic site of `count` pages drawn from a small vocabulary.
+fn generated_site(count: usize) -> TestSite {
+    const WORDS: &[&str] = &[
+        "tensor",
+        "gradient",
+        "optimizer",
+        "dataset",
+        "loader",
+        "batch",
+        "epoch",
+        "model",
+        "layer",
+        "network",
+        "convolution",
+        "attention",
+        "transformer",
+        "embedding",
+        "token",
+        "vision",
+        "image",
+        "audio",
+        "speech",
+        "text",
+        "quantization",
+        "pruning",
+        "distillation",
+        "export",
+        "deploy",
+        "server",
+        "mobile",
+        "profiling",
+        "memory",
+        "kernel",
+        "compile",
+        "graph",
+        "trace",
+        "checkpoint",
+        "resume",
+        "distributed",
+        "parallel",
+        "cluster",
+        "node",
+        "metric",
+        "accuracy",
+        "loss",
+        "schedule",
+        "warmup",
+        "augment",
+        "crop",
+        "flip",
+        "normalize",
+        "sample",
+        "random",
+        "seed",
+        "reproducible",
+        "debug",
+        "visualize",
+        "plot",
+        "inference",
+        "latency",
+        "throughput",
+        "precision",
+        "mixed",
+        "float",
+        "integer",
+        "sparse",
+        "dense",
+        "matrix",
+        "vector",
+        "shape",
+        "reshape",
+    ];
+    let mut state: u64 = 42;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap() % n
+    };
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"Generated\"\n");
+    for page in 0..count {
+        let mut pick = |n: usize| (0..n).map(|_| WORDS[next(WORDS.len())]).collect::<Vec<_>>().join(" ");
+        let title = format!("{} {}", pick(3), page);
+        let summary = pick(10);
+        let mut body = String::new();
+        for _ in 0..3 {
+            body.push_str(&format!("## {}\n\n{}.\n\n", pick(2), pick(60)));
+        }
+        body.push_str(&format!("```python\n{}_{} = {}()\n```\n", pick(1), pick(1), pick(1)));
+        let kind = if page % 3 == 0 { "tutorials" } else { "recipes" };
+        site.write(
+            &format!("content/{kind}/p{page}.md"),
+            format!("---\ntitle: {title}\nsummary: {summary}\n---\n{body}"),
+        );
+    }
+    site
+}
+
+#[test]
+fn client_ranking_agrees_with_tantivy_on_a_500_page_site() {
+    let site = generated_site(500);
+    site.build();
+    // Queries: two title words of 20 pages spread over the site, finished
+    // (a trailing space), as a reader would type them.
+    let pages: Vec<usize> = (0..20).map(|i| i * 25 + 3).collect();
+    let queries: Vec<String> = pages
+        .iter()
+        .map(|&page| {
+            let dir = if page % 3 == 0 { "tutorials" } else { "recipes" };
+            let text = std::fs::read_to_string(site.path().join(format!("content/{dir}/p{page}.md"))).unwrap();
+            let title = text.lines().find_map(|l| l.strip_prefix("title: ")).unwrap().to_owned();
+            let words: Vec<&str> = title.split(' ').collect();
+            format!("{} {} ", words[0], words[1])
+        })
+        .collect();
+    let client = search(&site, &queries.iter().map(|q| (q.as_str(), json!({}))).collect::<Vec<_>>());
+    let mut top_agree = 0;
+    let mut four_of_five = 0;
+    for (query, results) in queries.iter().zip(&client) {
+        let ours: Vec<String> =
+            results.iter().take(5).map(|r| r["url"].as_str().unwrap().split('#').next().unwrap().to_owned()).collect();
+        let theirs = reference(&site, query.trim(), 5);
+        if ours.first() == theirs.first() {
+            top_agree += 1;
+        }
+        if ours.iter().filter(|u| theirs.contains(u)).count() >= 4.min(theirs.len()) {
+            four_of_five += 1;
+        }
+        eprintln!("{query:?}: client {ours:?} tantivy {theirs:?}");
+    }
+    assert_eq!(top_agree, 20, "the top result agrees for every query");
+    assert!(four_of_five >= 15, "at least 4 of the top 5 agree for most queries: {four_of_five}/20");
+}

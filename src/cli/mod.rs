@@ -1,6 +1,7 @@
 //! The command line: parses arguments and hands each command to its file.
 
 mod build;
+mod search;
 mod test;
 
 use std::io::IsTerminal;
@@ -24,6 +25,8 @@ enum Command {
     Build(build::Args),
     /// Run every code snippet of the site and check its output.
     Test(test::Args),
+    /// Search the site from the terminal, ranked by a tantivy index.
+    Search(search::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -32,6 +35,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Search(args) => search::run(&args),
     }
 }
 

@@ -59,19 +59,25 @@ pub(crate) fn stemmer_language(code: &str) -> Option<Language> {
     })
 }
 
+fn base() -> tantivy::tokenizer::TextAnalyzerBuilder<impl tantivy::tokenizer::Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+}
+
+/// The analyzer that yields stems: what the index keys postings by, and
+/// what `primer search` registers with tantivy.
+pub(crate) fn stemming(language: &str) -> TextAnalyzer {
+    match stemmer_language(language) {
+        Some(language) => base().filter(Stemmer::new(language)).build(),
+        None => base().build(),
+    }
+}
+
 impl Analyzer {
     pub(crate) fn new(language: &str) -> Self {
-        let base = || {
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_WORD))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-        };
-        let stemmed = match stemmer_language(language) {
-            Some(language) => base().filter(Stemmer::new(language)).build(),
-            None => base().build(),
-        };
-        Self { surface: base().build(), stemmed }
+        Self { surface: base().build(), stemmed: stemming(language) }
     }
 
     /// The terms of prose text.

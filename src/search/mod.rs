@@ -19,11 +19,13 @@
 //! page, so the first query needs no manifest request.
 
 pub(crate) mod analyze;
+pub(crate) mod reference;
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::json;
+use tantivy::fieldnorm::FieldNormReader;
 
 use crate::config::Config;
 use crate::listing::Site;
@@ -33,12 +35,13 @@ use analyze::{Analyzer, Term};
 
 /// Field weights of BM25F: title, headings, summary (with tags, kind and
 /// level), body, code.
-const FIELD_WEIGHTS: [f64; FIELDS] = [4.0, 2.0, 1.5, 1.0, 0.8];
-const FIELDS: usize = 5;
+pub(crate) const FIELD_WEIGHTS: [f64; FIELDS] = [4.0, 2.0, 1.5, 1.0, 0.8];
+pub(crate) const FIELD_NAMES: [&str; FIELDS] = ["title", "headings", "summary", "body", "code"];
+pub(crate) const FIELDS: usize = 5;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Weights are stored in one character: 1 to 63.
-const WEIGHT_LEVELS: f64 = 62.0;
+/// Weights are stored in two characters: 1 to 4095 parts of the stem's top.
+const WEIGHT_LEVELS: f64 = 4094.0;
 const DOC_BLOCK: usize = 64;
 const FRAGMENT_BLOCK: usize = 8;
 /// Characters of a section kept for excerpts.
@@ -69,9 +72,7 @@ struct Doc<'a> {
 
 /// Builds the search index of a site.
 pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
-    let mut pages: Vec<&Page> =
-        site.pages.iter().filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page)).collect();
-    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    let pages = indexed_pages(site);
     let mut analyzer = Analyzer::new(&config.language);
     let mut stem_of: BTreeMap<String, String> = BTreeMap::new();
     let docs: Vec<Doc<'_>> = pages.iter().map(|page| analyze_page(&mut analyzer, page, &mut stem_of)).collect();
@@ -105,23 +106,38 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     SearchIndex { info: SearchInfo { version, prefix, docs: docs.len() }, files }
 }
 
-fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page, stem_of: &mut BTreeMap<String, String>) -> Doc<'a> {
+/// The pages the index holds, in document-id order.
+pub(crate) fn indexed_pages(site: &Site) -> Vec<&Page> {
+    let mut pages: Vec<&Page> =
+        site.pages.iter().filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page)).collect();
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    pages
+}
+
+/// The text of each field: title, headings, summary (with tags, kind and
+/// level), body and code.
+pub(crate) fn field_texts(page: &Page) -> [String; FIELDS] {
     let text = &page.rendered.text;
     let headings: Vec<&str> = text.sections.iter().map(|s| s.heading.as_str()).collect();
     let body: Vec<&str> = text.sections.iter().map(|s| s.text.as_str()).collect();
     let summary = format!(
-        "{} {} {:?} {}",
+        "{} {} {} {}",
         page.meta.summary.as_deref().unwrap_or_default(),
         page.meta.tags.join(" "),
-        page.kind,
+        kind_name(page.kind),
         page.meta.level.map(|l| l.name()).unwrap_or_default()
     );
+    [page.meta.title.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
+}
+
+fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page, stem_of: &mut BTreeMap<String, String>) -> Doc<'a> {
+    let [title, headings, summary, body, code] = field_texts(page);
     let fields: [Vec<Term>; FIELDS] = [
-        analyzer.words(&page.meta.title),
-        analyzer.words(&headings.join(" ")),
+        analyzer.words(&title),
+        analyzer.words(&headings),
         analyzer.words(&summary),
-        analyzer.words(&body.join(" ")),
-        analyzer.code(&text.code),
+        analyzer.words(&body),
+        analyzer.code(&code),
     ];
     let mut frequencies: HashMap<String, [u32; FIELDS]> = HashMap::new();
     let mut lengths = [0u32; FIELDS];
@@ -137,9 +153,19 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page, stem_of: &mut BTree
     Doc { page, frequencies, lengths }
 }
 
-/// BM25F weight of every (stem, document), quantized to 1..=63, as
-/// postings sorted by document.
-fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Vec<(usize, u8)>> {
+/// The postings of one stem: its highest BM25F score, and each
+/// document's score as a fraction of it, quantized to 1..=4095.
+struct Postings {
+    /// Highest score, in hundredths.
+    top: usize,
+    docs: Vec<(usize, u16)>,
+}
+
+/// The relevance of every (stem, document), as postings sorted by
+/// document: BM25 in each field, scaled by the field's weight and summed
+/// over fields — the same model as tantivy's multi-field queries, so the
+/// browser and `primer search` rank alike.
+fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
     #[allow(clippy::cast_precision_loss)]
     let count = docs.len().max(1) as f64;
     let mut average = [0.0f64; FIELDS];
@@ -148,43 +174,47 @@ fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Vec<(usize, u8)>> {
             average[field] += f64::from(*length) / count;
         }
     }
-    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    // Documents containing each stem, per field.
+    let mut frequency: HashMap<&str, [u32; FIELDS]> = HashMap::new();
     for doc in docs {
-        for stem in doc.frequencies.keys() {
-            *frequency.entry(stem).or_default() += 1;
+        for (stem, tf) in &doc.frequencies {
+            let entry = frequency.entry(stem).or_default();
+            for field in 0..FIELDS {
+                entry[field] += u32::from(tf[field] > 0);
+            }
         }
     }
     let mut scores: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
-    let mut highest = f64::MIN_POSITIVE;
     for (id, doc) in docs.iter().enumerate() {
         for (stem, tf) in &doc.frequencies {
-            #[allow(clippy::cast_precision_loss)]
-            let df = frequency[stem.as_str()] as f64;
-            let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
-            let weighted: f64 = (0..FIELDS)
+            let df = frequency[stem.as_str()];
+            let score: f64 = (0..FIELDS)
+                .filter(|&f| tf[f] > 0)
                 .map(|f| {
-                    let norm = 1.0 - B + B * f64::from(doc.lengths[f]) / average[f].max(1.0);
-                    FIELD_WEIGHTS[f] * f64::from(tf[f]) / norm
+                    let idf = (1.0 + (count - f64::from(df[f]) + 0.5) / (f64::from(df[f]) + 0.5)).ln();
+                    // tantivy stores field lengths in one lossy byte; do the same.
+                    let length = FieldNormReader::id_to_fieldnorm(FieldNormReader::fieldnorm_to_id(doc.lengths[f]));
+                    let norm = K1 * (1.0 - B + B * f64::from(length) / average[f].max(1.0));
+                    let tf = f64::from(tf[f]);
+                    FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm)
                 })
                 .sum();
-            let score = idf * weighted * (K1 + 1.0) / (K1 + weighted);
-            highest = highest.max(score);
             scores.entry(stem.clone()).or_default().push((id, score));
         }
     }
     scores
         .into_iter()
         .map(|(stem, list)| {
-            let quantized = list
+            let highest = list.iter().map(|(_, s)| *s).fold(f64::MIN_POSITIVE, f64::max);
+            // Both casts are of small positive numbers by construction.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let docs = list
                 .into_iter()
-                .map(|(id, score)| {
-                    // In 1..=63 by construction.
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let level = (score / highest * WEIGHT_LEVELS).round() as u8 + 1;
-                    (id, level)
-                })
+                .map(|(id, score)| (id, (score / highest * WEIGHT_LEVELS).round() as u16 + 1))
                 .collect();
-            (stem, quantized)
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let top = (highest * 100.0).round() as usize;
+            (stem, Postings { top, docs })
         })
         .collect()
 }
@@ -212,18 +242,25 @@ fn push_varint(out: &mut String, mut value: usize) {
     }
 }
 
-/// A shard: one line of postings per stem, then `word<TAB>stem-number`
-/// per word. Postings are pairs of (document-id delta, weight).
-fn shard_payload(words: &[(&str, &str)], postings: &HashMap<String, Vec<(usize, u8)>>) -> String {
+/// A shard: one line per stem (its top score in hundredths, then pairs of
+/// document-id delta and a two-character weight in 4095ths of the top), then
+/// `word<TAB>stem-number` per word.
+fn shard_payload(words: &[(&str, &str)], postings: &HashMap<String, Postings>) -> String {
     let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
     stems.sort_unstable();
     stems.dedup();
     let mut out = format!("{}\n", stems.len());
     for stem in &stems {
         let mut previous = 0;
-        for &(doc, weight) in postings.get(*stem).map(Vec::as_slice).unwrap_or_default() {
+        let Some(stem_postings) = postings.get(*stem) else {
+            out.push('\n');
+            continue;
+        };
+        push_varint(&mut out, stem_postings.top);
+        for &(doc, weight) in &stem_postings.docs {
             push_varint(&mut out, doc - previous);
-            out.push(char::from(DIGITS[usize::from(weight)]));
+            out.push(char::from(DIGITS[usize::from(weight >> 6)]));
+            out.push(char::from(DIGITS[usize::from(weight & 63)]));
             previous = doc;
         }
         out.push('\n');

@@ -50,9 +50,12 @@
   function postings(shard, stem) {
     if (!shard.postings[stem]) {
       var text = shard.stems[stem], at = { i: 0 }, doc = 0, out = [];
+      var unit = text ? readVarint(text, at) / 100 / 4095 : 0;
       while (at.i < text.length) {
         doc += readVarint(text, at);
-        out.push(doc, VALUE[text[at.i++]]);
+        var weight = VALUE[text[at.i]] * 64 + VALUE[text[at.i + 1]];
+        at.i += 2;
+        out.push(doc, weight * unit);
       }
       shard.postings[stem] = out;
     }
@@ -122,13 +125,16 @@
           }
         }
         var at = lowerBound(s.words, word);
-        if (at < s.words.length && s.words[at][0] === word) add(s.words[at][1], EXACT);
+        var exact = at < s.words.length && s.words[at][0] === word;
+        if (exact) add(s.words[at][1], EXACT);
         if (typing) {
           for (var p = at; p < s.words.length && s.words[p][0].lastIndexOf(word, 0) === 0; p++) {
             if (s.words[p][0] !== word) add(s.words[p][1], PREFIX);
           }
         }
-        if (word.length >= 5) {
+        // A word of the site is taken as typed; an unknown one of five
+        // letters or more may have one typo.
+        if (!exact && word.length >= 5) {
           for (var t = 0; t < s.words.length; t++) {
             if (s.words[t][0] !== word && oneEditApart(s.words[t][0], word)) add(s.words[t][1], TYPO);
           }
