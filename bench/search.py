@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Benchmark primer's client search against Pagefind on the same pages.
+
+Generates a site (2000 pages by default), builds it with primer, indexes the
+same built tutorial and recipe pages with Pagefind (npm package `pagefind`),
+and prints: index size on disk, files per page, bytes and requests of a
+first query and of a three-word query (runtime included), the known-item
+mean reciprocal rank over every page title, and the share of titles with
+one letter deleted whose page is still in the top 10.
+
+    python3 bench/search.py [--pages 2000] [--primer target/release/primer]
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sitegen  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def folder_size(path):
+    total, files = 0, 0
+    for folder, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(folder, name))
+            files += 1
+    return total, files
+
+
+def pagefind_command(work):
+    local = os.path.join(work, "node_modules", ".bin", "pagefind")
+    if not os.path.exists(local):
+        subprocess.run(["npm", "install", "--silent", "--prefix", work, "pagefind@1"], check=True)
+    return local
+
+
+def delete_letter(rng, title):
+    words = title.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5] or [0]
+    i = rng.choice(long_words)
+    word = words[i]
+    at = rng.randrange(len(word))
+    words[i] = word[:at] + word[at + 1:]
+    return " ".join(words)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
+    args = parser.parse_args()
+    if not os.path.exists(args.primer):
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    work = os.path.join(ROOT, "target", "bench")
+    os.makedirs(work, exist_ok=True)
+    pagefind = pagefind_command(work)
+    with tempfile.TemporaryDirectory() as site:
+        titles = sitegen.generate(site, args.pages)
+        subprocess.run([os.path.abspath(args.primer), "build"], cwd=site, check=True, stdout=subprocess.DEVNULL)
+        public = os.path.join(site, "public")
+        subprocess.run([pagefind, "--site", public, "--glob", "{tutorials,recipes}/*/index.html"],
+                       check=True, stdout=subprocess.DEVNULL)
+        rng = random.Random(3)
+        items = [[title, url, delete_letter(rng, title)] for url, title in sorted(titles.items())]
+        words = [w for w in list(titles.values())[0].split() if not w.isdigit()]
+        queries = {"first": words[0], "three": " ".join((words * 3)[:3]), "items": items}
+        queries_file = os.path.join(site, "queries.json")
+        with open(queries_file, "w") as f:
+            json.dump(queries, f)
+        measured = {}
+        for engine in ("primer", "pagefind"):
+            out = subprocess.run(["node", os.path.join(ROOT, "bench", "search_measure.mjs"), engine, public, queries_file],
+                                 check=True, capture_output=True, text=True)
+            measured[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+        primer_size, primer_files = folder_size(os.path.join(public, "search"))
+        pagefind_size, pagefind_files = folder_size(os.path.join(public, "pagefind"))
+    p, f = measured["primer"], measured["pagefind"]
+    print(f"client search on {args.pages} pages: primer against Pagefind")
+    print("| measure | primer | Pagefind | ratio | goal |")
+    print("|---|---|---|---|---|")
+    print(f"| index size on disk | {primer_size / 1e6:.2f} MB | {pagefind_size / 1e6:.2f} MB | {primer_size / pagefind_size:.2f}× | ≤ 0.7× |")
+    print(f"| files per page | {primer_files / args.pages:.3f} | {pagefind_files / args.pages:.3f} | | ≤ 0.3 |")
+    print(f"| first query | {p['first']['bytes'] / 1e3:.1f} kB, {p['first']['requests']} requests | {f['first']['bytes'] / 1e3:.1f} kB, {f['first']['requests']} requests | {p['first']['bytes'] / f['first']['bytes']:.2f}× | ≤ 0.3×, ≤ 6 requests |")
+    print(f"| three-word query | {p['three']['bytes'] / 1e3:.1f} kB, {p['three']['requests']} requests | {f['three']['bytes'] / 1e3:.1f} kB, {f['three']['requests']} requests | {p['three']['bytes'] / f['three']['bytes']:.2f}× | |")
+    print(f"| known-item MRR (titles) | {p['mrr']:.3f} | {f['mrr']:.3f} | | ≥ 0.95 |")
+    print(f"| one letter deleted: in top 10 | {100 * p['typoHits']:.1f} % | {100 * f['typoHits']:.1f} % | | ≥ 85 % |")
+
+
+if __name__ == "__main__":
+    main()
