@@ -13,8 +13,10 @@
 //! - `f/<block>.js`: text by section of 8 documents, for excerpts.
 //! - `facets.js`: kind, level and tags of every document, for filters.
 //!
-//! Files are scripts that hand their data to `primerSearch.load`, so the
-//! index loads with `<script>` tags from any static host and from disk.
+//! Files are scripts that hand their data, gzipped and base64-encoded, to
+//! `primerSearch.load`, so the index loads with `<script>` tags from any
+//! static host and from disk; the client inflates it with the platform's
+//! `DecompressionStream`.
 //! The version (a hash of the content) and the prefix length go into every
 //! page, so the first query needs no manifest request.
 
@@ -23,6 +25,12 @@ pub(crate) mod reference;
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::io::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use serde::Serialize;
 use serde_json::json;
 use tantivy::fieldnorm::FieldNormReader;
@@ -314,9 +322,13 @@ fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
     json!(list)
 }
 
-/// A script file that hands `data` to the client.
+/// A script file that hands `data` to the client: its JSON, gzipped and
+/// base64-encoded so it still travels inside a script (which loads from
+/// disk, unlike `fetch`) at about half the size of the text.
 fn script(name: &str, data: &serde_json::Value) -> OutputFile {
-    let text = format!("primerSearch.load({},{});\n", json!(name), data);
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let compressed = encoder.write_all(data.to_string().as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
+    let text = format!("primerSearch.load({},\"{}\");\n", json!(name), BASE64.encode(compressed));
     OutputFile { path: format!("{name}.js"), bytes: text.into_bytes() }
 }
 

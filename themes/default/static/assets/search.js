@@ -228,12 +228,21 @@
     return { html: (start > 0 ? "… " : "") + html + (start + 60 < tokens.length ? " …" : ""), anchor: best[0] };
   }
 
+  // Index files carry gzipped JSON in base64; the platform inflates it.
+  function inflate(encoded) {
+    var binary = atob(encoded);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   // Browsers: every index file is a script that calls primerSearch.load.
   function scriptLoader(base) {
     var waiting = {};
     global.primerSearch = {
       load: function (name, data) {
-        if (waiting[name]) waiting[name](data);
+        if (waiting[name]) waiting[name](inflate(data));
       }
     };
     return function (name) {
@@ -266,7 +275,7 @@
         requests += 1;
         var data = null;
         new Function("primerSearch", code)({ load: function (_, value) { data = value; } });
-        return Promise.resolve(data);
+        return data === null ? Promise.resolve(null) : inflate(data);
       }
     });
     engine.transferred = function () { return { bytes: bytes, requests: requests }; };
