@@ -68,6 +68,24 @@ fn long_words_tolerate_one_typo_and_short_ones_do_not() {
 }
 
 #[test]
+fn typos_in_the_first_two_letters_are_found_across_shards() {
+    let site = built();
+    let results = search(
+        &site,
+        &[
+            ("uantization ", json!({})),
+            ("qantization ", json!({})),
+            ("xquantization ", json!({})),
+            ("nference ", json!({})),
+        ],
+    );
+    for (i, result) in results.iter().take(3).enumerate() {
+        assert_eq!(titles(result), ["Quantize a model"], "query {i}");
+    }
+    assert!(titles(&results[3]).contains(&"Fast inference".to_owned()), "{:?}", titles(&results[3]));
+}
+
+#[test]
 fn every_word_must_match() {
     let site = built();
     let results = search(&site, &[("inference quickly ", json!({})), ("model accuracy ", json!({}))]);

@@ -6,8 +6,10 @@
 //!
 //! - `t/<prefix>.js`: the vocabulary shard of every word starting with
 //!   `<prefix>`, with the postings of their stems: document-id deltas and a
-//!   precomputed BM25F weight (title and headings count more than body and
-//!   code). One word costs one small file.
+//!   precomputed BM25 weight (title and headings count more than body and
+//!   code). One word costs one small file. It also lists words of the site
+//!   typed without their first or second letter, which lead to the shard
+//!   of the word meant.
 //! - `d/<block>.js`: URL, title, kind, level and tags of 64 documents,
 //!   fetched for the top results only.
 //! - `f/<block>.js`: text by section of 8 documents, for excerpts.
@@ -91,8 +93,30 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     for (surface, stem) in &stem_of {
         shards.entry(shard_key(surface, prefix)).or_default().push((surface, stem));
     }
+    // A typo key goes to the shard of its prefix when that shard exists;
+    // otherwise to a shared `<shorter prefix>~` file, so typos cost few
+    // extra files.
+    let mut redirects: BTreeMap<String, Vec<(String, &str)>> = BTreeMap::new();
+    for (key, word) in typo_keys(&stem_of) {
+        let shard = shard_key(&key, prefix);
+        let file = if shards.contains_key(&shard) { shard } else { format!("{}~", shard_key(&key, prefix - 1)) };
+        redirects.entry(file).or_default().push((key, word));
+    }
+    for (file, keys) in &redirects {
+        if file.ends_with('~') {
+            let mut payload = String::from("0\n");
+            for (typo, word) in keys {
+                payload.push_str(&format!("{typo}\t~{word}\n"));
+            }
+            files.push(script(&format!("t/{file}"), &json!(payload)));
+        }
+    }
     for (key, words) in &shards {
-        files.push(script(&format!("t/{key}"), &json!(shard_payload(words, &postings))));
+        let mut payload = shard_payload(words, &postings);
+        for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
+            payload.push_str(&format!("{typo}\t~{word}\n"));
+        }
+        files.push(script(&format!("t/{key}"), &json!(payload)));
     }
     for (block, chunk) in docs.chunks(DOC_BLOCK).enumerate() {
         let list: Vec<_> = chunk.iter().map(|d| doc_meta(d.page)).collect();
@@ -225,6 +249,35 @@ fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
             (stem, Postings { top, docs })
         })
         .collect()
+}
+
+/// Shortest word that gets typo keys: its keys have the 5 letters from
+/// which the client tolerates a typo.
+const TYPO_KEY_MIN: usize = 6;
+
+/// Words as a reader would type them with the first or the second letter
+/// left out, pointing at the word itself. Such a typo changes the word's
+/// shard, where the client could not find it; the key sits in the shard
+/// the reader's query goes to. Keys that are words of their own are left
+/// out: the reader may mean them.
+fn typo_keys(words: &BTreeMap<String, String>) -> Vec<(String, &str)> {
+    let mut keys = Vec::new();
+    for word in words.keys() {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < TYPO_KEY_MIN {
+            continue;
+        }
+        let without_first: String = chars[1..].iter().collect();
+        let without_second: String = std::iter::once(chars[0]).chain(chars[2..].iter().copied()).collect();
+        for key in [without_first, without_second] {
+            if !words.contains_key(&key) {
+                keys.push((key, word.as_str()));
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// The shard a word belongs to: its first `prefix` characters, with

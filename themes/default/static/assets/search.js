@@ -38,13 +38,15 @@
     var lines = payload.split("\n");
     var count = Number(lines[0]);
     var stems = lines.slice(1, count + 1);
-    var list = [];
+    var list = [], redirects = {};
     for (var i = count + 1; i < lines.length; i++) {
       if (!lines[i]) continue;
       var tab = lines[i].indexOf("\t");
-      list.push([lines[i].slice(0, tab), readVarint(lines[i], { i: tab + 1 })]);
+      var key = lines[i].slice(0, tab);
+      if (lines[i][tab + 1] === "~") (redirects[key] = redirects[key] || []).push(lines[i].slice(tab + 2));
+      else list.push([key, readVarint(lines[i], { i: tab + 1 })]);
     }
-    return { stems: stems, words: list, postings: {} };
+    return { stems: stems, words: list, redirects: redirects, postings: {} };
   }
 
   function postings(shard, stem) {
@@ -103,27 +105,54 @@
       return word.slice(0, prefix).replace(/[^a-z0-9]/g, "_");
     }
     function shard(word) {
-      var key = shardKey(word);
+      return loadShard(shardKey(word));
+    }
+    function loadShard(key) {
       if (!shards[key]) {
         shards[key] = get("t/" + key).then(function (payload) { return payload ? parseShard(payload) : null; });
       }
       return shards[key];
     }
+    // Typo keys whose own shard does not exist share one file.
+    function followRedirects(s, word, scores) {
+      var targets = (s && s.redirects[word]) || [];
+      return Promise.all(targets.map(function (target) { return addExact(target, TYPO, scores); }));
+    }
+
+    // Documents of the word `target` exactly, into `scores` at `factor`.
+    function addExact(target, factor, scores) {
+      return shard(target).then(function (s) {
+        if (!s) return;
+        var at = lowerBound(s.words, target);
+        if (at < s.words.length && s.words[at][0] === target) addPostings(s, s.words[at][1], factor, scores);
+      });
+    }
+    function addPostings(s, stem, factor, scores) {
+      var list = postings(s, stem);
+      for (var k = 0; k < list.length; k += 2) {
+        var score = list[k + 1] * factor;
+        if (!(scores[list[k]] >= score)) scores[list[k]] = score;
+      }
+    }
 
     // Documents matching one query word, with the best weight of any word
     // it stands for: exactly, as a prefix (the word being typed), or with
-    // one typo (words of 5 letters or more).
+    // one typo (words of 5 letters or more). A typo in the first two
+    // letters moves the word to another shard: the index points there from
+    // the shard of the misspelling, and an extra first or second letter is
+    // tried by leaving it out.
     function matchWord(word, typing) {
       return shard(word).then(function (s) {
         var scores = {};
-        if (!s) return scores;
-        function add(stem, factor) {
-          var list = postings(s, stem);
-          for (var k = 0; k < list.length; k += 2) {
-            var score = list[k + 1] * factor;
-            if (!(scores[list[k]] >= score)) scores[list[k]] = score;
-          }
+        if (!s) {
+          if (word.length < 5) return scores;
+          return loadShard(shardKey(word).slice(0, prefix - 1) + "~").then(function (spare) {
+            return followRedirects(spare, word, scores);
+          }).then(function () {
+            return Object.keys(scores).length ? scores : shiftedTypos(word, scores);
+          });
         }
+        function add(stem, factor) { addPostings(s, stem, factor, scores); }
         var at = lowerBound(s.words, word);
         var exact = at < s.words.length && s.words[at][0] === word;
         if (exact) add(s.words[at][1], EXACT);
@@ -138,9 +167,20 @@
           for (var t = 0; t < s.words.length; t++) {
             if (s.words[t][0] !== word && oneEditApart(s.words[t][0], word)) add(s.words[t][1], TYPO);
           }
+          if (!Object.keys(scores).length) {
+            return followRedirects(s, word, scores).then(function () {
+              return Object.keys(scores).length ? scores : shiftedTypos(word, scores);
+            });
+          }
         }
         return scores;
       });
+    }
+
+    // The word with its first or its second letter left out.
+    function shiftedTypos(word, scores) {
+      var variants = [word.slice(1), word[0] + word.slice(2)];
+      return Promise.all(variants.map(function (v) { return addExact(v, TYPO, scores); })).then(function () { return scores; });
     }
 
     function passes(facet, filters) {
