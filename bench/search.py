@@ -4,7 +4,8 @@
 Generates a site (2000 pages by default), builds it with primer, indexes the
 same built tutorial and recipe pages with Pagefind (npm package `pagefind`),
 and prints: index size on disk, files per page, bytes and requests of a
-first query and of a three-word query (runtime included), the known-item
+first query and of a three-word query (runtime included, the top five
+results with their excerpts, as Pagefind's interface shows), the known-item
 mean reciprocal rank over every page title, and the share of titles with
 one letter deleted whose page is still in the top 10.
 

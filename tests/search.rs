@@ -138,6 +138,25 @@ fn results_carry_kind_level_url_and_a_highlighted_excerpt() {
 }
 
 #[test]
+fn excerpts_can_be_limited_to_the_first_results() {
+    let site = built();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new("node")
+        .arg(manifest.join("tests/search/query.js"))
+        .arg(manifest.join("themes/default/static/assets/search.js"))
+        .arg(site.path().join("public"))
+        .arg(r#"[["model ", {}, 1]]"#)
+        .output()
+        .unwrap();
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = value["results"][0].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(!results[0]["excerpt"].as_str().unwrap().is_empty());
+    assert_eq!(results[1]["excerpt"], "", "no excerpt past the first");
+    assert!(!results[1]["url"].as_str().unwrap().contains('#'));
+}
+
+#[test]
 fn absent_words_find_nothing() {
     let site = built();
     let results = search(&site, &[("zebra ", json!({})), ("model zebra ", json!({})), ("", json!({}))]);

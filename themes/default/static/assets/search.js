@@ -193,8 +193,11 @@
       return filters.match === "all" ? tags.every(has) : tags.some(has);
     }
 
-    function search(query, filters, limit) {
+    // The `limit` best documents; the first `excerpts` of them (all by
+    // default) come with an excerpt, which costs a fetch per few documents.
+    function search(query, filters, limit, excerpts) {
       limit = limit || 10;
+      excerpts = excerpts === undefined ? limit : excerpts;
       var terms = words(query).filter(function (w) { return w.length >= prefix; });
       if (!terms.length) return Promise.resolve([]);
       var typing = !/\s$/.test(query);
@@ -215,15 +218,16 @@
           var narrowed = filtering
             ? get("facets").then(function (facets) { return ranked.filter(function (doc) { return passes(facets[doc], filters); }); })
             : Promise.resolve(ranked);
-          return narrowed.then(function (docs) { return describe(docs.slice(0, limit), totals, terms); });
+          return narrowed.then(function (docs) { return describe(docs.slice(0, limit), totals, terms, excerpts); });
         });
     }
 
-    function describe(docs, totals, terms) {
-      return Promise.all(docs.map(function (doc) {
-        return Promise.all([get("d/" + Math.floor(doc / 64)), get("f/" + Math.floor(doc / 8))]).then(function (parts) {
+    function describe(docs, totals, terms, excerpts) {
+      return Promise.all(docs.map(function (doc, rank) {
+        var fragments = rank < excerpts ? get("f/" + Math.floor(doc / 8)) : Promise.resolve(null);
+        return Promise.all([get("d/" + Math.floor(doc / 64)), fragments]).then(function (parts) {
           var meta = parts[0][doc % 64];
-          var excerpt = makeExcerpt(parts[1][doc % 8], terms);
+          var excerpt = parts[1] ? makeExcerpt(parts[1][doc % 8], terms) : { html: "", anchor: "" };
           return {
             url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
             title: meta[1],
@@ -359,7 +363,7 @@
       var tags = (query.match(/#[\w-]+/g) || []).map(function (t) { return t.slice(1); });
       var text = query.replace(/#[\w-]+/g, " ");
       var filters = { tags: tags, match: "all", kind: kind.value, level: level.value };
-      engine.search(text, filters, 8).then(function (results) {
+      engine.search(text, filters, 6).then(function (results) {
         if (ticket !== latest) return;
         list.innerHTML = results.length ? results.map(function (r, i) {
           var details = [r.kind, r.level].filter(Boolean).join(" · ");
