@@ -3,9 +3,11 @@
 //! Parses each page body with pulldown-cmark (tables, footnotes,
 //! strikethrough, task lists, heading attributes, smart punctuation) and
 //! runs the event stream through small passes, one per feature: links,
-//! callouts, code highlighting and headings. Fills in each page's
-//! [`Rendered`] HTML, table of contents, anchors and word count, then checks
-//! the `#anchor` of every link between pages. Pages render in parallel.
+//! callouts, headings, the plain text kept for search, and code (with the
+//! output `primer test` captured). Fills in each page's [`Rendered`] HTML,
+//! table of contents, anchors, text and word count, then checks the
+//! `#anchor` of every link between pages and card images. Pages render in
+//! parallel.
 
 mod callouts;
 pub(crate) mod code;
