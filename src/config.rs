@@ -164,6 +164,8 @@ pub(crate) struct Config {
     pub(crate) max_file_size: u64,
     pub(crate) drafts: bool,
     pub(crate) test: TestSettings,
+    /// The text of `book.toml`, for problems found after loading.
+    pub(crate) source: String,
 }
 
 /// A resource callout on the home page.
@@ -182,6 +184,11 @@ impl Config {
     /// Path of `book.toml`, as shown in messages.
     pub(crate) fn config_path(&self) -> String {
         CONFIG_FILE.to_owned()
+    }
+
+    /// A problem pointing at `needle` on `line` of `book.toml`.
+    pub(crate) fn problem_at(&self, line: usize, needle: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::on_line(CONFIG_FILE, &self.source, line, needle, message)
     }
 
     /// Path of a file as shown in messages: relative to the site root.
@@ -296,6 +303,7 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         theme_dirs,
         max_file_size: raw.build.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         drafts: overrides.drafts,
+        source: text.to_owned(),
         test: TestSettings {
             require: raw
                 .test

@@ -68,6 +68,19 @@ impl Diagnostic {
         }
     }
 
+    /// A problem pointing at the first `needle` on `line` of `source` (at
+    /// the start of the line when it is not there).
+    pub(crate) fn on_line(
+        path: impl Into<String>,
+        source: &str,
+        line: usize,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let col = source.lines().nth(line.saturating_sub(1)).and_then(|l| l.find(needle)).unwrap_or(0);
+        Self::at(path, source, line, col, needle.len(), message)
+    }
+
     /// Adds a hint saying how to fix the problem.
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -178,16 +178,9 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
     }
     let text = &page.source.text;
     let line = text.lines().position(|l| l.starts_with("image:")).map_or(1, |i| i + 1);
-    let col = text.lines().nth(line - 1).and_then(|l| l.find(image)).unwrap_or(0);
     let shown = resolved.unwrap_or_else(|| image.to_owned());
-    let diagnostic = Diagnostic::at(
-        &page.source.display,
-        text,
-        line,
-        col,
-        image.len(),
-        format!("card image `{image}` not found (no content/{shown})"),
-    );
+    let message = format!("card image `{image}` not found (no content/{shown})");
+    let diagnostic = Diagnostic::on_line(&page.source.display, text, line, image, message);
     Some(diagnostic.with_hint("the image path is relative to this file; put the image next to it or fix the path"))
 }
 

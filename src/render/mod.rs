@@ -321,22 +321,16 @@ impl Renderer<'_> {
     }
 
     fn callout_problems(&self) -> Vec<Diagnostic> {
-        let text = std::fs::read_to_string(self.config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
         self.config
             .callouts
             .iter()
             .filter(|c| c.link.ends_with(".md") && !c.link.contains("://") && self.callout_url(&c.link).is_none())
             .map(|c| {
-                let col = text.lines().nth(c.line - 1).and_then(|l| l.find(&c.link)).unwrap_or(0);
-                Diagnostic::at(
-                    self.config.config_path(),
-                    &text,
-                    c.line,
-                    col,
-                    c.link.len(),
-                    format!("home callout links to a missing page `{}`", c.link),
-                )
-                .with_hint("callout links to pages are paths inside content/, such as `tutorials/getting-started.md`")
+                self.config
+                    .problem_at(c.line, &c.link, format!("home callout links to a missing page `{}`", c.link))
+                    .with_hint(
+                        "callout links to pages are paths inside content/, such as `tutorials/getting-started.md`",
+                    )
             })
             .collect()
     }

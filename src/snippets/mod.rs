@@ -175,18 +175,10 @@ fn language_typos(
         .filter(|s| !s.lang.is_empty() && runners.get(&s.lang).is_none() && !highlighter.knows(&s.lang))
         .filter_map(|s| {
             let best = runners.suggest(&s.lang)?;
-            let text = &page.source.text;
-            let col = text.lines().nth(s.line - 1).and_then(|l| l.find(&s.lang)).unwrap_or(0);
+            let message = format!("unknown language `{}`", s.lang);
             Some(
-                Diagnostic::at(
-                    &page.source.display,
-                    text,
-                    s.line,
-                    col,
-                    s.lang.len(),
-                    format!("unknown language `{}`", s.lang),
-                )
-                .with_hint(format!("did you mean `{best}`? Blocks in a language with no runner are not run")),
+                Diagnostic::on_line(&page.source.display, &page.source.text, s.line, &s.lang, message)
+                    .with_hint(format!("did you mean `{best}`? Blocks in a language with no runner are not run")),
             )
         })
         .collect()

@@ -140,16 +140,8 @@ impl Runners {
         let runners = Self { by_name };
         for (lang, line) in &config.test.require {
             if runners.get(lang).is_none() {
-                let text = std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-                let col = text.lines().nth(line - 1).and_then(|l| l.find(lang.as_str())).unwrap_or(0);
-                let mut problem = Diagnostic::at(
-                    config.config_path(),
-                    &text,
-                    *line,
-                    col,
-                    lang.len(),
-                    format!("`require` names `{lang}`, which has no runner"),
-                );
+                let mut problem =
+                    config.problem_at(*line, lang, format!("`require` names `{lang}`, which has no runner"));
                 problem = match runners.suggest(lang) {
                     Some(best) => problem.with_hint(format!("did you mean `{best}`?")),
                     None => problem.with_hint(format!("add a [test.runners.{lang}] table with a `command`")),
