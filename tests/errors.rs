@@ -277,3 +277,14 @@ fn missing_card_image() {
         &["card image `img/nope.png` not found (no content/recipes/img/nope.png)", "content/recipes/card.md:4:8"],
     );
 }
+
+#[test]
+fn home_callout_to_a_missing_page() {
+    fails_with(
+        |site| {
+            let config = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+            site.write("book.toml", config.replace("tutorials/first-steps.md", "tutorials/frist-steps.md"));
+        },
+        &["home callout links to a missing page `tutorials/frist-steps.md`", "book.toml:20:9"],
+    );
+}
