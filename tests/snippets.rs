@@ -315,3 +315,33 @@ fn ctrl_c_stops_every_snippet_process() {
     assert_eq!(processes_with("sleep 3134"), Vec::<String>::new(), "nothing is left running");
     assert_eq!(processes_with("sleep 31339"), Vec::<String>::new());
 }
+
+#[test]
+fn paths_and_filter_choose_pages_and_update_durations_records_them() {
+    let site = TestSite::empty();
+    site.write("book.toml", CONFIG);
+    site.write("content/recipes/alpha.md", "---\ntitle: A\nsummary: S\n---\n```python\nprint(1)\n```\n");
+    site.write("content/recipes/beta.md", "---\ntitle: B\nsummary: S\n---\n```python name=setup\nprint(2)\n```\n");
+    site.write("content/tutorials/gamma.md", "---\ntitle: G\nsummary: S\n---\n```python\nprint(3)\n```\n");
+    let ran = |run: &common::Run| -> Vec<String> {
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("ok "))
+            .map(|l| l.split_whitespace().nth(1).unwrap().to_owned())
+            .collect()
+    };
+    let run = test(&site, &["--no-cache", "content/recipes"]);
+    assert_eq!(ran(&run), ["content/recipes/alpha.md", "content/recipes/beta.md"]);
+    let run = test(&site, &["--no-cache", "content/tutorials/gamma.md"]);
+    assert_eq!(ran(&run), ["content/tutorials/gamma.md"]);
+    let run = test(&site, &["--no-cache", "--filter", "setup"]);
+    assert_eq!(ran(&run), ["content/recipes/beta.md"], "a block name matches");
+    assert!(!site.path().join(".primer/durations.json").exists());
+    let run = test(&site, &["--no-cache", "--update-durations"]);
+    assert!(run.success, "{}", run.stdout);
+    let durations: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.path().join(".primer/durations.json")).unwrap()).unwrap();
+    let pages: Vec<&String> = durations.as_object().unwrap().keys().collect();
+    assert_eq!(pages, ["recipes/alpha.md", "recipes/beta.md", "tutorials/gamma.md"]);
+    assert!(durations["recipes/alpha.md"].as_f64().unwrap() > 0.0);
+}
