@@ -68,6 +68,20 @@ fn long_words_tolerate_one_typo_and_short_ones_do_not() {
 }
 
 #[test]
+fn exact_matches_rank_before_typos_and_a_typo_may_be_a_real_word() {
+    let site = TestSite::fixture("search");
+    site.write("content/recipes/modal.md", "---\ntitle: Open a modal dialog\nsummary: A dialog box.\n---\nDialogs.\n");
+    site.build();
+    let results = search(&site, &[("model ", json!({})), ("modal ", json!({})), ("modal quantize ", json!({}))]);
+    let model = titles(&results[0]);
+    assert_eq!(model.last().map(String::as_str), Some("Open a modal dialog"), "{model:?}");
+    assert!(model.len() > 2, "pages saying `model` come first: {model:?}");
+    assert_eq!(titles(&results[1])[0], "Open a modal dialog");
+    // `modal` is a word of the site, but no page says it with `quantize`.
+    assert_eq!(titles(&results[2]), ["Quantize a model"]);
+}
+
+#[test]
 fn typos_in_the_first_two_letters_are_found_across_shards() {
     let site = built();
     let results = search(

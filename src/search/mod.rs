@@ -10,16 +10,17 @@
 //!   code). One word costs one small file. It also lists words of the site
 //!   typed without their first or second letter, which lead to the shard
 //!   of the word meant.
-//! - `d/<block>.js`: URL, title, kind, level and tags of 64 documents,
-//!   fetched for the top results only.
-//! - `f/<block>.js`: text by section of 8 documents, for excerpts.
+//! - `r/<block>.js`: what a result shows for 6 documents: URL, title,
+//!   kind, level, tags and the text by section for excerpts. Fetched for
+//!   the shown results only; one file per result is the floor unless text
+//!   is copied into shards, so blocks stay small.
 //! - `facets.js`: kind, level and tags of every document, for filters.
 //!
 //! Files are scripts that hand their data, gzipped and base64-encoded, to
 //! `primerSearch.load`, so the index loads with `<script>` tags from any
 //! static host and from disk; the client inflates it with the platform's
 //! `DecompressionStream`.
-//! The version (a hash of the content) and the prefix length go into every
+//! The version (a hash of the content), the prefix length and the block size go into every
 //! page, so the first query needs no manifest request.
 
 pub(crate) mod analyze;
@@ -52,16 +53,21 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Weights are stored in two characters: 1 to 4095 parts of the stem's top.
 const WEIGHT_LEVELS: f64 = 4094.0;
-const DOC_BLOCK: usize = 64;
-const FRAGMENT_BLOCK: usize = 8;
-/// Characters of a section kept for excerpts.
-const SECTION_TEXT: usize = 1200;
+/// Documents per result file: small enough that a shown result costs
+/// little more than its own text, large enough to keep files well under
+/// one per page.
+const RESULT_BLOCK: usize = 6;
+/// Characters of a section kept for excerpts: enough for the excerpt
+/// around a match in the opening of each section.
+const SECTION_TEXT: usize = 800;
 
 /// What pages need to find the index.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SearchInfo {
     pub(crate) version: String,
     pub(crate) prefix: usize,
+    /// Documents per result file.
+    pub(crate) block: usize,
     pub(crate) docs: usize,
 }
 
@@ -118,13 +124,9 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         }
         files.push(script(&format!("t/{key}"), &json!(payload)));
     }
-    for (block, chunk) in docs.chunks(DOC_BLOCK).enumerate() {
-        let list: Vec<_> = chunk.iter().map(|d| doc_meta(d.page)).collect();
-        files.push(script(&format!("d/{block}"), &json!(list)));
-    }
-    for (block, chunk) in docs.chunks(FRAGMENT_BLOCK).enumerate() {
-        let list: Vec<_> = chunk.iter().map(|d| fragments(d.page)).collect();
-        files.push(script(&format!("f/{block}"), &json!(list)));
+    for (block, chunk) in docs.chunks(RESULT_BLOCK).enumerate() {
+        let list: Vec<_> = chunk.iter().map(|d| result(d.page)).collect();
+        files.push(script(&format!("r/{block}"), &json!(list)));
     }
     files.push(script("facets", &facets(&docs)));
     let mut hasher = blake3::Hasher::new();
@@ -135,7 +137,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     for file in &mut files {
         file.path = format!("search/{version}/{}", file.path);
     }
-    SearchIndex { info: SearchInfo { version, prefix, docs: docs.len() }, files }
+    SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len() }, files }
 }
 
 /// The pages the index holds, in document-id order.
@@ -251,15 +253,16 @@ fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
         .collect()
 }
 
-/// Shortest word that gets typo keys: its keys have the 5 letters from
-/// which the client tolerates a typo.
-const TYPO_KEY_MIN: usize = 6;
+/// Shortest word that gets typo keys: the client tolerates one typo in
+/// words of 5 letters, typed with 4 or more.
+const TYPO_KEY_MIN: usize = 5;
 
 /// Words as a reader would type them with the first or the second letter
 /// left out, pointing at the word itself. Such a typo changes the word's
 /// shard, where the client could not find it; the key sits in the shard
-/// the reader's query goes to. Keys that are words of their own are left
-/// out: the reader may mean them.
+/// the reader's query goes to. Keys that are words of their own are kept:
+/// when the word taken as typed matches too little, the client follows
+/// them.
 fn typo_keys(words: &BTreeMap<String, String>) -> Vec<(String, &str)> {
     let mut keys = Vec::new();
     for word in words.keys() {
@@ -270,9 +273,7 @@ fn typo_keys(words: &BTreeMap<String, String>) -> Vec<(String, &str)> {
         let without_first: String = chars[1..].iter().collect();
         let without_second: String = std::iter::once(chars[0]).chain(chars[2..].iter().copied()).collect();
         for key in [without_first, without_second] {
-            if !words.contains_key(&key) {
-                keys.push((key, word.as_str()));
-            }
+            keys.push((key, word.as_str()));
         }
     }
     keys.sort();
@@ -336,13 +337,16 @@ fn shard_payload(words: &[(&str, &str)], postings: &HashMap<String, Postings>) -
     out
 }
 
-fn doc_meta(page: &Page) -> serde_json::Value {
+/// What a result shows: URL, title, kind, level, tags, and the text by
+/// section for its excerpt.
+fn result(page: &Page) -> serde_json::Value {
     json!([
         page.url,
         page.meta.title,
         kind_name(page.kind),
         page.meta.level.map(|l| l.name()).unwrap_or_default(),
-        page.meta.tags
+        page.meta.tags,
+        fragments(page)
     ])
 }
 

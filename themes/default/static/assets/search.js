@@ -9,6 +9,9 @@
   var VALUE = {};
   for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS[d]] = d;
   var EXACT = 1, PREFIX = 0.7, TYPO = 0.5;
+  // One typo is tolerated between words of 5 letters or more, typed with
+  // 4 or more (a letter left out).
+  var MIN_TYPED = 4, MIN_TYPO_WORD = 5;
 
   function normalize(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -84,6 +87,11 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
+  function oneTypo(candidate, typed) {
+    return candidate !== typed && Math.min(candidate.length, typed.length) >= MIN_TYPED &&
+      Math.max(candidate.length, typed.length) >= MIN_TYPO_WORD && oneEditApart(candidate, typed);
+  }
+
   function lowerBound(list, word) {
     var lo = 0, hi = list.length;
     while (lo < hi) {
@@ -95,6 +103,7 @@
 
   function createEngine(options) {
     var prefix = options.prefix || 1;
+    var block = options.block || 1;
     var files = {};
     var shards = {};
     function get(name) {
@@ -113,12 +122,6 @@
       }
       return shards[key];
     }
-    // Typo keys whose own shard does not exist share one file.
-    function followRedirects(s, word, scores) {
-      var targets = (s && s.redirects[word]) || [];
-      return Promise.all(targets.map(function (target) { return addExact(target, TYPO, scores); }));
-    }
-
     // Documents of the word `target` exactly, into `scores` at `factor`.
     function addExact(target, factor, scores) {
       return shard(target).then(function (s) {
@@ -134,53 +137,67 @@
         if (!(scores[list[k]] >= score)) scores[list[k]] = score;
       }
     }
+    function isEmpty(scores) {
+      for (var key in scores) return false;
+      return true;
+    }
 
-    // Documents matching one query word, with the best weight of any word
-    // it stands for: exactly, as a prefix (the word being typed), or with
-    // one typo (words of 5 letters or more). A typo in the first two
-    // letters moves the word to another shard: the index points there from
-    // the shard of the misspelling, and an extra first or second letter is
-    // tried by leaving it out.
-    function matchWord(word, typing) {
+    // Documents matching one query word, by how: `exact` for the word
+    // itself and, while typing, the words it begins; `typo` for words one
+    // typo away. A typo in the first two letters moves the word to another
+    // shard: the index points there from the shard of the misspelling, and
+    // an extra first or second letter is tried by leaving it out. Those
+    // cost fetches, so they are followed when the word alone finds nothing
+    // or when `wide` asks for more.
+    function matchWord(word, typing, wide) {
+      var found = { exact: {}, typo: {} };
+      var tolerant = word.length >= MIN_TYPED;
       return shard(word).then(function (s) {
-        var scores = {};
-        if (!s) {
-          if (word.length < 5) return scores;
-          return loadShard(shardKey(word).slice(0, prefix - 1) + "~").then(function (spare) {
-            return followRedirects(spare, word, scores);
-          }).then(function () {
-            return Object.keys(scores).length ? scores : shiftedTypos(word, scores);
-          });
-        }
-        function add(stem, factor) { addPostings(s, stem, factor, scores); }
-        var at = lowerBound(s.words, word);
-        var exact = at < s.words.length && s.words[at][0] === word;
-        if (exact) add(s.words[at][1], EXACT);
-        if (typing) {
-          for (var p = at; p < s.words.length && s.words[p][0].lastIndexOf(word, 0) === 0; p++) {
-            if (s.words[p][0] !== word) add(s.words[p][1], PREFIX);
+        if (s) {
+          var at = lowerBound(s.words, word);
+          if (at < s.words.length && s.words[at][0] === word) addPostings(s, s.words[at][1], EXACT, found.exact);
+          if (typing) {
+            for (var p = at; p < s.words.length && s.words[p][0].lastIndexOf(word, 0) === 0; p++) {
+              if (s.words[p][0] !== word) addPostings(s, s.words[p][1], PREFIX, found.exact);
+            }
+          }
+          if (tolerant) {
+            for (var t = 0; t < s.words.length; t++) {
+              if (oneTypo(s.words[t][0], word)) addPostings(s, s.words[t][1], TYPO, found.typo);
+            }
           }
         }
-        // A word of the site is taken as typed; an unknown one of five
-        // letters or more may have one typo.
-        if (!exact && word.length >= 5) {
-          for (var t = 0; t < s.words.length; t++) {
-            if (s.words[t][0] !== word && oneEditApart(s.words[t][0], word)) add(s.words[t][1], TYPO);
-          }
-          if (!Object.keys(scores).length) {
-            return followRedirects(s, word, scores).then(function () {
-              return Object.keys(scores).length ? scores : shiftedTypos(word, scores);
-            });
-          }
-        }
-        return scores;
+        if (!tolerant || !(wide || (isEmpty(found.exact) && isEmpty(found.typo)))) return found;
+        var redirects = s ? Promise.resolve(s) : loadShard(shardKey(word).slice(0, prefix - 1) + "~");
+        return redirects.then(function (r) {
+          var targets = (r && r.redirects[word]) || [];
+          return Promise.all(targets.map(function (target) { return addExact(target, TYPO, found.typo); }));
+        }).then(function () {
+          if (!isEmpty(found.typo) || word.length <= MIN_TYPED) return found;
+          var shifted = [word.slice(1), word[0] + word.slice(2)];
+          return Promise.all(shifted.map(function (v) { return addExact(v, TYPO, found.typo); })).then(function () { return found; });
+        });
       });
     }
 
-    // The word with its first or its second letter left out.
-    function shiftedTypos(word, scores) {
-      var variants = [word.slice(1), word[0] + word.slice(2)];
-      return Promise.all(variants.map(function (v) { return addExact(v, TYPO, scores); })).then(function () { return scores; });
+    // Documents matching every word, fewest typos first, then by score.
+    function rank(perWord) {
+      var totals = {}, typos = {};
+      var candidates = Object.assign({}, perWord[0].typo, perWord[0].exact);
+      Object.keys(candidates).forEach(function (doc) {
+        var sum = 0, count = 0;
+        for (var i = 0; i < perWord.length; i++) {
+          if (doc in perWord[i].exact) sum += perWord[i].exact[doc];
+          else if (doc in perWord[i].typo) { sum += perWord[i].typo[doc]; count++; }
+          else return;
+        }
+        totals[doc] = sum;
+        typos[doc] = count;
+      });
+      var ranked = Object.keys(totals).map(Number).sort(function (a, b) {
+        return typos[a] - typos[b] || totals[b] - totals[a] || a - b;
+      });
+      return { docs: ranked, totals: totals };
     }
 
     function passes(facet, filters) {
@@ -201,19 +218,18 @@
       var terms = words(query).filter(function (w) { return w.length >= prefix; });
       if (!terms.length) return Promise.resolve([]);
       var typing = !/\s$/.test(query);
-      return Promise.all(terms.map(function (w, i) { return matchWord(w, typing && i === terms.length - 1); }))
+      var match = function (wide) {
+        return Promise.all(terms.map(function (w, i) { return matchWord(w, typing && i === terms.length - 1, wide); }));
+      };
+      return match(false)
         .then(function (perWord) {
-          // Every word must match.
-          var totals = {};
-          Object.keys(perWord[0]).forEach(function (doc) {
-            var sum = 0;
-            for (var i = 0; i < perWord.length; i++) {
-              if (!(doc in perWord[i])) return;
-              sum += perWord[i][doc];
-            }
-            totals[doc] = sum;
-          });
-          var ranked = Object.keys(totals).map(Number).sort(function (a, b) { return totals[b] - totals[a] || a - b; });
+          var found = rank(perWord);
+          // Too few results: follow the typos that cost fetches too.
+          var tolerant = terms.some(function (w) { return w.length >= MIN_TYPED; });
+          return found.docs.length >= limit || !tolerant ? found : match(true).then(rank);
+        })
+        .then(function (found) {
+          var ranked = found.docs, totals = found.totals;
           var filtering = filters && (filters.kind || filters.level || (filters.tags && filters.tags.length));
           var narrowed = filtering
             ? get("facets").then(function (facets) { return ranked.filter(function (doc) { return passes(facets[doc], filters); }); })
@@ -223,11 +239,10 @@
     }
 
     function describe(docs, totals, terms, excerpts) {
-      return Promise.all(docs.map(function (doc, rank) {
-        var fragments = rank < excerpts ? get("f/" + Math.floor(doc / 8)) : Promise.resolve(null);
-        return Promise.all([get("d/" + Math.floor(doc / 64)), fragments]).then(function (parts) {
-          var meta = parts[0][doc % 64];
-          var excerpt = parts[1] ? makeExcerpt(parts[1][doc % 8], terms) : { html: "", anchor: "" };
+      return Promise.all(docs.map(function (doc, place) {
+        return get("r/" + Math.floor(doc / block)).then(function (results) {
+          var meta = results[doc % block];
+          var excerpt = place < excerpts ? makeExcerpt(meta[5], terms) : { html: "", anchor: "" };
           return {
             url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
             title: meta[1],
@@ -249,7 +264,7 @@
   function makeExcerpt(sections, terms) {
     var matches = function (word) {
       var w = normalize(word);
-      return terms.some(function (t) { return w.lastIndexOf(t, 0) === 0 || (t.length >= 5 && oneEditApart(w, t)); });
+      return terms.some(function (t) { return w.lastIndexOf(t, 0) === 0 || oneTypo(w, t); });
     };
     var best = null, bestCount = -1;
     (sections || []).forEach(function (section) {
@@ -305,12 +320,13 @@
   function openSite(dir) {
     var fs = require("fs"), path = require("path");
     var html = fs.readFileSync(path.join(dir, "index.html"), "utf8");
-    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)"/.exec(html);
+    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)" data-block="(\d+)"/.exec(html);
     if (!meta) throw new Error("no search index in " + dir);
     var base = path.join(dir, meta[1]);
     var bytes = 0, requests = 0;
     var engine = createEngine({
       prefix: Number(meta[2]),
+      block: Number(meta[3]),
       load: function (name) {
         var file = path.join(base, name + ".js");
         if (!fs.existsSync(file)) return Promise.resolve(null);
@@ -337,7 +353,7 @@
     var level = box.querySelector("[data-search-level]");
     var base = meta.getAttribute("content");
     var root = base.replace(/search\/[^/]+\/$/, "");
-    var engine = createEngine({ prefix: Number(meta.dataset.prefix), load: scriptLoader(base) });
+    var engine = createEngine({ prefix: Number(meta.dataset.prefix), block: Number(meta.dataset.block), load: scriptLoader(base) });
     var selected = -1, latest = 0;
     box.hidden = false;
 
