@@ -11,11 +11,13 @@ use std::time::{Duration, Instant};
 
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
+use crate::history::History;
 use crate::listing::Site;
 use crate::markdown::code::Highlighter;
 use crate::markdown::links::LinkTargets;
-use crate::model::Asset;
-use crate::{discover, frontmatter, history, listing, markdown, output, render, search};
+use crate::model::{Asset, Page};
+use crate::snippets::store::Results;
+use crate::{discover, frontmatter, listing, markdown, output, render, search};
 
 /// What a successful build did, for its summary line.
 #[derive(Debug)]
@@ -44,42 +46,87 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Dia
 }
 
 /// A site read and rendered to Markdown, before templates: what `build`,
-/// `search` and `check` share.
+/// `search`, `check` and `serve` share.
 #[derive(Debug)]
 pub(crate) struct LoadedSite {
     pub(crate) config: Config,
     pub(crate) site: Site,
     pub(crate) assets: Vec<Asset>,
+    /// Content paths of every Markdown file, readable or not.
+    pub(crate) markdown_paths: Vec<String>,
+}
+
+/// What the stages read once and reuse: the highlighter, git dates and the
+/// last `primer test` results. The dev server keeps them between rebuilds.
+#[derive(Debug)]
+pub(crate) struct Tools {
+    pub(crate) highlighter: Highlighter,
+    pub(crate) history: History,
+    pub(crate) results: Results,
+}
+
+impl Tools {
+    pub(crate) fn new(config: &Config) -> Self {
+        Self {
+            highlighter: Highlighter::new(),
+            history: History::load(config),
+            results: crate::snippets::store::load_results(&config.root),
+        }
+    }
 }
 
 /// Runs the stages up to listings and tags, collecting every problem.
 pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec<Diagnostic>> {
     let config = config::load(root, overrides)?;
+    let tools = Tools::new(&config);
+    load_with(config, &tools)
+}
+
+/// [`load`] with a config already read and tools already made.
+pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec<Diagnostic>> {
     let (inventory, mut problems) = discover::run(&config);
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
-    let pages = history::run(&config, pages);
-    let mut targets = LinkTargets::new(&pages, &inventory.assets);
-    // Pages that failed to load still exist: links to them are not broken.
-    for rel in inventory.markdown_paths {
-        let url = frontmatter::url_of(&rel);
-        targets.pages.entry(rel).or_insert(url);
-    }
-    let highlighter = Highlighter::new();
-    let results = crate::snippets::store::load_results(root);
-    let context = markdown::Context { highlighter: &highlighter, targets: &targets, results: &results };
-    let (pages, mut render_problems) = markdown::run(&context, pages);
+    let pages = tools.history.apply(pages);
+    let (pages, mut render_problems) =
+        render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);
     if !problems.is_empty() {
         return Err(problems);
     }
     let site = listing::run(&config, pages)?;
-    Ok(LoadedSite { config, site, assets: inventory.assets })
+    Ok(LoadedSite { config, site, assets: inventory.assets, markdown_paths: inventory.markdown_paths })
+}
+
+/// Renders the Markdown of `pages` and checks the links of every page,
+/// `rendered` being pages rendered before that stay as they are. Returns
+/// `rendered` followed by the newly rendered `pages`.
+pub(crate) fn render_markdown(
+    tools: &Tools,
+    pages: Vec<Page>,
+    rendered: Vec<Page>,
+    assets: &[Asset],
+    markdown_paths: &[String],
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let mut all = rendered;
+    let first_new = all.len();
+    all.extend(pages);
+    let mut targets = LinkTargets::new(&all, assets);
+    // Pages that failed to load still exist: links to them are not broken.
+    for rel in markdown_paths {
+        targets.pages.entry(rel.clone()).or_insert_with(|| frontmatter::url_of(rel));
+    }
+    let context = markdown::Context { highlighter: &tools.highlighter, targets: &targets, results: &tools.results };
+    let fresh = all.split_off(first_new);
+    let (fresh, mut problems) = markdown::render_pages(&context, fresh);
+    all.extend(fresh);
+    problems.extend(markdown::check_links(&context, &all));
+    (all, problems)
 }
 
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let LoadedSite { config, site, assets } = load(root, overrides)?;
+    let LoadedSite { config, site, assets, .. } = load(root, overrides)?;
     let theme = render::theme::load(&config)?;
     let search = search::build(&config, &site);
     let mut files = render::run(&config, &theme, &site, &search.info)?;

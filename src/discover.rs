@@ -75,7 +75,8 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.'))
 }
 
-fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
+/// Reads one Markdown file of `content/`, `rel` being its path inside it.
+pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
     let display = config.display(path);
     let size =
         std::fs::metadata(path).map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?.len();

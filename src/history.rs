@@ -14,17 +14,31 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::model::Page;
 
-/// Fills in missing `date` and `updated` from git.
-pub(crate) fn run(config: &Config, mut pages: Vec<Page>) -> Vec<Page> {
-    let Some(history) = file_dates(&config.root) else { return pages };
-    for page in &mut pages {
-        let Some(&(created, changed)) = history.get(&page.source.display) else { continue };
-        let date = *page.meta.date.get_or_insert(created);
-        if page.meta.updated.is_none() && changed > date {
-            page.meta.updated = Some(changed);
-        }
+/// The first and last commit day of every file under `content/`, read
+/// once and kept by the dev server for its rebuilds.
+#[derive(Debug, Default)]
+pub(crate) struct History {
+    /// By path relative to the site root.
+    dates: HashMap<String, (NaiveDate, NaiveDate)>,
+}
+
+impl History {
+    /// Reads the history; empty outside a git checkout or without git.
+    pub(crate) fn load(config: &Config) -> Self {
+        Self { dates: file_dates(&config.root).unwrap_or_default() }
     }
-    pages
+
+    /// Fills in missing `date` and `updated`.
+    pub(crate) fn apply(&self, mut pages: Vec<Page>) -> Vec<Page> {
+        for page in &mut pages {
+            let Some(&(created, changed)) = self.dates.get(&page.source.display) else { continue };
+            let date = *page.meta.date.get_or_insert(created);
+            if page.meta.updated.is_none() && changed > date {
+                page.meta.updated = Some(changed);
+            }
+        }
+        pages
+    }
 }
 
 /// First and last commit day of every file under `content/`, by its path

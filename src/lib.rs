@@ -29,6 +29,7 @@ mod model;
 mod output;
 mod render;
 mod search;
+mod serve;
 mod snippets;
 
 pub use build::{BuildSummary, build};

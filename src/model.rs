@@ -70,7 +70,7 @@ impl Level {
 }
 
 /// Checked front matter of a page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct FrontMatter {
     pub(crate) title: String,
     pub(crate) summary: Option<String>,

@@ -2,6 +2,7 @@
 
 mod build;
 mod search;
+mod serve;
 mod test;
 
 use std::io::IsTerminal;
@@ -25,6 +26,8 @@ enum Command {
     Build(build::Args),
     /// Run every code snippet of the site and check its output.
     Test(test::Args),
+    /// Serve the site with live reload, rebuilding what changes.
+    Serve(serve::Args),
     /// Search the site from the terminal, ranked by a tantivy index.
     Search(search::Args),
 }
@@ -35,6 +38,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Search(args) => search::run(&args),
     }
 }

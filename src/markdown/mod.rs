@@ -40,8 +40,8 @@ pub(crate) struct Context<'a> {
     pub(crate) results: &'a Results,
 }
 
-/// Renders every page body and checks links between pages.
-pub(crate) fn run(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+/// Renders page bodies, checking what each page can check alone.
+pub(crate) fn render_pages(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<(Page, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|mut page| {
@@ -56,9 +56,15 @@ pub(crate) fn run(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Di
         problems.append(&mut found);
         pages.push(page);
     }
-    problems.extend(links::check_anchors(&pages));
-    problems.extend(pages.iter().filter_map(|page| links::check_image(page, context.targets)));
     (pages, problems)
+}
+
+/// Checks what needs every rendered page: `#anchor`s of links between
+/// pages, and card images.
+pub(crate) fn check_links(context: &Context<'_>, pages: &[Page]) -> Vec<Diagnostic> {
+    let mut problems = links::check_anchors(pages);
+    problems.extend(pages.iter().filter_map(|page| links::check_image(page, context.targets)));
+    problems
 }
 
 fn options() -> Options {

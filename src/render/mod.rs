@@ -42,7 +42,7 @@ struct Renderer<'a> {
     config: &'a Config,
     site: &'a Site,
     theme: &'a Theme,
-    tera: Tera,
+    tera: &'a Tera,
     search: &'a SearchInfo,
 }
 
@@ -59,7 +59,52 @@ enum Job {
     Feed,
 }
 
-/// Renders the site into output files.
+/// Which output files to render: all of them for a build, a few for a
+/// rebuild after one page changed.
+#[derive(Debug, Default)]
+pub(crate) struct Selection {
+    /// Pages, by index in `site.pages`.
+    pub(crate) pages: Vec<usize>,
+    /// The home page, both listings, the tag index, 404, sitemap and feed.
+    pub(crate) listings: bool,
+    /// Tag pages, by index in `site.tags`.
+    pub(crate) tags: Vec<usize>,
+}
+
+impl Selection {
+    /// Every output file of `site`.
+    pub(crate) fn everything(site: &Site) -> Self {
+        let pages = site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
+            .map(|(i, _)| i)
+            .collect();
+        Self { pages, listings: true, tags: (0..site.tags.len()).collect() }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        if self.listings {
+            jobs.extend([
+                Job::Home,
+                Job::Listing(Kind::Tutorial),
+                Job::Listing(Kind::Recipe),
+                Job::TagsIndex,
+                Job::NotFound,
+                Job::Sitemap,
+                Job::Feed,
+            ]);
+        }
+        jobs.extend(self.tags.iter().copied().map(Job::Tag));
+        jobs.extend(self.pages.iter().copied().map(Job::Page));
+        jobs
+    }
+}
+
+/// Renders the whole site into output files, with the theme's static
+/// files.
 pub(crate) fn run(
     config: &Config,
     theme: &Theme,
@@ -67,24 +112,23 @@ pub(crate) fn run(
     search: &SearchInfo,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tera = compile(theme)?;
+    let mut files = run_selected(config, theme, &tera, site, search, &Selection::everything(site))?;
+    files.extend(static_files(theme));
+    Ok(files)
+}
+
+/// Renders the selected output files with templates compiled once by
+/// [`compile`].
+pub(crate) fn run_selected(
+    config: &Config,
+    theme: &Theme,
+    tera: &Tera,
+    site: &Site,
+    search: &SearchInfo,
+    selection: &Selection,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let renderer = Renderer { config, site, theme, tera, search };
-    let mut jobs = vec![
-        Job::Home,
-        Job::Listing(Kind::Tutorial),
-        Job::Listing(Kind::Recipe),
-        Job::TagsIndex,
-        Job::NotFound,
-        Job::Sitemap,
-        Job::Feed,
-    ];
-    jobs.extend((0..site.tags.len()).map(Job::Tag));
-    jobs.extend(
-        site.pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
-            .map(|(i, _)| Job::Page(i)),
-    );
+    let jobs = selection.jobs();
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut problems = Vec::new();
@@ -94,18 +138,20 @@ pub(crate) fn run(
             Err(problem) => problems.push(problem),
         }
     }
-    problems.extend(renderer.callout_problems());
+    if selection.listings {
+        problems.extend(renderer.callout_problems());
+    }
     if !problems.is_empty() {
         // A broken template fails every page alike: report it once.
         let mut seen = BTreeSet::new();
         problems.retain(|p| seen.insert((p.location(), p.message.clone())));
         return Err(problems);
     }
-    files.extend(static_files(theme));
     Ok(files)
 }
 
-fn static_files(theme: &Theme) -> Vec<OutputFile> {
+/// The theme's static files and the highlighting stylesheets.
+pub(crate) fn static_files(theme: &Theme) -> Vec<OutputFile> {
     let (light, dark) = code::stylesheets();
     let mut files = vec![
         OutputFile { path: "assets/highlight-light.css".to_owned(), bytes: light.into_bytes() },
@@ -117,7 +163,8 @@ fn static_files(theme: &Theme) -> Vec<OutputFile> {
     files
 }
 
-fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+/// Compiles the theme's templates.
+pub(crate) fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     let mut problems = Vec::new();
     let mut sources = Vec::new();

@@ -140,6 +140,18 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len() }, files }
 }
 
+impl SearchIndex {
+    /// The same index under another version name.
+    pub(crate) fn relabel(mut self, version: &str) -> Self {
+        let old = format!("search/{}/", self.info.version);
+        for file in &mut self.files {
+            file.path = format!("search/{version}/{}", &file.path[old.len()..]);
+        }
+        self.info.version = version.to_owned();
+        self
+    }
+}
+
 /// The pages the index holds, in document-id order.
 pub(crate) fn indexed_pages(site: &Site) -> Vec<&Page> {
     let mut pages: Vec<&Page> =

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::needless_pass_by_value)]
 
 pub mod browser;
+pub mod serve;
 pub mod server;
 
 use std::collections::BTreeMap;
@@ -155,7 +156,7 @@ fn mask(text: &str, root: &Path) -> String {
     masked
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());

@@ -1,0 +1,350 @@
+//! The site as the dev server holds it: built in memory, rebuilt in part.
+//!
+//! A full build runs every stage, like `primer build`, but keeps the
+//! output in memory with the stages' state. A change to one page's body
+//! then re-runs the stages for that page alone: its front matter and
+//! Markdown, the link checks of every page (cheap, and a removed heading
+//! may break another page's link), the listing, and the templates of the
+//! page — plus the listings, tag pages, feed and neighbours when its front
+//! matter changed. Anything else (book.toml, the theme, a page added or
+//! removed, a failed rebuild) rebuilds everything. Hands on a [`Snapshot`]
+//! of the output and what changed in it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::Tera;
+
+use crate::build::{self, LoadedSite, Tools};
+use crate::config::{self, Overrides};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Kind, Page};
+use crate::render::theme::Theme;
+use crate::render::{self, OutputFile, Selection};
+use crate::search::{self, SearchIndex, SearchInfo};
+use crate::{discover, frontmatter, listing};
+
+/// The search index lives under one name in the dev server, so pages need
+/// not change when it is rebuilt after them.
+const SEARCH_VERSION: &str = "live";
+
+/// The output of one build, by path inside the site.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) files: HashMap<String, Arc<[u8]>>,
+    /// Content files copied as they are, served from disk.
+    pub(crate) assets: HashMap<String, PathBuf>,
+}
+
+/// What a rebuild changed, for the browsers that show the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Nothing a reader sees.
+    Nothing,
+    /// Stylesheets only: swapped without a reload.
+    Styles,
+    /// Pages: reload.
+    Pages,
+}
+
+/// The outcome of a successful rebuild, for the log line.
+#[derive(Debug)]
+pub(crate) struct Rebuilt {
+    pub(crate) change: Change,
+    /// Files rendered again, or every file for a full build.
+    pub(crate) rendered: usize,
+    pub(crate) full: bool,
+}
+
+/// The stages' state kept between rebuilds.
+#[derive(Debug)]
+struct State {
+    tools: Tools,
+    theme: Theme,
+    tera: Tera,
+    loaded: LoadedSite,
+    /// What pages say about the search index.
+    search: SearchInfo,
+    /// The search index must be rebuilt from the current pages.
+    search_stale: bool,
+}
+
+/// The dev server's site.
+#[derive(Debug)]
+pub(crate) struct Workspace {
+    root: PathBuf,
+    overrides: Overrides,
+    /// `None` after a failed rebuild: the next one is full.
+    state: Option<State>,
+    snapshot: Snapshot,
+}
+
+impl Workspace {
+    pub(crate) fn new(root: &Path, overrides: Overrides) -> Self {
+        Self { root: root.to_owned(), overrides, state: None, snapshot: Snapshot::default() }
+    }
+
+    /// The output of the last good build.
+    pub(crate) fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Folders a change in which may need a rebuild, and the config file.
+    pub(crate) fn watched(&self) -> (PathBuf, Vec<PathBuf>) {
+        let content =
+            self.state.as_ref().map_or_else(|| self.root.join("content"), |s| s.loaded.config.content_dir.clone());
+        (self.root.join(config::CONFIG_FILE), vec![content, self.root.join("themes"), self.root.join(".primer")])
+    }
+
+    /// Rebuilds after `changed` paths changed; everything when `changed`
+    /// is empty. On failure the last good output stays.
+    pub(crate) fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let pages = self.edited_pages(changed);
+        let result = match (self.state.take(), pages) {
+            (Some(state), Some(pages)) => self.update_pages(state, &pages),
+            _ => self.full(),
+        };
+        let mut rebuilt = result?;
+        if rebuilt.change == Change::Nothing && changed.iter().any(|p| self.snapshot.assets.values().any(|a| a == p)) {
+            // Assets are served from disk: a changed image needs a reload.
+            rebuilt.change = Change::Pages;
+        }
+        Ok(rebuilt)
+    }
+
+    /// Rebuilds the search index if pages changed since it was built;
+    /// returns whether it did.
+    pub(crate) fn refresh_search(&mut self) -> bool {
+        let Some(state) = self.state.as_mut().filter(|s| s.search_stale) else { return false };
+        state.search_stale = false;
+        let index = search_index(&state.loaded);
+        if index.info.prefix != state.search.prefix || index.info.block != state.search.block {
+            // Pages say how the index is split: they all change.
+            return self.full().is_ok();
+        }
+        let prefix = format!("search/{SEARCH_VERSION}/");
+        self.snapshot.files.retain(|path, _| !path.starts_with(&prefix));
+        self.snapshot.files.extend(index.files.into_iter().map(|f| (f.path, Arc::from(f.bytes))));
+        true
+    }
+
+    /// The content paths of edited pages the last build knows, when every
+    /// changed path is one; otherwise `None`, which asks for a full build.
+    fn edited_pages(&self, changed: &[PathBuf]) -> Option<Vec<String>> {
+        let state = self.state.as_ref()?;
+        let content = &state.loaded.config.content_dir;
+        let mut pages = BTreeSet::new();
+        for path in changed {
+            let rel = path.strip_prefix(content).ok()?.to_str()?.replace('\\', "/");
+            let known = state.loaded.markdown_paths.contains(&rel) || state.loaded.assets.iter().any(|a| a.rel == rel);
+            match (known, path.exists()) {
+                // An editor's temporary file, already renamed over a page.
+                (false, false) => continue,
+                (true, true) if rel.ends_with(".md") => pages.insert(rel),
+                _ => return None,
+            };
+        }
+        (!pages.is_empty()).then(|| pages.into_iter().collect())
+    }
+
+    fn full(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let config = config::load(&self.root, &self.overrides)?;
+        let tools = Tools::new(&config);
+        let loaded = build::load_with(config, &tools)?;
+        let theme = render::theme::load(&loaded.config)?;
+        let tera = render::compile(&theme)?;
+        let index = search_index(&loaded);
+        let selection = Selection::everything(&loaded.site);
+        let mut files = render::run_selected(&loaded.config, &theme, &tera, &loaded.site, &index.info, &selection)?;
+        files.extend(render::static_files(&theme));
+        files.extend(index.files);
+        let rendered = files.len();
+        let snapshot = Snapshot {
+            files: files.into_iter().map(|f| (f.path, Arc::from(f.bytes))).collect(),
+            assets: loaded.assets.iter().map(|a| (a.rel.clone(), a.path.clone())).collect(),
+        };
+        let change = compare(&self.snapshot.files, &snapshot.files);
+        self.snapshot = snapshot;
+        self.state = Some(State { tools, theme, tera, loaded, search: index.info, search_stale: false });
+        Ok(Rebuilt { change, rendered, full: true })
+    }
+
+    /// Re-runs the stages for edited pages that keep their path. Falls
+    /// back to a full build when a page turned into a draft.
+    fn update_pages(&mut self, mut state: State, rels: &[String]) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let config = &state.loaded.config;
+        let mut fresh = Vec::new();
+        let mut problems = Vec::new();
+        for rel in rels {
+            match discover::read_doc(config, rel.clone(), &config.content_dir.join(rel)) {
+                Ok(doc) => fresh.push(doc),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        let (fresh, mut parse_problems) = frontmatter::run(config, fresh);
+        problems.append(&mut parse_problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        if fresh.len() != rels.len() {
+            return self.full();
+        }
+        let fresh = state.tools.history.apply(fresh);
+        let old_site = &state.loaded.site;
+        let old_neighbours: Vec<String> = rels
+            .iter()
+            .filter_map(|rel| old_site.pages.iter().position(|p| &p.source.rel == rel))
+            .flat_map(|index| neighbour_urls(old_site, index))
+            .collect();
+        let mut pages = std::mem::take(&mut state.loaded.site.pages);
+        let old: Vec<Page> = rels
+            .iter()
+            .filter_map(|rel| pages.iter().position(|p| &p.source.rel == rel).map(|i| pages.remove(i)))
+            .collect();
+        let (mut pages, problems) =
+            build::render_markdown(&state.tools, fresh, pages, &state.loaded.assets, &state.loaded.markdown_paths);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Keep the order of a full build: by content path.
+        pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let site = listing::run(config, pages)?;
+        let selection = affected(&site, &old, &old_neighbours);
+        let files = render::run_selected(config, &state.theme, &state.tera, &site, &state.search, &selection)?;
+        let rendered = files.len();
+        let change = self.apply(files);
+        state.loaded.site = site;
+        state.search_stale = true;
+        self.state = Some(state);
+        Ok(Rebuilt { change, rendered, full: false })
+    }
+
+    /// Puts rendered files into the snapshot; returns what changed.
+    fn apply(&mut self, files: Vec<OutputFile>) -> Change {
+        let mut change = Change::Nothing;
+        for file in files {
+            let same = self.snapshot.files.get(&file.path).is_some_and(|old| **old == *file.bytes);
+            if !same {
+                change = change.max_with(&file.path);
+                self.snapshot.files.insert(file.path, Arc::from(file.bytes));
+            }
+        }
+        change
+    }
+}
+
+impl Change {
+    /// This change joined with a change to the file at `path`.
+    fn max_with(self, path: &str) -> Self {
+        if self == Self::Pages || !path.ends_with(".css") { Self::Pages } else { Self::Styles }
+    }
+}
+
+/// What changed between two outputs.
+fn compare(old: &HashMap<String, Arc<[u8]>>, new: &HashMap<String, Arc<[u8]>>) -> Change {
+    let removed = old.keys().filter(|path| !new.contains_key(*path));
+    let changed = new.iter().filter(|(path, bytes)| old.get(*path) != Some(bytes)).map(|(path, _)| path);
+    removed.chain(changed).fold(Change::Nothing, |change, path| change.max_with(path))
+}
+
+/// The output files that show something of the edited pages: the pages
+/// themselves, and when their front matter changed (which cards, tags and
+/// prev/next links show), the listings, their tag pages and neighbours.
+fn affected(site: &listing::Site, old: &[Page], old_neighbours: &[String]) -> Selection {
+    let mut selection = Selection::default();
+    let mut tags: BTreeSet<&str> = BTreeSet::new();
+    let mut neighbours: BTreeSet<&str> = old_neighbours.iter().map(String::as_str).collect();
+    let mut fresh_neighbours = Vec::new();
+    for before in old {
+        let Some(index) = site.pages.iter().position(|p| p.source.rel == before.source.rel) else { continue };
+        let page = &site.pages[index];
+        if matches!(page.kind, Kind::Tutorial | Kind::Recipe | Kind::Page) {
+            selection.pages.push(index);
+        }
+        let listed = before.meta != page.meta
+            || before.kind != page.kind
+            || !matches!(page.kind, Kind::Tutorial | Kind::Recipe | Kind::Page);
+        if listed {
+            selection.listings = true;
+            tags.extend(before.meta.tags.iter().chain(&page.meta.tags).map(String::as_str));
+            fresh_neighbours.extend(neighbour_urls(site, index));
+        }
+    }
+    neighbours.extend(fresh_neighbours.iter().map(String::as_str));
+    for (index, page) in site.pages.iter().enumerate() {
+        if neighbours.contains(page.url.as_str()) && !selection.pages.contains(&index) {
+            selection.pages.push(index);
+        }
+    }
+    selection.tags =
+        site.tags.iter().enumerate().filter(|(_, t)| tags.contains(t.name.as_str())).map(|(i, _)| i).collect();
+    selection
+}
+
+/// URLs of the pages before and after page `index` in its listing, whose
+/// prev/next links show its title.
+fn neighbour_urls(site: &listing::Site, index: usize) -> Vec<String> {
+    let siblings = site.siblings(index);
+    let Some(at) = siblings.iter().position(|&i| i == index) else { return Vec::new() };
+    let around = at.saturating_sub(1)..=(at + 1).min(siblings.len() - 1);
+    siblings[around].iter().filter(|&&i| i != index).map(|&i| site.pages[i].url.clone()).collect()
+}
+
+fn search_index(loaded: &LoadedSite) -> SearchIndex {
+    search::build(&loaded.config, &loaded.site).relabel(SEARCH_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of a fixture site in a temporary folder.
+    fn fixture(name: &str) -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for entry in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let to = dir.path().join(entry.path().strip_prefix(&from).expect("inside the fixture"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+        dir
+    }
+
+    fn full_build(root: &Path) -> Snapshot {
+        let mut workspace = Workspace::new(root, Overrides::default());
+        workspace.rebuild(&[]).expect("the fixture builds");
+        workspace.snapshot.clone()
+    }
+
+    fn differences(a: &Snapshot, b: &Snapshot) -> Vec<String> {
+        let mut paths: BTreeSet<&String> = a.files.keys().collect();
+        paths.extend(b.files.keys());
+        paths.into_iter().filter(|p| a.files.get(*p) != b.files.get(*p)).cloned().collect()
+    }
+
+    #[test]
+    fn incremental_rebuilds_give_the_output_of_a_full_build() {
+        let site = fixture("basic");
+        let root = site.path();
+        let mut workspace = Workspace::new(root, Overrides::default());
+        workspace.rebuild(&[]).expect("the fixture builds");
+        let page = root.join("content/recipes/augment.md");
+        let original = std::fs::read_to_string(&page).expect("fixture page");
+        let edits = [
+            original.replace("Text.", "Other text, with a [link](load-images.md)."),
+            original.replace("title: Augment images", "title: Augment pictures"),
+            original.replace("tags: [vision]", "tags: [data]").replace("2024-04-01", "2031-01-01"),
+        ];
+        for edit in edits {
+            std::fs::write(&page, &edit).expect("edit");
+            let rebuilt = workspace.rebuild(std::slice::from_ref(&page)).expect("the edit builds");
+            assert!(!rebuilt.full, "one page's edit rebuilds incrementally");
+            workspace.refresh_search();
+            assert_eq!(differences(&workspace.snapshot, &full_build(root)), Vec::<String>::new(), "{edit}");
+        }
+    }
+}
