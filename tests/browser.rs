@@ -141,3 +141,26 @@ fn search_works_from_disk_without_a_server() {
     browser.wait_for("document.querySelectorAll('#search-results [role=option]').length === 1");
     assert_eq!(browser.visible_texts("#search-results .result-title"), ["Fast inference"]);
 }
+
+#[test]
+fn live_reload_shows_an_edit_and_the_error_overlay_without_any_action() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("basic");
+    let server = common::serve::DevServer::start(site.path());
+    browser.goto(&server.url("/recipes/augment/"));
+    browser.wait_for("document.body.innerText.includes('Flip and crop images')");
+    // The page's event channel is open before the edit.
+    let page = "content/recipes/augment.md";
+    let original = std::fs::read_to_string(site.path().join(page)).unwrap();
+    browser.wait_for("document.documentElement.dataset.primerLive === 'open'");
+    site.write(page, original.replace("Text.", "Rotate each picture by a random angle."));
+    browser.wait_for("document.body && document.body.innerText.includes('Rotate each picture by a random angle.')");
+    site.write(page, "---\ntitle: [unclosed\n---\n");
+    browser.wait_for("!!document.getElementById('primer-error-overlay')");
+    let location = browser.eval("document.querySelector('.primer-error-location').textContent");
+    assert_eq!(location, "content/recipes/augment.md:2:8");
+    site.write(page, original.replace("Text.", "Fixed again."));
+    browser.wait_for("document.body && document.body.innerText.includes('Fixed again.') && !document.getElementById('primer-error-overlay')");
+}

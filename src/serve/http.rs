@@ -133,7 +133,8 @@ impl Seen {
 }
 
 /// Server-sent events: `hello` on connect (with the error overlay if the
-/// last build failed), then `reload`, `styles`, `failed` or `ok`.
+/// last build failed), then `reload`, `styles`, `failed` or `ok`. Every
+/// event carries data: browsers drop events whose data is empty.
 async fn events(
     State(mut receiver): State<watch::Receiver<Arc<Published>>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -152,9 +153,13 @@ async fn events(
             let event = match &now.error {
                 Some(error) if next.error != seen.error => Some(Event::default().event("failed").data(&error.json)),
                 Some(_) => None,
-                None if next.reload != seen.reload => Some(Event::default().event("reload").data("")),
-                None if next.styles != seen.styles => Some(Event::default().event("styles").data("")),
-                None if seen.error != 0 => Some(Event::default().event("ok").data("")),
+                None if next.reload != seen.reload => {
+                    Some(Event::default().event("reload").data(next.reload.to_string()))
+                }
+                None if next.styles != seen.styles => {
+                    Some(Event::default().event("styles").data(next.styles.to_string()))
+                }
+                None if seen.error != 0 => Some(Event::default().event("ok").data("cleared")),
                 None => None,
             };
             if let Some(event) = event {

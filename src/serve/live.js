@@ -49,6 +49,8 @@
   }
 
   var source = new EventSource("/__primer/events");
+  // Marks the page as listening, which tests wait for.
+  source.addEventListener("hello", function () { document.documentElement.setAttribute("data-primer-live", "open"); });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("styles", swapStyles);
   source.addEventListener("failed", function (event) { showError(event.data); });

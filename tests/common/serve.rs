@@ -101,9 +101,8 @@ impl DevServer {
                     None
                 } else if let Some(data) = line.strip_prefix("data: ") {
                     Some((std::mem::take(&mut name), data.to_owned()))
-                } else if line.is_empty() && !name.is_empty() {
-                    Some((std::mem::take(&mut name), String::new()))
                 } else {
+                    // As in browsers, an event without data is dropped.
                     None
                 };
                 if event.is_some_and(|event| sender.send(event).is_err()) {
