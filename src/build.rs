@@ -40,7 +40,7 @@ pub struct BuildSummary {
 /// failure, returns every problem found, ordered by file and line.
 pub fn build(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     run(root, overrides).map_err(|mut problems| {
-        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        sort(&mut problems);
         problems
     })
 }
@@ -122,6 +122,33 @@ pub(crate) fn render_markdown(
     all.extend(fresh);
     problems.extend(markdown::check_links(&context, &all));
     (all, problems)
+}
+
+/// What `primer check` found in a site with no problems.
+#[derive(Debug)]
+pub(crate) struct CheckSummary {
+    pub(crate) pages: usize,
+    pub(crate) files: usize,
+}
+
+/// Everything a build validates — config, front matter, tags, links,
+/// anchors, templates — with the output rendered in memory and dropped.
+pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, Vec<Diagnostic>> {
+    let checked = (|| {
+        let LoadedSite { config, site, .. } = load(root, overrides)?;
+        let theme = render::theme::load(&config)?;
+        let search = search::SearchInfo::unbuilt();
+        let files = render::run(&config, &theme, &site, &search)?;
+        Ok(CheckSummary { pages: site.pages.len(), files: files.len() })
+    })();
+    checked.map_err(|mut problems: Vec<Diagnostic>| {
+        sort(&mut problems);
+        problems
+    })
+}
+
+fn sort(problems: &mut [Diagnostic]) {
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
 }
 
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {

@@ -1,6 +1,9 @@
 //! The command line: parses arguments and hands each command to its file.
 
 mod build;
+mod check;
+mod init;
+mod new;
 mod search;
 mod serve;
 mod test;
@@ -26,6 +29,12 @@ enum Command {
     Build(build::Args),
     /// Run every code snippet of the site and check its output.
     Test(test::Args),
+    /// Check the site as a build would, without writing anything.
+    Check(check::Args),
+    /// Create a new site with a sample tutorial and two recipes.
+    Init(init::Args),
+    /// Start a new tutorial or recipe with its front matter filled in.
+    New(new::Args),
     /// Serve the site with live reload, rebuilding what changes.
     Serve(serve::Args),
     /// Search the site from the terminal, ranked by a tantivy index.
@@ -38,6 +47,9 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Search(args) => search::run(&args),
     }

@@ -140,6 +140,13 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len() }, files }
 }
 
+impl SearchInfo {
+    /// For rendering without an index, as `primer check` does.
+    pub(crate) fn unbuilt() -> Self {
+        Self { version: String::new(), prefix: 1, block: RESULT_BLOCK, docs: 0 }
+    }
+}
+
 impl SearchIndex {
     /// The same index under another version name.
     pub(crate) fn relabel(mut self, version: &str) -> Self {

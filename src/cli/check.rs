@@ -1,0 +1,51 @@
+//! `primer check`: validate the site as a build would, writing nothing.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::config::Overrides;
+
+/// How `primer check` reports.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Diagnostics with source excerpts, for people.
+    Human,
+    /// One JSON object on stdout, for editors and tools.
+    Json,
+}
+
+/// Arguments of `primer check`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Site folder, holding book.toml and content/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Check pages marked `draft: true` too.
+    #[arg(long)]
+    drafts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub(super) fn run(args: &Args) -> ExitCode {
+    let overrides = Overrides { drafts: args.drafts, ..Overrides::default() };
+    let result = crate::build::check(&args.root, &overrides);
+    match (args.format, result) {
+        (Format::Human, Ok(summary)) => {
+            println!("No problems in {} pages ({} files would be written)", summary.pages, summary.files);
+            ExitCode::SUCCESS
+        }
+        (Format::Human, Err(problems)) => super::report(&problems, "see above"),
+        (Format::Json, result) => {
+            let (ok, pages, problems) = match result {
+                Ok(summary) => (true, summary.pages, Vec::new()),
+                Err(problems) => (false, 0, problems),
+            };
+            println!("{}", json!({ "ok": ok, "pages": pages, "problems": problems }));
+            if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+    }
+}
