@@ -28,6 +28,7 @@ use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::code::Highlighter;
 use crate::model::Page;
+use crate::progress::Progress;
 use crate::{discover, frontmatter};
 pub(crate) use process::Groups;
 use report::PageReport;
@@ -112,9 +113,18 @@ pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Ve
         .num_threads(jobs)
         .build()
         .map_err(|e| vec![Diagnostic::file(".", format!("cannot start {jobs} workers: {e}"))])?;
+    let progress = Progress::start(planned.len(), "pages");
     let reports: Vec<PageReport> = pool.install(|| {
-        planned.par_iter().map(|plan| run_planned(&config, &runners, &limits, plan, options.no_cache)).collect()
+        planned
+            .par_iter()
+            .map(|plan| {
+                let report = run_planned(&config, &runners, &limits, plan, options.no_cache);
+                progress.finished(&report.display, report.outcome());
+                report
+            })
+            .collect()
     });
+    progress.finish();
     finish(&config, options, &planned, &reports, started)
 }
 

@@ -16,6 +16,18 @@ pub(crate) struct PageReport {
     pub(crate) seconds: f64,
 }
 
+impl PageReport {
+    /// One word for a progress line.
+    pub(crate) fn outcome(&self) -> &'static str {
+        let failed = self.blocks.iter().any(|b| matches!(b.status, Status::Failed(_)));
+        match (failed, self.cached) {
+            (true, _) => "failed",
+            (false, true) => "passed (cached)",
+            (false, false) => "passed",
+        }
+    }
+}
+
 /// Counts over every block of a run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Totals {
