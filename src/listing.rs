@@ -24,7 +24,7 @@ pub(crate) fn tag_url(tag: &str) -> String {
 }
 
 /// A tag and the cards that carry it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tag {
     pub(crate) name: String,
     pub(crate) url: String,
@@ -34,7 +34,7 @@ pub(crate) struct Tag {
 }
 
 /// The whole site, ready to render.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Site {
     pub(crate) pages: Vec<Page>,
     pub(crate) home: Option<usize>,

@@ -84,7 +84,7 @@ async fn serve(options: &Options) -> Result<(), String> {
     let (config, folders) = workspace.watched();
     let watcher = watch::Watcher::start(&config, &folders).map_err(|e| format!("cannot watch the site: {e}"))?;
     let root = options.root.clone();
-    std::thread::spawn(move || rebuild_loop(workspace, &watcher, &mut publisher, &root));
+    std::thread::spawn(move || rebuild_loop(workspace, watcher, &mut publisher, &root));
     println!("Serving at {url} (Ctrl-C to stop)");
     if options.open {
         open_browser(&url);
@@ -99,15 +99,42 @@ async fn serve(options: &Options) -> Result<(), String> {
     }
 }
 
-fn rebuild_loop(mut workspace: Workspace, watcher: &watch::Watcher, publisher: &mut Publisher, root: &Path) {
-    while let Some(paths) = watcher.next_batch() {
-        let started = Instant::now();
-        let result = workspace.rebuild(&paths);
-        publisher.publish(&workspace, result, started.elapsed(), &paths, root);
-        // Pages first, the search index right after: readers see the
-        // change without waiting for it.
-        if workspace.refresh_search() {
-            publisher.republish(&workspace);
+/// What the rebuild thread acts on.
+#[derive(Debug)]
+enum Work {
+    Changed(Vec<PathBuf>),
+    Search(workspace::BuiltSearch),
+}
+
+fn rebuild_loop(mut workspace: Workspace, watcher: watch::Watcher, publisher: &mut Publisher, root: &Path) {
+    let (sender, work) = std::sync::mpsc::channel();
+    let changes = sender.clone();
+    std::thread::spawn(move || {
+        while let Some(paths) = watcher.next_batch() {
+            if changes.send(Work::Changed(paths)).is_err() {
+                return;
+            }
+        }
+    });
+    while let Ok(next) = work.recv() {
+        match next {
+            Work::Changed(paths) => {
+                let started = Instant::now();
+                let result = workspace.rebuild(&paths);
+                publisher.publish(&workspace, result, started.elapsed(), &paths, root);
+                // Pages first; the search index follows on another thread,
+                // so readers see the change and the next save is not kept
+                // waiting.
+                if let Some(job) = workspace.search_job() {
+                    let results = sender.clone();
+                    std::thread::spawn(move || results.send(Work::Search(job.run())));
+                }
+            }
+            Work::Search(built) => {
+                if workspace.install_search(built) {
+                    publisher.republish(&workspace);
+                }
+            }
         }
     }
 }

@@ -70,6 +70,28 @@ struct State {
     search_stale: bool,
 }
 
+/// A search index to build from a copy of the site.
+#[derive(Debug)]
+pub(crate) struct SearchJob {
+    generation: u64,
+    config: crate::config::Config,
+    site: listing::Site,
+}
+
+/// A search index built by a [`SearchJob`].
+#[derive(Debug)]
+pub(crate) struct BuiltSearch {
+    generation: u64,
+    index: SearchIndex,
+}
+
+impl SearchJob {
+    pub(crate) fn run(self) -> BuiltSearch {
+        let index = search::build(&self.config, &self.site).relabel(SEARCH_VERSION);
+        BuiltSearch { generation: self.generation, index }
+    }
+}
+
 /// The dev server's site.
 #[derive(Debug)]
 pub(crate) struct Workspace {
@@ -78,11 +100,13 @@ pub(crate) struct Workspace {
     /// `None` after a failed rebuild: the next one is full.
     state: Option<State>,
     snapshot: Snapshot,
+    /// Counts successful rebuilds.
+    generation: u64,
 }
 
 impl Workspace {
     pub(crate) fn new(root: &Path, overrides: Overrides) -> Self {
-        Self { root: root.to_owned(), overrides, state: None, snapshot: Snapshot::default() }
+        Self { root: root.to_owned(), overrides, state: None, snapshot: Snapshot::default(), generation: 0 }
     }
 
     /// The output of the last good build.
@@ -106,6 +130,7 @@ impl Workspace {
             _ => self.full(),
         };
         let mut rebuilt = result?;
+        self.generation += 1;
         if rebuilt.change == Change::Nothing && changed.iter().any(|p| self.snapshot.assets.values().any(|a| a == p)) {
             // Assets are served from disk: a changed image needs a reload.
             rebuilt.change = Change::Pages;
@@ -113,12 +138,25 @@ impl Workspace {
         Ok(rebuilt)
     }
 
-    /// Rebuilds the search index if pages changed since it was built;
-    /// returns whether it did.
-    pub(crate) fn refresh_search(&mut self) -> bool {
-        let Some(state) = self.state.as_mut().filter(|s| s.search_stale) else { return false };
+    /// The search index to rebuild, if pages changed since it was built:
+    /// a copy of the site, indexed on another thread so that the next
+    /// edit need not wait for it.
+    pub(crate) fn search_job(&mut self) -> Option<SearchJob> {
+        let state = self.state.as_mut().filter(|s| s.search_stale)?;
         state.search_stale = false;
-        let index = search_index(&state.loaded);
+        Some(SearchJob {
+            generation: self.generation,
+            config: state.loaded.config.clone(),
+            site: state.loaded.site.clone(),
+        })
+    }
+
+    /// Puts in a search index built by a [`SearchJob`]; returns whether it
+    /// did. An index of pages that changed since is dropped: a newer job
+    /// follows.
+    pub(crate) fn install_search(&mut self, built: BuiltSearch) -> bool {
+        let Some(state) = self.state.as_ref().filter(|_| built.generation == self.generation) else { return false };
+        let index = built.index;
         if index.info.prefix != state.search.prefix || index.info.block != state.search.block {
             // Pages say how the index is split: they all change.
             return self.full().is_ok();
@@ -343,7 +381,9 @@ mod tests {
             std::fs::write(&page, &edit).expect("edit");
             let rebuilt = workspace.rebuild(std::slice::from_ref(&page)).expect("the edit builds");
             assert!(!rebuilt.full, "one page's edit rebuilds incrementally");
-            workspace.refresh_search();
+            if let Some(job) = workspace.search_job() {
+                assert!(workspace.install_search(job.run()));
+            }
             assert_eq!(differences(&workspace.snapshot, &full_build(root)), Vec::<String>::new(), "{edit}");
         }
     }
