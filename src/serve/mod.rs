@@ -116,24 +116,30 @@ fn rebuild_loop(mut workspace: Workspace, watcher: watch::Watcher, publisher: &m
             }
         }
     });
+    // One index build at a time: builds for older pages would only take
+    // cores from the next rebuild.
+    let mut indexing = false;
     while let Ok(next) = work.recv() {
         match next {
             Work::Changed(paths) => {
                 let started = Instant::now();
                 let result = workspace.rebuild(&paths);
                 publisher.publish(&workspace, result, started.elapsed(), &paths, root);
-                // Pages first; the search index follows on another thread,
-                // so readers see the change and the next save is not kept
-                // waiting.
-                if let Some(job) = workspace.search_job() {
-                    let results = sender.clone();
-                    std::thread::spawn(move || results.send(Work::Search(job.run())));
-                }
             }
             Work::Search(built) => {
+                indexing = false;
                 if workspace.install_search(built) {
                     publisher.republish(&workspace);
                 }
+            }
+        }
+        // Pages first; the search index follows on another thread, so
+        // readers see the change and the next save is not kept waiting.
+        if !indexing {
+            if let Some(job) = workspace.search_job() {
+                indexing = true;
+                let results = sender.clone();
+                std::thread::spawn(move || results.send(Work::Search(job.run())));
             }
         }
     }
