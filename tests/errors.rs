@@ -118,7 +118,7 @@ fn broken_link_to_a_page_names_the_line_after_the_front_matter() {
         &[
             "link to a missing page `../tutorials/frist-steps.md`",
             "content/recipes/links.md:8:5",
-            "did you mean `tutorials/first-steps.md`?",
+            "did you mean `../tutorials/first-steps.md`?",
         ],
     );
 }

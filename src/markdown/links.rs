@@ -116,8 +116,11 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     };
     if path.ends_with(".md") {
         let Some(url) = targets.pages.get(&resolved) else {
-            let hint = did_you_mean(&resolved, targets.pages.keys().map(String::as_str))
-                .map(|best| format!("did you mean `{best}`? Links to pages are paths relative to this file"));
+            let others = targets.pages.keys().map(String::as_str).filter(|p| *p != page.source.rel);
+            let hint = did_you_mean(&resolved, others).map(|best| {
+                let written = relative_path(&page.source.rel, best);
+                format!("did you mean `{written}`? Links to pages are paths relative to this file")
+            });
             return Err((format!("link to a missing page `{dest}` (no content/{resolved})"), hint));
         };
         let mut rewritten = relative_url(&page.url, url);
@@ -224,8 +227,28 @@ pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
     problems
 }
 
+/// The link from the content file `from` to the content file `to`, both
+/// paths inside content/.
+fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> =
+        from.split('/').collect::<Vec<_>>().split_last().map(|(_, d)| d.to_vec()).unwrap_or_default();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn relative_paths_between_content_files() {
+        assert_eq!(relative_path("recipes/a.md", "recipes/b.md"), "b.md");
+        assert_eq!(relative_path("recipes/a.md", "tutorials/b.md"), "../tutorials/b.md");
+        assert_eq!(relative_path("index.md", "recipes/b.md"), "recipes/b.md");
+        assert_eq!(relative_path("recipes/deep/a.md", "index.md"), "../../index.md");
+    }
     use super::*;
 
     #[test]
