@@ -52,19 +52,16 @@ def delete_letter(rng, title):
     return " ".join(words)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
-    args = parser.parse_args()
-    if not os.path.exists(args.primer):
-        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+def measure(pages, primer):
+    """Builds a generated site with primer, indexes it with Pagefind too, and
+    returns both engines' figures: size, files, first and three-word query
+    bytes and requests, MRR and typo hits."""
     work = os.path.join(ROOT, "target", "bench")
     os.makedirs(work, exist_ok=True)
     pagefind = pagefind_command(work)
     with tempfile.TemporaryDirectory() as site:
-        titles = sitegen.generate(site, args.pages)
-        subprocess.run([os.path.abspath(args.primer), "build"], cwd=site, check=True, stdout=subprocess.DEVNULL)
+        titles = sitegen.generate(site, pages)
+        subprocess.run([primer, "build"], cwd=site, check=True, stdout=subprocess.DEVNULL)
         public = os.path.join(site, "public")
         subprocess.run([pagefind, "--site", public, "--glob", "{tutorials,recipes}/*/index.html"],
                        check=True, stdout=subprocess.DEVNULL)
@@ -80,9 +77,21 @@ def main():
             out = subprocess.run(["node", os.path.join(ROOT, "bench", "search_measure.mjs"), engine, public, queries_file],
                                  check=True, capture_output=True, text=True)
             measured[engine] = json.loads(out.stdout.strip().splitlines()[-1])
-        primer_size, primer_files = folder_size(os.path.join(public, "search"))
-        pagefind_size, pagefind_files = folder_size(os.path.join(public, "pagefind"))
+        measured["primer"]["size"], measured["primer"]["files"] = folder_size(os.path.join(public, "search"))
+        measured["pagefind"]["size"], measured["pagefind"]["files"] = folder_size(os.path.join(public, "pagefind"))
+    return measured
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
+    args = parser.parse_args()
+    if not os.path.exists(args.primer):
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    measured = measure(args.pages, os.path.abspath(args.primer))
     p, f = measured["primer"], measured["pagefind"]
+    primer_size, primer_files, pagefind_size, pagefind_files = p["size"], p["files"], f["size"], f["files"]
     print(f"client search on {args.pages} pages: primer against Pagefind")
     print("| measure | primer | Pagefind | ratio | goal |")
     print("|---|---|---|---|---|")

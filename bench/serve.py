@@ -76,17 +76,11 @@ def series(page, channel, edits, change):
     return timings
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--edits", type=int, default=25)
-    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
-    args = parser.parse_args()
-    if not os.path.exists(args.primer):
-        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
-    primer = os.path.abspath(args.primer)
+def measure(pages, edits, primer):
+    """Times save → reload for body and title edits; returns the timings in
+    ms and the full build time."""
     with tempfile.TemporaryDirectory() as site:
-        sitegen.generate(site, args.pages)
+        sitegen.generate(site, pages)
         started = time.perf_counter()
         subprocess.run([primer, "build"], cwd=site, check=True, stdout=subprocess.DEVNULL)
         full = (time.perf_counter() - started) * 1000
@@ -95,12 +89,24 @@ def main():
             channel = events(port)
             assert next(channel) == "hello"
             page = os.path.join(site, "content", "recipes", "page-00001.md")
-            body = series(page, channel, args.edits, lambda text, n: text + f"\nEdited paragraph number {n}.\n")
-            title = series(page, channel, args.edits,
-                           lambda text, n: text.replace("title: ", f"title: Edit {n} ", 1))
+            body = series(page, channel, edits, lambda text, n: text + f"\nEdited paragraph number {n}.\n")
+            title = series(page, channel, edits, lambda text, n: text.replace("title: ", f"title: Edit {n} ", 1))
         finally:
             server.terminate()
             server.wait()
+    return {"body": body, "title": title, "full": full}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--edits", type=int, default=25)
+    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
+    args = parser.parse_args()
+    if not os.path.exists(args.primer):
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    measured = measure(args.pages, args.edits, os.path.abspath(args.primer))
+    body, title, full = measured["body"], measured["title"], measured["full"]
     print(f"primer serve on {args.pages} pages: save → reload event, {args.edits} edits each")
     print("| edit | p50 | p95 | goal |")
     print("|---|---|---|---|")

@@ -57,19 +57,77 @@ def page(rng, sample, n, kind, pages):
     return title, "\n".join(lines)
 
 
-def generate(root, pages, seed=7):
-    """Writes a primer site of `pages` pages into `root`; returns the titles by URL."""
+def pages_of(count, seed=7):
+    """The same `count` pages for every layout: (folder, name, title, text)."""
     rng = random.Random(seed)
     sample = zipf_sampler(rng, vocabulary(rng, 4000))
-    for folder in ("tutorials", "recipes"):
-        os.makedirs(os.path.join(root, "content", folder), exist_ok=True)
-    with open(os.path.join(root, "book.toml"), "w") as f:
-        f.write('[site]\ntitle = "Benchmark site"\nbase_url = "https://example.org/"\n')
-    titles = {}
-    for n in range(pages):
+    out = []
+    for n in range(count):
         kind = "tutorials" if n % 3 == 0 else "recipes"
-        title, text = page(rng, sample, n, kind, pages)
-        with open(os.path.join(root, "content", kind, f"page-{n:05}.md"), "w") as f:
-            f.write(text)
-        titles[f"{kind}/page-{n:05}/"] = title
+        title, text = page(rng, sample, n, kind, count)
+        out.append((kind, f"page-{n:05}", title, text))
+    return out
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def generate(root, pages, seed=7):
+    """Writes a primer site of `pages` pages into `root`; returns the titles by URL."""
+    write(os.path.join(root, "book.toml"), '[site]\ntitle = "Benchmark site"\nbase_url = "https://example.org/"\n')
+    titles = {}
+    for kind, name, title, text in pages_of(pages, seed):
+        write(os.path.join(root, "content", kind, name + ".md"), text)
+        titles[f"{kind}/{name}/"] = title
     return titles
+
+
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Benchmark site"
+disableKinds = ["RSS"]
+[markup.highlight]
+noClasses = false
+"""
+
+HUGO_LAYOUTS = {
+    "baseof.html": """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>
+<link rel="stylesheet" href="/style.css"></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>
+<ul>{{ range .Params.tags }}<li><a href="{{ "/tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a></li>{{ end }}</ul>
+<nav>{{ .TableOfContents }}</nav>{{ .Content }}
+{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</article>{{ end }}
+""",
+    "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Pages }}<div class="card">
+<a href="{{ .RelPermalink }}">{{ .Title }}</a><p>{{ .Params.summary }}</p></div>{{ end }}{{ end }}
+""",
+    "_markup/render-blockquote.html": """{{ if eq .Type "alert" }}<div class="callout callout-{{ .AlertType }}">
+<p class="callout-title">{{ .AlertType | title }}</p>{{ .Text }}</div>{{ else }}<blockquote>{{ .Text }}</blockquote>{{ end }}
+""",
+}
+
+
+def generate_hugo(root, pages, seed=7):
+    """The same pages as a Hugo site, with the minimal templates it needs."""
+    write(os.path.join(root, "hugo.toml"), HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        write(os.path.join(root, "layouts", "_default", name), text)
+    write(os.path.join(root, "static", "style.css"), "body { font-family: sans-serif; }\n")
+    for kind, name, _, text in pages_of(pages, seed):
+        write(os.path.join(root, "content", kind, name + ".md"), text)
+
+
+def generate_mdbook(root, pages, seed=7):
+    """The same pages as an mdBook: no front matter (mdBook has none), the
+    title as a heading, every page in SUMMARY.md."""
+    write(os.path.join(root, "book.toml"), '[book]\ntitle = "Benchmark site"\nsrc = "src"\n')
+    summary = ["# Summary", ""]
+    for kind, name, title, text in pages_of(pages, seed):
+        body = text.split("\n---\n", 1)[1]
+        write(os.path.join(root, "src", kind, name + ".md"), f"# {title}\n{body}")
+        summary.append(f"- [{title}]({kind}/{name}.md)")
+    write(os.path.join(root, "src", "SUMMARY.md"), "\n".join(summary) + "\n")

