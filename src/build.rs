@@ -34,6 +34,21 @@ pub struct BuildSummary {
     pub output_dir: PathBuf,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Wall time of each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Records the wall time of stages.
+#[derive(Debug, Default)]
+struct Stages(Vec<(&'static str, Duration)>);
+
+impl Stages {
+    fn time<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = stage();
+        self.0.push((name, started.elapsed()));
+        value
+    }
 }
 
 /// Builds the site at `root` and writes it to its output folder. On
@@ -153,13 +168,16 @@ fn sort(problems: &mut [Diagnostic]) {
 
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
-    let LoadedSite { config, site, assets, .. } = load(root, overrides)?;
+    let mut stages = Stages::default();
+    let LoadedSite { config, site, assets, .. } =
+        stages.time("read, parse and render Markdown", || load(root, overrides))?;
     let theme = render::theme::load(&config)?;
-    let search = search::build(&config, &site);
-    let mut files = render::run(&config, &theme, &site, &search.info)?;
+    let search = stages.time("search index", || search::build(&config, &site));
+    let mut files = stages.time("templates", || render::run(&config, &theme, &site, &search.info))?;
     files.extend(search.files);
-    output::write(&config, &files, &assets)?;
+    stages.time("write output", || output::write(&config, &files, &assets))?;
     Ok(BuildSummary {
+        stages: stages.0,
         pages: site.pages.len(),
         tutorials: site.tutorials.len(),
         recipes: site.recipes.len(),

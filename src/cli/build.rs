@@ -20,6 +20,9 @@ pub(super) struct Args {
     /// Public URL of the site, such as https://example.org/docs/.
     #[arg(long)]
     base_url: Option<String>,
+    /// Print the time each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -35,6 +38,11 @@ pub(super) fn run(args: &Args) -> ExitCode {
                 summary.elapsed,
                 summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display()
             );
+            if args.timings {
+                for (stage, took) in &summary.stages {
+                    println!("  {took:>10.2?}  {stage}");
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(problems) => super::report(&problems, "nothing was written"),

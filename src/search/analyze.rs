@@ -26,6 +26,9 @@ pub(crate) struct Term {
 pub(crate) struct Analyzer {
     surface: TextAnalyzer,
     stemmed: TextAnalyzer,
+    /// Stems of the words seen so far: a site has far fewer distinct words
+    /// than words, and stemming each once halves the analysis.
+    stems: std::collections::HashMap<String, String>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -77,16 +80,28 @@ pub(crate) fn stemming(language: &str) -> TextAnalyzer {
 
 impl Analyzer {
     pub(crate) fn new(language: &str) -> Self {
-        Self { surface: base().build(), stemmed: stemming(language) }
+        Self { surface: base().build(), stemmed: stemming(language), stems: std::collections::HashMap::new() }
     }
 
     /// The terms of prose text.
     pub(crate) fn words(&mut self, text: &str) -> Vec<Term> {
         let surface = tokens(&mut self.surface, text);
-        let stems = tokens(&mut self.stemmed, text);
-        // Both analyzers share the tokenizer and drop the same tokens, so
-        // their outputs line up one to one.
-        surface.into_iter().zip(stems).map(|(surface, stem)| Term { surface, stem }).collect()
+        surface
+            .into_iter()
+            .map(|surface| {
+                // A surface token passes through the stemming analyzer as
+                // one token: its filters leave their own output alone.
+                let stem = match self.stems.get(&surface) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        let stem = tokens(&mut self.stemmed, &surface).pop().unwrap_or_else(|| surface.clone());
+                        self.stems.insert(surface.clone(), stem.clone());
+                        stem
+                    }
+                };
+                Term { surface, stem }
+            })
+            .collect()
     }
 
     /// The terms of code: words as in prose, plus each compound identifier

@@ -30,6 +30,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::io::Write as _;
 
+use rayon::prelude::*;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use flate2::Compression;
@@ -89,12 +91,23 @@ struct Doc<'a> {
 /// Builds the search index of a site.
 pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     let pages = indexed_pages(site);
-    let mut analyzer = Analyzer::new(&config.language);
+    let analyzed: Vec<(Doc<'_>, Vec<(String, String)>)> = pages
+        .par_iter()
+        .map_init(|| Analyzer::new(&config.language), |analyzer, page| analyze_page(analyzer, page))
+        .collect();
+    // Merged in document order, so the index is the same on every run.
     let mut stem_of: BTreeMap<String, String> = BTreeMap::new();
-    let docs: Vec<Doc<'_>> = pages.iter().map(|page| analyze_page(&mut analyzer, page, &mut stem_of)).collect();
+    let mut docs = Vec::with_capacity(analyzed.len());
+    for (doc, words) in analyzed {
+        for (surface, stem) in words {
+            stem_of.entry(surface).or_insert(stem);
+        }
+        docs.push(doc);
+    }
     let postings = weigh(&docs);
     let prefix = if stem_of.len() > 4000 { 2 } else { 1 };
-    let mut files = Vec::new();
+    // (name, data) of every file; compressed in parallel at the end.
+    let mut contents: Vec<(String, serde_json::Value)> = Vec::new();
     let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     for (surface, stem) in &stem_of {
         shards.entry(shard_key(surface, prefix)).or_default().push((surface, stem));
@@ -114,7 +127,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
             for (typo, word) in keys {
                 payload.push_str(&format!("{typo}\t~{word}\n"));
             }
-            files.push(script(&format!("t/{file}"), &json!(payload)));
+            contents.push((format!("t/{file}"), json!(payload)));
         }
     }
     for (key, words) in &shards {
@@ -122,13 +135,14 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
             payload.push_str(&format!("{typo}\t~{word}\n"));
         }
-        files.push(script(&format!("t/{key}"), &json!(payload)));
+        contents.push((format!("t/{key}"), json!(payload)));
     }
     for (block, chunk) in docs.chunks(RESULT_BLOCK).enumerate() {
         let list: Vec<_> = chunk.iter().map(|d| result(d.page)).collect();
-        files.push(script(&format!("r/{block}"), &json!(list)));
+        contents.push((format!("r/{block}"), json!(list)));
     }
-    files.push(script("facets", &facets(&docs)));
+    contents.push(("facets".to_owned(), facets(&docs)));
+    let mut files: Vec<OutputFile> = contents.par_iter().map(|(name, data)| script(name, data)).collect();
     let mut hasher = blake3::Hasher::new();
     for file in &files {
         hasher.update(file.path.as_bytes()).update(&file.bytes);
@@ -183,7 +197,9 @@ pub(crate) fn field_texts(page: &Page) -> [String; FIELDS] {
     [page.meta.title.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
 }
 
-fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page, stem_of: &mut BTreeMap<String, String>) -> Doc<'a> {
+/// A page's term frequencies and lengths per field, with the (word, stem)
+/// pairs it contains, in order of appearance.
+fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<(String, String)>) {
     let [title, headings, summary, body, code] = field_texts(page);
     let fields: [Vec<Term>; FIELDS] = [
         analyzer.words(&title),
@@ -194,16 +210,22 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page, stem_of: &mut BTree
     ];
     let mut frequencies: HashMap<String, [u32; FIELDS]> = HashMap::new();
     let mut lengths = [0u32; FIELDS];
+    let mut words: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (field, terms) in fields.iter().enumerate() {
         lengths[field] = u32::try_from(terms.len()).unwrap_or(u32::MAX);
         for term in terms {
             frequencies.entry(term.stem.clone()).or_default()[field] += 1;
-            stem_of.entry(term.surface.clone()).or_insert_with(|| term.stem.clone());
+            if seen.insert(&term.surface) {
+                words.push((term.surface.clone(), term.stem.clone()));
+            }
             // A stem is also a word readers may type.
-            stem_of.entry(term.stem.clone()).or_insert_with(|| term.stem.clone());
+            if seen.insert(&term.stem) {
+                words.push((term.stem.clone(), term.stem.clone()));
+            }
         }
     }
-    Doc { page, frequencies, lengths }
+    (Doc { page, frequencies, lengths }, words)
 }
 
 /// The postings of one stem: its highest BM25F score, and each
@@ -218,7 +240,7 @@ struct Postings {
 /// document: BM25 in each field, scaled by the field's weight and summed
 /// over fields — the same model as tantivy's multi-field queries, so the
 /// browser and `primer search` rank alike.
-fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
+fn weigh<'a>(docs: &'a [Doc<'_>]) -> HashMap<&'a str, Postings> {
     #[allow(clippy::cast_precision_loss)]
     let count = docs.len().max(1) as f64;
     let mut average = [0.0f64; FIELDS];
@@ -237,7 +259,7 @@ fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
             }
         }
     }
-    let mut scores: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+    let mut scores: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
     for (id, doc) in docs.iter().enumerate() {
         for (stem, tf) in &doc.frequencies {
             let df = frequency[stem.as_str()];
@@ -252,7 +274,7 @@ fn weigh(docs: &[Doc<'_>]) -> HashMap<String, Postings> {
                     FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm)
                 })
                 .sum();
-            scores.entry(stem.clone()).or_default().push((id, score));
+            scores.entry(stem.as_str()).or_default().push((id, score));
         }
     }
     scores
@@ -326,7 +348,7 @@ fn push_varint(out: &mut String, mut value: usize) {
 /// A shard: one line per stem (its top score in hundredths, then pairs of
 /// document-id delta and a two-character weight in 4095ths of the top), then
 /// `word<TAB>stem-number` per word.
-fn shard_payload(words: &[(&str, &str)], postings: &HashMap<String, Postings>) -> String {
+fn shard_payload(words: &[(&str, &str)], postings: &HashMap<&str, Postings>) -> String {
     let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
     stems.sort_unstable();
     stems.dedup();
@@ -402,7 +424,7 @@ fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
 /// base64-encoded so it still travels inside a script (which loads from
 /// disk, unlike `fetch`) at about half the size of the text.
 fn script(name: &str, data: &serde_json::Value) -> OutputFile {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     let compressed = encoder.write_all(data.to_string().as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
     let text = format!("primerSearch.load({},\"{}\");\n", json!(name), BASE64.encode(compressed));
     OutputFile { path: format!("{name}.js"), bytes: text.into_bytes() }
