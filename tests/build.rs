@@ -13,6 +13,15 @@ fn summary_line_counts_pages_kinds_and_tags() {
 }
 
 #[test]
+fn timings_name_every_stage_in_order() {
+    let site = TestSite::fixture("basic");
+    let run = site.run(&["build", "--timings"]);
+    assert!(run.success, "{}", run.stderr);
+    let stages: Vec<&str> = run.stdout.lines().skip(1).map(|l| l.split("  ").last().unwrap_or_default()).collect();
+    assert_eq!(stages, ["read, parse and render Markdown", "search index", "templates", "write output"]);
+}
+
+#[test]
 fn listings_show_cards_with_their_fields_in_weight_then_date_order() {
     let site = TestSite::fixture("basic");
     site.build();
