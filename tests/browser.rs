@@ -78,7 +78,8 @@ fn tag_filter_all_and_any_modes_url_state_and_no_js_fallback() {
         "../tags/data/,../tags/training/,../tags/vision/"
     );
     browser.click("a.chip[data-tag=vision]");
-    browser.wait_for("location.pathname.endsWith('/tags/vision/')");
+    // The new page must have finished loading, not just started.
+    browser.wait_for("location.pathname.endsWith('/tags/vision/') && document.readyState === 'complete'");
     assert_eq!(browser.visible_texts(".card .card-title"), ["Load images", "Augment images"]);
 }
 
