@@ -241,6 +241,7 @@ fn relative_path(from: &str, to: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn relative_paths_between_content_files() {
@@ -249,7 +250,6 @@ mod tests {
         assert_eq!(relative_path("index.md", "recipes/b.md"), "recipes/b.md");
         assert_eq!(relative_path("recipes/deep/a.md", "index.md"), "../../index.md");
     }
-    use super::*;
 
     #[test]
     fn join_resolves_dots_and_refuses_to_escape() {
