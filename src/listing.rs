@@ -55,6 +55,15 @@ impl Site {
         }
     }
 
+    /// The cards before and after page `index` in its listing, which its
+    /// prev and next links point to.
+    pub(crate) fn neighbours(&self, index: usize) -> (Option<usize>, Option<usize>) {
+        let siblings = self.siblings(index);
+        let Some(at) = siblings.iter().position(|&i| i == index) else { return (None, None) };
+        let prev = at.checked_sub(1).map(|p| siblings[p]);
+        (prev, siblings.get(at + 1).copied())
+    }
+
     /// The newest `count` cards of a list: by date, undated last.
     pub(crate) fn newest(&self, list: &[usize], count: usize) -> Vec<usize> {
         let mut sorted = list.to_vec();

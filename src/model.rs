@@ -47,6 +47,14 @@ pub(crate) enum Kind {
     Page,
 }
 
+impl Kind {
+    /// Whether pages of this kind get an HTML page of their own; home and
+    /// listing introductions show inside other pages.
+    pub(crate) fn has_own_page(self) -> bool {
+        matches!(self, Kind::Tutorial | Kind::Recipe | Kind::Page)
+    }
+}
+
 /// How hard a tutorial or recipe is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

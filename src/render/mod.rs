@@ -74,13 +74,7 @@ pub(crate) struct Selection {
 impl Selection {
     /// Every output file of `site`.
     pub(crate) fn everything(site: &Site) -> Self {
-        let pages = site
-            .pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
-            .map(|(i, _)| i)
-            .collect();
+        let pages = site.pages.iter().enumerate().filter(|(_, p)| p.kind.has_own_page()).map(|(i, _)| i).collect();
         Self { pages, listings: true, tags: (0..site.tags.len()).collect() }
     }
 
@@ -418,7 +412,7 @@ impl Renderer<'_> {
             self.site
                 .pages
                 .iter()
-                .filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page))
+                .filter(|p| p.kind.has_own_page())
                 .map(|p| SitemapEntry::new(config, &p.url, p.meta.updated.or(p.meta.date))),
         );
         entries.extend(self.site.tags.iter().map(|t| SitemapEntry::new(config, &t.url, None)));

@@ -150,11 +150,9 @@ pub(super) struct PageView<'a> {
 impl<'a> PageView<'a> {
     pub(super) fn new(config: &Config, site: &'a Site, index: usize) -> Self {
         let page = &site.pages[index];
-        let siblings = site.siblings(index);
-        let position = siblings.iter().position(|&i| i == index);
-        let link = |i: &usize| LinkView { title: &site.pages[*i].meta.title, url: &site.pages[*i].url };
-        let prev = position.and_then(|p| p.checked_sub(1)).and_then(|p| siblings.get(p)).map(link);
-        let next = position.and_then(|p| siblings.get(p + 1)).map(link);
+        let link = |i: usize| LinkView { title: &site.pages[i].meta.title, url: &site.pages[i].url };
+        let (prev, next) = site.neighbours(index);
+        let (prev, next) = (prev.map(link), next.map(link));
         let mut breadcrumbs = vec![Crumb { title: "Home", url: "" }];
         match page.kind {
             Kind::Tutorial => breadcrumbs.push(Crumb { title: "Tutorials", url: crate::listing::TUTORIALS_URL }),

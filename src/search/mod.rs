@@ -175,8 +175,7 @@ impl SearchIndex {
 
 /// The pages the index holds, in document-id order.
 pub(crate) fn indexed_pages(site: &Site) -> Vec<&Page> {
-    let mut pages: Vec<&Page> =
-        site.pages.iter().filter(|p| matches!(p.kind, Kind::Tutorial | Kind::Recipe | Kind::Page)).collect();
+    let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.kind.has_own_page()).collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages
 }

@@ -19,7 +19,7 @@ use tera::Tera;
 use crate::build::{self, LoadedSite, Tools};
 use crate::config::{self, Overrides};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Kind, Page};
+use crate::model::Page;
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, Selection};
 use crate::search::{self, SearchIndex, SearchInfo};
@@ -297,12 +297,10 @@ fn affected(site: &listing::Site, old: &[Page], old_neighbours: &[String]) -> Se
     for before in old {
         let Some(index) = site.pages.iter().position(|p| p.source.rel == before.source.rel) else { continue };
         let page = &site.pages[index];
-        if matches!(page.kind, Kind::Tutorial | Kind::Recipe | Kind::Page) {
+        if page.kind.has_own_page() {
             selection.pages.push(index);
         }
-        let listed = before.meta != page.meta
-            || before.kind != page.kind
-            || !matches!(page.kind, Kind::Tutorial | Kind::Recipe | Kind::Page);
+        let listed = before.meta != page.meta || before.kind != page.kind || !page.kind.has_own_page();
         if listed {
             selection.listings = true;
             tags.extend(before.meta.tags.iter().chain(&page.meta.tags).map(String::as_str));
@@ -323,10 +321,8 @@ fn affected(site: &listing::Site, old: &[Page], old_neighbours: &[String]) -> Se
 /// URLs of the pages before and after page `index` in its listing, whose
 /// prev/next links show its title.
 fn neighbour_urls(site: &listing::Site, index: usize) -> Vec<String> {
-    let siblings = site.siblings(index);
-    let Some(at) = siblings.iter().position(|&i| i == index) else { return Vec::new() };
-    let around = at.saturating_sub(1)..=(at + 1).min(siblings.len() - 1);
-    siblings[around].iter().filter(|&&i| i != index).map(|&i| site.pages[i].url.clone()).collect()
+    let (prev, next) = site.neighbours(index);
+    prev.into_iter().chain(next).map(|i| site.pages[i].url.clone()).collect()
 }
 
 fn search_index(loaded: &LoadedSite) -> SearchIndex {
