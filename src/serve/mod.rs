@@ -47,7 +47,7 @@ struct Published {
 }
 
 /// A failed build, as the overlay shows it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct BuildError {
     /// Tells one failure from the next.
     id: u64,
@@ -202,7 +202,7 @@ impl Publisher {
 
     /// The same state with newer files (the search index).
     fn republish(&self, workspace: &Workspace) {
-        let error = self.sender.borrow().error.as_ref().map(|e| BuildError { id: e.id, json: e.json.clone() });
+        let error = self.sender.borrow().error.clone();
         self.send(workspace, error);
     }
 
