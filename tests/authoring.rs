@@ -72,6 +72,16 @@ fn init_and_new_refuse_to_overwrite() {
 }
 
 #[test]
+fn new_outside_a_site_reports_the_missing_book_toml() {
+    let site = TestSite::empty();
+    let run = site.run(&["new", "recipe", "Tally"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("book.toml"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("error: 1 problem found, nothing was written\n"), "{}", run.stderr);
+    assert!(!site.path().join("content").exists());
+}
+
+#[test]
 fn check_reports_problems_as_json_and_writes_nothing() {
     let site = TestSite::fixture("basic");
     site.write("content/recipes/bad.md", "---\ntitle: Bad\nsummary: s\ntags: [vison]\n---\nText.\n");

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::config::{self, Overrides};
+use crate::config::{self, Config, Overrides};
 use crate::model::Level;
 
 /// What to create.
@@ -34,7 +34,11 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    match create(args) {
+    let config = match config::load(&args.root, &Overrides::default()) {
+        Ok(config) => config,
+        Err(problems) => return super::report(&problems, "nothing was written"),
+    };
+    match create(&config, args) {
         Ok(path) => {
             println!("{}", path.display());
             ExitCode::SUCCESS
@@ -46,9 +50,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn create(args: &Args) -> Result<PathBuf, String> {
-    let config = config::load(&args.root, &Overrides::default())
-        .map_err(|problems| problems.iter().map(|p| p.render(false)).collect::<Vec<_>>().join("\n\n"))?;
+fn create(config: &Config, args: &Args) -> Result<PathBuf, String> {
     if let Some(taxonomy) = &config.taxonomy {
         if let Some(tag) = args.tags.iter().find(|t| !taxonomy.contains_key(t.as_str())) {
             return Err(format!("unknown tag `{tag}`: {}", config::suggest_tag(taxonomy, tag)));
