@@ -20,22 +20,20 @@
 //! `primerSearch.load`, so the index loads with `<script>` tags from any
 //! static host and from disk; the client inflates it with the platform's
 //! `DecompressionStream`.
-//! The version (a hash of the content), the prefix length and the block size go into every
-//! page, so the first query needs no manifest request.
+//! The version (a hash of the content), the prefix length and the block
+//! size go into every page, so the first query needs no manifest request.
 
 pub(crate) mod analyze;
 pub(crate) mod reference;
 
 use std::collections::{BTreeMap, HashMap};
-
 use std::io::Write as _;
-
-use rayon::prelude::*;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use tantivy::fieldnorm::FieldNormReader;
