@@ -116,8 +116,10 @@ fn rebuild_loop(mut workspace: Workspace, watcher: watch::Watcher, publisher: &m
             }
         }
     });
-    // One index build at a time: builds for older pages would only take
-    // cores from the next rebuild.
+    // One index build at a time, on a pool of its own: builds for older
+    // pages would only take cores from the next rebuild, and on the shared
+    // pool the rebuild's page renders would queue behind the index's work.
+    let indexer = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "primer-search".into()).build();
     let mut indexing = false;
     while let Ok(next) = work.recv() {
         match next {
@@ -139,7 +141,11 @@ fn rebuild_loop(mut workspace: Workspace, watcher: watch::Watcher, publisher: &m
             if let Some(job) = workspace.search_job() {
                 indexing = true;
                 let results = sender.clone();
-                std::thread::spawn(move || results.send(Work::Search(job.run())));
+                let run = move || drop(results.send(Work::Search(job.run())));
+                match &indexer {
+                    Ok(pool) => pool.spawn(run),
+                    Err(_) => drop(std::thread::spawn(run)),
+                }
             }
         }
     }
