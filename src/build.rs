@@ -13,7 +13,7 @@ use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::history::History;
 use crate::listing::Site;
-use crate::markdown::code::Highlighter;
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
 use crate::snippets::store::Results;

@@ -104,15 +104,21 @@ fn code_is_highlighted_with_classes_and_unknown_languages_are_escaped() {
     site.build();
     let page = site.html("tutorials/first-steps/index.html");
     assert_eq!(page.attrs(".code-block", "data-lang"), ["python", "unknownlang"]);
-    assert!(page.count("code.language-python span.hl-keyword") >= 1, "python keywords have classes");
+    // One flat span per token, classed by its light and dark styles.
+    assert!(page.count("code.language-python span[class^=l]") >= 1, "python tokens have light classes");
+    assert!(page.count("code.language-python span[class*=d]") >= 1, "python tokens have dark classes");
+    assert_eq!(page.count("code.language-python span span"), 0, "spans are not nested");
     assert_eq!(page.count(".code-block code [style]"), 0, "no inline styles");
     assert_eq!(page.count("code.language-unknownlang span"), 0);
     assert_eq!(page.texts("code.language-unknownlang"), ["<not> highlighted & escaped"]);
     assert_eq!(page.count(".code-block button.copy-code"), 2);
     let light = site.read("assets/highlight-light.css");
     let dark = site.read("assets/highlight-dark.css");
-    assert!(light.contains(".hl-keyword"));
-    assert!(dark.contains("html[data-theme=\"dark\"] .hl-keyword"));
+    for class in page.attrs("code.language-python span", "class").iter().flat_map(|c| c.split(' ')) {
+        let css = if class.starts_with('l') { &light } else { &dark };
+        assert!(css.contains(&format!(" .{class} {{")), "no rule for class {class}");
+    }
+    assert!(dark.contains("html[data-theme=\"dark\"] .hl span { color: inherit;"));
 }
 
 #[test]

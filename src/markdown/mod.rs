@@ -12,6 +12,7 @@
 mod callouts;
 pub(crate) mod code;
 mod headings;
+pub(crate) mod highlight;
 pub(crate) mod links;
 mod text;
 
@@ -25,7 +26,7 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Page, Rendered, Verified};
 use crate::snippets::BlockResult;
 use crate::snippets::store::Results;
-use code::Highlighter;
+use highlight::{Highlighter, Session};
 use links::LinkTargets;
 
 /// An event and the byte range of the body it came from.
@@ -44,11 +45,14 @@ pub(crate) struct Context<'a> {
 pub(crate) fn render_pages(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<(Page, Vec<Diagnostic>)> = pages
         .into_par_iter()
-        .map(|mut page| {
-            let (rendered, problems) = render(context, &page);
-            page.rendered = rendered;
-            (page, problems)
-        })
+        .map_init(
+            || context.highlighter.session(),
+            |session, mut page| {
+                let (rendered, problems) = render(context, session, &page);
+                page.rendered = rendered;
+                (page, problems)
+            },
+        )
         .collect();
     let mut problems = Vec::new();
     let mut pages = Vec::with_capacity(results.len());
@@ -76,7 +80,7 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
+fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
     let body = page.body();
     let locator = Locator { page };
     let mut problems = Vec::new();
@@ -93,7 +97,7 @@ fn render(context: &Context<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
     let events = headings::drop_title(events, &page.meta.title);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);
-    let events = code::transform(events, context.highlighter, &captured);
+    let events = code::transform(events, highlighter, &captured);
     rendered.words = events
         .iter()
         .map(|(event, _)| match event {

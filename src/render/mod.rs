@@ -146,7 +146,7 @@ pub(crate) fn run_selected(
 
 /// The theme's static files and the highlighting stylesheets.
 pub(crate) fn static_files(theme: &Theme) -> Vec<OutputFile> {
-    let (light, dark) = code::stylesheets();
+    let (light, dark) = crate::markdown::highlight::stylesheets();
     let mut files = vec![
         OutputFile { path: "assets/highlight-light.css".to_owned(), bytes: light.into_bytes() },
         OutputFile { path: "assets/highlight-dark.css".to_owned(), bytes: dark.into_bytes() },

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::code::Highlighter;
+use crate::markdown::highlight::Highlighter;
 use crate::model::Page;
 use crate::progress::Progress;
 use crate::{discover, frontmatter};

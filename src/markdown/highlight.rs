@@ -1,0 +1,303 @@
+//! Syntax highlighting of code blocks, for a light and a dark colour scheme
+//! at once.
+//!
+//! syntect parses each block once. Every token's scope stack is resolved
+//! against both themes to a style, and the token gets one flat `<span>`
+//! whose classes name those styles: `l3` is the light theme's third colour,
+//! `db` the dark theme's bold. A token styled like plain text in both
+//! themes gets no span. Nesting every scope as classes (syntect's classed
+//! output) costs about three times the bytes in every page; resolved styles
+//! keep the pages small and still theme through CSS alone, with no inline
+//! styles. [`stylesheets`] writes the rules those classes need.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use syntect::highlighting::{Color, FontStyle, Style, Theme, ThemeSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use super::code::escape_html;
+
+const LIGHT_THEME: &str = "InspiredGitHub";
+const DARK_THEME: &str = "base16-ocean.dark";
+/// Class prefixes of the light and the dark theme's styles.
+const PREFIXES: [char; 2] = ['l', 'd'];
+
+/// Highlights code with syntect's bundled syntaxes; built once per build.
+#[derive(Debug)]
+pub(crate) struct Highlighter {
+    syntaxes: SyntaxSet,
+    /// The light theme, then the dark one.
+    themes: [Theme; 2],
+    palettes: [Palette; 2],
+}
+
+/// The colours a theme uses, numbered in the order its rules name them.
+#[derive(Debug)]
+struct Palette {
+    default: Style,
+    foregrounds: Vec<Color>,
+    backgrounds: Vec<Color>,
+}
+
+/// Highlighting state of one thread: the themes' style matchers and the
+/// classes of every scope stack seen so far, which repeat across blocks.
+pub(crate) struct Session<'h> {
+    highlighter: &'h Highlighter,
+    matchers: [syntect::highlighting::Highlighter<'h>; 2],
+    /// `None` for a stack that looks like plain text in both themes.
+    classes: HashMap<Vec<Scope>, Option<Box<str>>>,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("cached_stacks", &self.classes.len()).finish_non_exhaustive()
+    }
+}
+
+impl Highlighter {
+    pub(crate) fn new() -> Self {
+        let [light, dark] = bundled_themes();
+        let palettes = [Palette::of(&light), Palette::of(&dark)];
+        Self { syntaxes: SyntaxSet::load_defaults_newlines(), themes: [light, dark], palettes }
+    }
+
+    /// Whether `lang` names a syntax primer can highlight.
+    pub(crate) fn knows(&self, lang: &str) -> bool {
+        self.syntaxes.find_syntax_by_token(lang).is_some()
+    }
+
+    /// A session for one thread's blocks.
+    pub(crate) fn session(&self) -> Session<'_> {
+        Session {
+            highlighter: self,
+            matchers: [
+                syntect::highlighting::Highlighter::new(&self.themes[0]),
+                syntect::highlighting::Highlighter::new(&self.themes[1]),
+            ],
+            classes: HashMap::new(),
+        }
+    }
+}
+
+impl Session<'_> {
+    /// The inner HTML of a `<code>` element for `code` in language `lang`.
+    pub(crate) fn highlight(&mut self, code: &str, lang: &str) -> String {
+        let syntaxes = &self.highlighter.syntaxes;
+        let syntax = match lang {
+            "" | "text" | "plain" | "output" | "console" => None,
+            _ => syntaxes.find_syntax_by_token(lang),
+        };
+        let Some(syntax) = syntax else {
+            return escape_html(code);
+        };
+        let mut parser = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut html = Spans::default();
+        for line in LinesWithEndings::from(code) {
+            // A syntax definition that fails on some input must not lose
+            // the reader's code: fall back to plain text.
+            let Ok(ops) = parser.parse_line(line, syntaxes) else { return escape_html(code) };
+            let mut start = 0;
+            for (at, op) in ops {
+                if at > start {
+                    html.push(self.class_of(&stack), &line[start..at]);
+                    start = at;
+                }
+                if stack.apply(&op).is_err() {
+                    return escape_html(code);
+                }
+            }
+            html.push(self.class_of(&stack), &line[start..]);
+        }
+        html.finish()
+    }
+
+    fn class_of(&mut self, stack: &ScopeStack) -> Option<&str> {
+        let scopes = stack.as_slice();
+        if !self.classes.contains_key(scopes) {
+            let mut class = String::new();
+            for ((matcher, palette), prefix) in self.matchers.iter().zip(&self.highlighter.palettes).zip(PREFIXES) {
+                palette.classes(matcher.style_for_stack(scopes), prefix, &mut class);
+            }
+            let class = (!class.is_empty()).then(|| class.trim_start().into());
+            self.classes.insert(scopes.to_vec(), class);
+        }
+        self.classes.get(scopes).and_then(Option::as_deref)
+    }
+}
+
+/// HTML of flat spans, one per run of text with the same classes.
+#[derive(Default)]
+struct Spans {
+    html: String,
+    open: Option<Box<str>>,
+}
+
+impl Spans {
+    fn push(&mut self, class: Option<&str>, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if self.open.as_deref() != class {
+            if self.open.take().is_some() {
+                self.html.push_str("</span>");
+            }
+            if let Some(class) = class {
+                let _ = write!(self.html, "<span class=\"{class}\">");
+                self.open = Some(class.into());
+            }
+        }
+        self.html.push_str(&escape_html(text));
+    }
+
+    fn finish(mut self) -> String {
+        if self.open.is_some() {
+            self.html.push_str("</span>");
+        }
+        self.html
+    }
+}
+
+impl Palette {
+    fn of(theme: &Theme) -> Self {
+        let default = Style {
+            foreground: theme.settings.foreground.unwrap_or(Color::BLACK),
+            background: theme.settings.background.unwrap_or(Color::WHITE),
+            font_style: FontStyle::empty(),
+        };
+        let mut foregrounds = vec![default.foreground];
+        let mut backgrounds = Vec::new();
+        for rule in &theme.scopes {
+            if let Some(color) = rule.style.foreground.filter(|c| !foregrounds.contains(c)) {
+                foregrounds.push(color);
+            }
+            if let Some(color) = rule.style.background.filter(|c| *c != default.background && !backgrounds.contains(c))
+            {
+                backgrounds.push(color);
+            }
+        }
+        Self { default, foregrounds, backgrounds }
+    }
+
+    /// Appends the classes of `style` that differ from plain text.
+    fn classes(&self, style: Style, prefix: char, out: &mut String) {
+        if style.foreground != self.default.foreground {
+            if let Some(i) = self.foregrounds.iter().position(|c| *c == style.foreground) {
+                let _ = write!(out, " {prefix}{i}");
+            }
+        }
+        if style.background != self.default.background {
+            if let Some(i) = self.backgrounds.iter().position(|c| *c == style.background) {
+                let _ = write!(out, " {prefix}g{i}");
+            }
+        }
+        for (flag, letter) in FONT_STYLES {
+            if style.font_style.contains(flag) {
+                let _ = write!(out, " {prefix}{letter}");
+            }
+        }
+    }
+
+    /// One rule per class, each selector under `scope`.
+    fn rules(&self, prefix: char, scope: &str) -> String {
+        let mut css = String::new();
+        for (i, color) in self.foregrounds.iter().enumerate().skip(1) {
+            let _ = writeln!(css, "{scope} .{prefix}{i} {{ color: {}; }}", hex(*color));
+        }
+        for (i, color) in self.backgrounds.iter().enumerate() {
+            let _ = writeln!(css, "{scope} .{prefix}g{i} {{ background-color: {}; }}", hex(*color));
+        }
+        for (_, letter) in FONT_STYLES {
+            let declaration = match letter {
+                'b' => "font-weight: bold",
+                'i' => "font-style: italic",
+                _ => "text-decoration: underline",
+            };
+            let _ = writeln!(css, "{scope} .{prefix}{letter} {{ {declaration}; }}");
+        }
+        css
+    }
+}
+
+const FONT_STYLES: [(FontStyle, char); 3] =
+    [(FontStyle::BOLD, 'b'), (FontStyle::ITALIC, 'i'), (FontStyle::UNDERLINE, 'u')];
+
+fn hex(color: Color) -> String {
+    let Color { r, g, b, a } = color;
+    if a == 0xff { format!("#{r:02x}{g:02x}{b:02x}") } else { format!("#{r:02x}{g:02x}{b:02x}{a:02x}") }
+}
+
+fn bundled_themes() -> [Theme; 2] {
+    let mut set = ThemeSet::load_defaults();
+    [LIGHT_THEME, DARK_THEME].map(|name| set.themes.remove(name).unwrap_or_default())
+}
+
+/// The highlighting stylesheets: one for the light scheme, and one for the
+/// dark scheme that applies when the reader's system prefers dark (unless
+/// the page is switched to light) or when the page is switched to dark.
+/// In the dark scheme every span first drops what the light classes set.
+pub(crate) fn stylesheets() -> (String, String) {
+    let [light, dark] = bundled_themes().map(|theme| Palette::of(&theme));
+    let light_css = light.rules(PREFIXES[0], ".hl");
+    let dark_css = |scope: &str| {
+        let hl = format!("{scope} .hl");
+        format!(
+            "{hl} span {{ color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit; }}\n{}",
+            dark.rules(PREFIXES[1], &hl)
+        )
+    };
+    let dark_css = format!(
+        "{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        dark_css("html[data-theme=\"dark\"]"),
+        dark_css("html:not([data-theme=\"light\"])"),
+    );
+    (light_css, dark_css)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_get_flat_spans_and_unknown_languages_are_escaped() {
+        let highlighter = Highlighter::new();
+        let mut session = highlighter.session();
+        let html = session.highlight("def f():\n    return 1 < 2\n", "python");
+        assert!(html.contains("<span class=\"l"), "{html}");
+        assert!(!html.contains("<span class=\"\""), "{html}");
+        assert!(!html.contains("<span><span"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+        let text: String = html.split('<').map(|part| part.split_once('>').map_or(part, |(_, text)| text)).collect();
+        assert_eq!(text, "def f():\n    return 1 &lt; 2\n");
+        assert_eq!(session.highlight("<b>x</b>\n", "no-such-language"), "&lt;b&gt;x&lt;/b&gt;\n");
+    }
+
+    #[test]
+    fn every_class_used_has_a_rule() {
+        let highlighter = Highlighter::new();
+        let mut session = highlighter.session();
+        let html = session.highlight("import os\n# comment\nclass A(B):\n    x: int = 0x1f  # note\n", "python");
+        let (light, dark) = stylesheets();
+        let classes: Vec<&str> = html
+            .split("class=\"")
+            .skip(1)
+            .flat_map(|rest| rest.split_once('"').map(|(class, _)| class).unwrap_or_default().split(' '))
+            .collect();
+        assert!(classes.iter().any(|c| c.starts_with('d')), "{html}");
+        for class in classes {
+            let css = if class.starts_with('l') { &light } else { &dark };
+            assert!(css.contains(&format!(" .{class} {{")), "no rule for {class}");
+        }
+    }
+
+    #[test]
+    fn dark_stylesheet_is_scoped_and_resets_the_light_classes() {
+        let (light, dark) = stylesheets();
+        assert!(light.lines().all(|rule| rule.starts_with(".hl .l")), "{light}");
+        assert!(dark.contains("html[data-theme=\"dark\"] .hl span { color: inherit;"));
+        assert!(dark.contains("html[data-theme=\"dark\"] .hl .d"));
+        assert!(dark.contains("@media (prefers-color-scheme: dark)"));
+    }
+}
