@@ -8,6 +8,9 @@
 //! Code identifiers are kept whole as well as split (`load_state_dict`,
 //! `loadStateDict` → `load`, `state`, `dict`).
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
@@ -15,20 +18,22 @@ use tantivy::tokenizer::{
 /// Longest word indexed; longer tokens are noise (hashes, base64).
 const MAX_WORD: usize = 40;
 
-/// A word as written (normalized) and its stem.
+/// A word as written (normalized) and its stem. Shared: the same words
+/// recur thousands of times in a site, and each is allocated once per
+/// analyzer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Term {
-    pub(crate) surface: String,
-    pub(crate) stem: String,
+    pub(crate) surface: Arc<str>,
+    pub(crate) stem: Arc<str>,
 }
 
 /// The analyzers for one site language.
 pub(crate) struct Analyzer {
     surface: TextAnalyzer,
     stemmed: TextAnalyzer,
-    /// Stems of the words seen so far: a site has far fewer distinct words
+    /// Terms of the words seen so far: a site has far fewer distinct words
     /// than words, and stemming each once halves the analysis.
-    stems: std::collections::HashMap<String, String>,
+    terms: FxHashMap<Box<str>, Term>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -80,28 +85,31 @@ pub(crate) fn stemming(language: &str) -> TextAnalyzer {
 
 impl Analyzer {
     pub(crate) fn new(language: &str) -> Self {
-        Self { surface: base().build(), stemmed: stemming(language), stems: std::collections::HashMap::new() }
+        Self { surface: base().build(), stemmed: stemming(language), terms: FxHashMap::default() }
     }
 
     /// The terms of prose text.
     pub(crate) fn words(&mut self, text: &str) -> Vec<Term> {
-        let surface = tokens(&mut self.surface, text);
-        surface
-            .into_iter()
-            .map(|surface| {
-                // A surface token passes through the stemming analyzer as
-                // one token: its filters leave their own output alone.
-                let stem = match self.stems.get(&surface) {
-                    Some(stem) => stem.clone(),
-                    None => {
-                        let stem = tokens(&mut self.stemmed, &surface).pop().unwrap_or_else(|| surface.clone());
-                        self.stems.insert(surface.clone(), stem.clone());
-                        stem
-                    }
-                };
-                Term { surface, stem }
-            })
-            .collect()
+        let mut terms = Vec::new();
+        let mut stream = self.surface.token_stream(text);
+        while stream.advance() {
+            let word = stream.token().text.as_str();
+            if let Some(term) = self.terms.get(word) {
+                terms.push(term.clone());
+                continue;
+            }
+            // A surface token passes through the stemming analyzer as one
+            // token: its filters leave their own output alone.
+            let surface: Arc<str> = Arc::from(word);
+            let stem = match tokens(&mut self.stemmed, word).pop() {
+                Some(stem) if stem != word => Arc::from(stem),
+                _ => Arc::clone(&surface),
+            };
+            let term = Term { surface, stem };
+            self.terms.insert(word.into(), term.clone());
+            terms.push(term);
+        }
+        terms
     }
 
     /// The terms of code: words as in prose, plus each compound identifier
@@ -112,8 +120,8 @@ impl Analyzer {
             let parts = camel_parts(identifier);
             let compound = identifier.contains('_') || parts.len() > 1;
             if compound && identifier.len() <= MAX_WORD {
-                let whole = identifier.trim_matches('_').to_lowercase();
-                terms.push(Term { surface: whole.clone(), stem: whole });
+                let whole: Arc<str> = identifier.trim_matches('_').to_lowercase().into();
+                terms.push(Term { surface: Arc::clone(&whole), stem: whole });
             }
             for part in parts {
                 terms.extend(self.words(&part));
@@ -159,16 +167,16 @@ mod tests {
         let mut analyzer = Analyzer::new("en");
         let terms = analyzer.words("Running Café");
         assert_eq!(terms[0], Term { surface: "running".into(), stem: "run".into() });
-        assert_eq!(terms[1].surface, "cafe");
+        assert_eq!(&*terms[1].surface, "cafe");
     }
 
     #[test]
     fn identifiers_are_kept_whole_and_split() {
         let mut analyzer = Analyzer::new("en");
-        let surfaces: Vec<String> =
+        let surfaces: Vec<Arc<str>> =
             analyzer.code("model.load_state_dict(loadStateDict)").into_iter().map(|t| t.surface).collect();
         for expected in ["model", "load_state_dict", "load", "state", "dict", "loadstatedict"] {
-            assert!(surfaces.contains(&expected.to_owned()), "{expected} in {surfaces:?}");
+            assert!(surfaces.contains(&Arc::from(expected)), "{expected} in {surfaces:?}");
         }
     }
 }

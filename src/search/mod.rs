@@ -26,14 +26,16 @@
 pub(crate) mod analyze;
 pub(crate) mod reference;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write as _;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use serde_json::json;
 use tantivy::fieldnorm::FieldNormReader;
@@ -78,23 +80,26 @@ pub(crate) struct SearchIndex {
     pub(crate) files: Vec<OutputFile>,
 }
 
+/// A word readers may type and the stem it leads to.
+type WordStem = (Arc<str>, Arc<str>);
+
 /// A document being indexed.
 struct Doc<'a> {
     page: &'a Page,
     /// Term frequency per field, by stem.
-    frequencies: HashMap<String, [u32; FIELDS]>,
+    frequencies: FxHashMap<Arc<str>, [u32; FIELDS]>,
     lengths: [u32; FIELDS],
 }
 
 /// Builds the search index of a site.
 pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     let pages = indexed_pages(site);
-    let analyzed: Vec<(Doc<'_>, Vec<(String, String)>)> = pages
+    let analyzed: Vec<(Doc<'_>, Vec<WordStem>)> = pages
         .par_iter()
         .map_init(|| Analyzer::new(&config.language), |analyzer, page| analyze_page(analyzer, page))
         .collect();
     // Merged in document order, so the index is the same on every run.
-    let mut stem_of: BTreeMap<String, String> = BTreeMap::new();
+    let mut stem_of: FxHashMap<Arc<str>, Arc<str>> = FxHashMap::default();
     let mut docs = Vec::with_capacity(analyzed.len());
     for (doc, words) in analyzed {
         for (surface, stem) in words {
@@ -102,13 +107,15 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         }
         docs.push(doc);
     }
+    let mut stem_of: Vec<WordStem> = stem_of.into_iter().collect();
+    stem_of.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let postings = weigh(&docs);
     let prefix = if stem_of.len() > 4000 { 2 } else { 1 };
     // (name, data) of every file; compressed in parallel at the end.
     let mut contents: Vec<(String, serde_json::Value)> = Vec::new();
     let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     for (surface, stem) in &stem_of {
-        shards.entry(shard_key(surface, prefix)).or_default().push((surface, stem));
+        shards.entry(shard_key(surface, prefix)).or_default().push((surface.as_ref(), stem.as_ref()));
     }
     // A typo key goes to the shard of its prefix when that shard exists;
     // otherwise to a shared `<shorter prefix>~` file, so typos cost few
@@ -196,7 +203,7 @@ pub(crate) fn field_texts(page: &Page) -> [String; FIELDS] {
 
 /// A page's term frequencies and lengths per field, with the (word, stem)
 /// pairs it contains, in order of appearance.
-fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<(String, String)>) {
+fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<WordStem>) {
     let [title, headings, summary, body, code] = field_texts(page);
     let fields: [Vec<Term>; FIELDS] = [
         analyzer.words(&title),
@@ -205,10 +212,10 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<(S
         analyzer.words(&body),
         analyzer.code(&code),
     ];
-    let mut frequencies: HashMap<String, [u32; FIELDS]> = HashMap::new();
+    let mut frequencies: FxHashMap<Arc<str>, [u32; FIELDS]> = FxHashMap::default();
     let mut lengths = [0u32; FIELDS];
-    let mut words: Vec<(String, String)> = Vec::new();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut words: Vec<WordStem> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     for (field, terms) in fields.iter().enumerate() {
         lengths[field] = u32::try_from(terms.len()).unwrap_or(u32::MAX);
         for term in terms {
@@ -237,7 +244,7 @@ struct Postings {
 /// document: BM25 in each field, scaled by the field's weight and summed
 /// over fields — the same model as tantivy's multi-field queries, so the
 /// browser and `primer search` rank alike.
-fn weigh<'a>(docs: &'a [Doc<'_>]) -> HashMap<&'a str, Postings> {
+fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
     #[allow(clippy::cast_precision_loss)]
     let count = docs.len().max(1) as f64;
     let mut average = [0.0f64; FIELDS];
@@ -247,7 +254,7 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> HashMap<&'a str, Postings> {
         }
     }
     // Documents containing each stem, per field.
-    let mut frequency: HashMap<&str, [u32; FIELDS]> = HashMap::new();
+    let mut frequency: FxHashMap<&str, [u32; FIELDS]> = FxHashMap::default();
     for doc in docs {
         for (stem, tf) in &doc.frequencies {
             let entry = frequency.entry(stem).or_default();
@@ -256,10 +263,10 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> HashMap<&'a str, Postings> {
             }
         }
     }
-    let mut scores: HashMap<&str, Vec<(usize, f64)>> = HashMap::new();
+    let mut scores: FxHashMap<&str, Vec<(usize, f64)>> = FxHashMap::default();
     for (id, doc) in docs.iter().enumerate() {
         for (stem, tf) in &doc.frequencies {
-            let df = frequency[stem.as_str()];
+            let df = frequency[stem.as_ref()];
             let score: f64 = (0..FIELDS)
                 .filter(|&f| tf[f] > 0)
                 .map(|f| {
@@ -271,7 +278,7 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> HashMap<&'a str, Postings> {
                     FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm)
                 })
                 .sum();
-            scores.entry(stem.as_str()).or_default().push((id, score));
+            scores.entry(stem.as_ref()).or_default().push((id, score));
         }
     }
     scores
@@ -301,9 +308,9 @@ const TYPO_KEY_MIN: usize = 5;
 /// the reader's query goes to. Keys that are words of their own are kept:
 /// when the word taken as typed matches too little, the client follows
 /// them.
-fn typo_keys(words: &BTreeMap<String, String>) -> Vec<(String, &str)> {
+fn typo_keys(words: &[WordStem]) -> Vec<(String, &str)> {
     let mut keys = Vec::new();
-    for word in words.keys() {
+    for (word, _) in words {
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < TYPO_KEY_MIN {
             continue;
@@ -311,7 +318,7 @@ fn typo_keys(words: &BTreeMap<String, String>) -> Vec<(String, &str)> {
         let without_first: String = chars[1..].iter().collect();
         let without_second: String = std::iter::once(chars[0]).chain(chars[2..].iter().copied()).collect();
         for key in [without_first, without_second] {
-            keys.push((key, word.as_str()));
+            keys.push((key, word.as_ref()));
         }
     }
     keys.sort();
@@ -345,7 +352,7 @@ fn push_varint(out: &mut String, mut value: usize) {
 /// A shard: one line per stem (its top score in hundredths, then pairs of
 /// document-id delta and a two-character weight in 4095ths of the top), then
 /// `word<TAB>stem-number` per word.
-fn shard_payload(words: &[(&str, &str)], postings: &HashMap<&str, Postings>) -> String {
+fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<&str, Postings>) -> String {
     let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
     stems.sort_unstable();
     stems.dedup();

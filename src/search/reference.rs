@@ -36,7 +36,7 @@ pub(crate) fn rank(config: &Config, site: &Site, query: &str, limit: usize) -> t
     for page in indexed_pages(site) {
         let mut texts = field_texts(page);
         // Code is split into identifiers the way the client index splits it.
-        let code: Vec<String> = analyzer.code(&texts[FIELDS - 1]).into_iter().map(|t| t.surface).collect();
+        let code: Vec<String> = analyzer.code(&texts[FIELDS - 1]).into_iter().map(|t| t.surface.to_string()).collect();
         texts[FIELDS - 1] = code.join(" ");
         let mut document = TantivyDocument::default();
         for (field, value) in fields.iter().zip(&texts) {
