@@ -10,14 +10,15 @@
 //! keep the pages small and still theme through CSS alone, with no inline
 //! styles. [`stylesheets`] writes the rules those classes need.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
 
 use syntect::highlighting::{Color, FontStyle, Style, Theme, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::code::escape_html;
+use super::code::{escape_html, push_escaped};
 
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
@@ -46,8 +47,10 @@ struct Palette {
 pub(crate) struct Session<'h> {
     highlighter: &'h Highlighter,
     matchers: [syntect::highlighting::Highlighter<'h>; 2],
-    /// `None` for a stack that looks like plain text in both themes.
-    classes: HashMap<Vec<Scope>, Option<Box<str>>>,
+    /// The class attribute of every scope stack seen, as an index into
+    /// `names`; 0 for a stack that looks like plain text in both themes.
+    classes: FxHashMap<Vec<Scope>, usize>,
+    names: Vec<Box<str>>,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -76,7 +79,8 @@ impl Highlighter {
                 syntect::highlighting::Highlighter::new(&self.themes[0]),
                 syntect::highlighting::Highlighter::new(&self.themes[1]),
             ],
-            classes: HashMap::new(),
+            classes: FxHashMap::default(),
+            names: vec!["".into()],
         }
     }
 }
@@ -94,7 +98,7 @@ impl Session<'_> {
         };
         let mut parser = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
-        let mut html = Spans::default();
+        let mut html = Spans { html: String::with_capacity(code.len() * 2), open: 0 };
         for line in LinesWithEndings::from(code) {
             // A syntax definition that fails on some input must not lose
             // the reader's code: fall back to plain text.
@@ -102,58 +106,70 @@ impl Session<'_> {
             let mut start = 0;
             for (at, op) in ops {
                 if at > start {
-                    html.push(self.class_of(&stack), &line[start..at]);
+                    let class = self.class_of(&stack);
+                    html.push(&self.names, class, &line[start..at]);
                     start = at;
                 }
                 if stack.apply(&op).is_err() {
                     return escape_html(code);
                 }
             }
-            html.push(self.class_of(&stack), &line[start..]);
+            let class = self.class_of(&stack);
+            html.push(&self.names, class, &line[start..]);
         }
         html.finish()
     }
 
-    fn class_of(&mut self, stack: &ScopeStack) -> Option<&str> {
+    /// The index in `names` of the classes of a scope stack.
+    fn class_of(&mut self, stack: &ScopeStack) -> usize {
         let scopes = stack.as_slice();
-        if !self.classes.contains_key(scopes) {
-            let mut class = String::new();
-            for ((matcher, palette), prefix) in self.matchers.iter().zip(&self.highlighter.palettes).zip(PREFIXES) {
-                palette.classes(matcher.style_for_stack(scopes), prefix, &mut class);
-            }
-            let class = (!class.is_empty()).then(|| class.trim_start().into());
-            self.classes.insert(scopes.to_vec(), class);
+        if let Some(&class) = self.classes.get(scopes) {
+            return class;
         }
-        self.classes.get(scopes).and_then(Option::as_deref)
+        let mut name = String::new();
+        for ((matcher, palette), prefix) in self.matchers.iter().zip(&self.highlighter.palettes).zip(PREFIXES) {
+            palette.classes(matcher.style_for_stack(scopes), prefix, &mut name);
+        }
+        let name = name.trim_start();
+        let class = match self.names.iter().position(|known| **known == *name) {
+            Some(known) => known,
+            None => {
+                self.names.push(name.into());
+                self.names.len() - 1
+            }
+        };
+        self.classes.insert(scopes.to_vec(), class);
+        class
     }
 }
 
 /// HTML of flat spans, one per run of text with the same classes.
-#[derive(Default)]
 struct Spans {
     html: String,
-    open: Option<Box<str>>,
+    /// The classes of the open span, as an index into the session's
+    /// names; 0 when no span is open.
+    open: usize,
 }
 
 impl Spans {
-    fn push(&mut self, class: Option<&str>, text: &str) {
+    fn push(&mut self, names: &[Box<str>], class: usize, text: &str) {
         if text.is_empty() {
             return;
         }
-        if self.open.as_deref() != class {
-            if self.open.take().is_some() {
+        if self.open != class {
+            if self.open != 0 {
                 self.html.push_str("</span>");
             }
-            if let Some(class) = class {
-                let _ = write!(self.html, "<span class=\"{class}\">");
-                self.open = Some(class.into());
+            if class != 0 {
+                let _ = write!(self.html, "<span class=\"{}\">", names[class]);
             }
+            self.open = class;
         }
-        self.html.push_str(&escape_html(text));
+        push_escaped(&mut self.html, text);
     }
 
     fn finish(mut self) -> String {
-        if self.open.is_some() {
+        if self.open != 0 {
             self.html.push_str("</span>");
         }
         self.html
