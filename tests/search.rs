@@ -152,6 +152,38 @@ fn results_carry_kind_level_url_and_a_highlighted_excerpt() {
 }
 
 #[test]
+fn a_query_its_result_cards_answer_needs_only_the_shard() {
+    let site = built();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |query: &str| {
+        let output = Command::new("node")
+            .arg(manifest.join("tests/search/query.js"))
+            .arg(manifest.join("themes/default/static/assets/search.js"))
+            .arg(site.path().join("public"))
+            .arg(json!([[query, {}]]).to_string())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+    };
+    // "quantize" is in the title and "int8" in the summary: the card in the
+    // shard of "quantize" shows the result, excerpt included.
+    let value = run("quantize int8 ");
+    let hit = &value["results"][0][0];
+    assert_eq!(hit["title"], "Quantize a model");
+    assert_eq!(hit["url"], "recipes/quantize/");
+    assert_eq!(hit["level"], "intermediate");
+    assert_eq!(hit["excerpt"], "Shrink a model with <mark>int8</mark> quantization.");
+    assert_eq!(value["transferred"]["files"], json!(["t/q", "t/i"]), "no result file");
+    // "batches" is only in the body: the result file has the text to quote.
+    let value = run("batches ");
+    assert_eq!(value["results"][0][0]["url"], "recipes/fast-inference/#batching");
+    let files: Vec<&str> =
+        value["transferred"]["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(files.iter().any(|f| f.starts_with("r/")), "{files:?}");
+}
+
+#[test]
 fn excerpts_can_be_limited_to_the_first_results() {
     let site = built();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

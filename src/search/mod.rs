@@ -10,10 +10,13 @@
 //!   code). One word costs one small file. It also lists words of the site
 //!   typed without their first or second letter, which lead to the shard
 //!   of the word meant.
+//!   Each shard also carries the cards (URL, title, kind, level, tags and
+//!   summary) of the best title matches of its words, so a query answered
+//!   by titles and summaries shows its results with no further file.
 //! - `r/<block>.js`: what a result shows for 6 documents: URL, title,
-//!   kind, level, tags and the text by section for excerpts. Fetched for
-//!   the shown results only; one file per result is the floor unless text
-//!   is copied into shards, so blocks stay small.
+//!   kind, level, tags and the text by section for excerpts. Fetched only
+//!   for shown results whose card is not at hand or does not show every
+//!   query word, so blocks stay small.
 //! - `facets.js`: kind, level and tags of every document, for filters.
 //!
 //! Files are scripts that hand their data, gzipped and base64-encoded, to
@@ -62,6 +65,8 @@ const RESULT_BLOCK: usize = 6;
 /// Characters of a section kept for excerpts: enough for the excerpt
 /// around a match in the opening of each section.
 const SECTION_TEXT: usize = 800;
+/// Cards a shard carries per word: the search box shows six results.
+const TITLE_CARDS: usize = 6;
 
 /// What pages need to find the index.
 #[derive(Debug, Clone, Serialize)]
@@ -135,8 +140,10 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
             contents.push((format!("t/{file}"), json!(payload)));
         }
     }
+    let best_titles = best_title_matches(&docs, &postings);
     for (key, words) in &shards {
         let mut payload = shard_payload(words, &postings);
+        payload.push_str(&title_cards(words, &best_titles, &docs));
         for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
             payload.push_str(&format!("{typo}\t~{word}\n"));
         }
@@ -296,6 +303,49 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
             (stem, Postings { top, docs })
         })
         .collect()
+}
+
+/// The documents with each stem in their title, best first, at most
+/// [`TITLE_CARDS`] of them.
+fn best_title_matches<'a>(docs: &[Doc<'_>], postings: &FxHashMap<&'a str, Postings>) -> FxHashMap<&'a str, Vec<usize>> {
+    let mut best: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (stem, stem_postings) in postings {
+        let mut titled: Vec<(usize, u16)> = stem_postings
+            .docs
+            .iter()
+            .filter(|(doc, _)| docs[*doc].frequencies.get(*stem).is_some_and(|tf| tf[0] > 0))
+            .copied()
+            .collect();
+        if titled.is_empty() {
+            continue;
+        }
+        titled.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        best.insert(stem, titled.into_iter().take(TITLE_CARDS).map(|(doc, _)| doc).collect());
+    }
+    best
+}
+
+/// The card lines of a shard: for every document among the best title
+/// matches of its stems, `[id, url, title, kind, level, tags, summary]`.
+fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>, docs: &[Doc<'_>]) -> String {
+    let chosen: std::collections::BTreeSet<usize> =
+        words.iter().filter_map(|(_, stem)| best_titles.get(stem)).flatten().copied().collect();
+    let mut out = String::new();
+    for id in chosen {
+        let page = docs[id].page;
+        let card = json!([
+            id,
+            page.url,
+            page.meta.title,
+            kind_name(page.kind),
+            page.meta.level.map(|l| l.name()).unwrap_or_default(),
+            page.meta.tags,
+            page.meta.summary.as_deref().unwrap_or_default()
+        ]);
+        out.push_str(&card.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 /// Shortest word that gets typo keys: the client tolerates one typo in

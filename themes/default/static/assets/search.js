@@ -41,15 +41,21 @@
     var lines = payload.split("\n");
     var count = Number(lines[0]);
     var stems = lines.slice(1, count + 1);
-    var list = [], redirects = {};
+    var list = [], redirects = {}, cards = {};
     for (var i = count + 1; i < lines.length; i++) {
       if (!lines[i]) continue;
+      if (lines[i][0] === "[") {
+        // The card of a best title match: [id, url, title, kind, level, tags, summary].
+        var card = JSON.parse(lines[i]);
+        cards[card[0]] = card;
+        continue;
+      }
       var tab = lines[i].indexOf("\t");
       var key = lines[i].slice(0, tab);
       if (lines[i][tab + 1] === "~") (redirects[key] = redirects[key] || []).push(lines[i].slice(tab + 2));
       else list.push([key, readVarint(lines[i], { i: tab + 1 })]);
     }
-    return { stems: stems, words: list, redirects: redirects, postings: {} };
+    return { stems: stems, words: list, redirects: redirects, cards: cards, postings: {} };
   }
 
   function postings(shard, stem) {
@@ -106,6 +112,8 @@
     var block = options.block || 1;
     var files = {};
     var shards = {};
+    // Cards from every shard loaded so far, by document.
+    var cards = {};
     function get(name) {
       if (!(name in files)) files[name] = options.load(name);
       return files[name];
@@ -118,7 +126,12 @@
     }
     function loadShard(key) {
       if (!shards[key]) {
-        shards[key] = get("t/" + key).then(function (payload) { return payload ? parseShard(payload) : null; });
+        shards[key] = get("t/" + key).then(function (payload) {
+          if (!payload) return null;
+          var parsed = parseShard(payload);
+          Object.assign(cards, parsed.cards);
+          return parsed;
+        });
       }
       return shards[key];
     }
@@ -238,10 +251,16 @@
         });
     }
 
+    // A result's card from a shard serves when its title and summary show
+    // every query word; otherwise the result file has the text to quote.
     function describe(docs, totals, terms, excerpts) {
       return Promise.all(docs.map(function (doc, place) {
-        return get("r/" + Math.floor(doc / block)).then(function (results) {
-          var meta = results[doc % block];
+        var card = cards[doc];
+        var shown = card && terms.every(function (t) { return words(card[2] + " " + card[6]).some(matcher([t])); });
+        var meta = shown
+          ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
+          : get("r/" + Math.floor(doc / block)).then(function (results) { return results[doc % block]; });
+        return meta.then(function (meta) {
           var excerpt = place < excerpts ? makeExcerpt(meta[5], terms) : { html: "", anchor: "" };
           return {
             url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
@@ -261,11 +280,17 @@
 
   // The section with the most query words, cut around the first of them,
   // escaped, with every matching word in <mark>.
-  function makeExcerpt(sections, terms) {
-    var matches = function (word) {
+  // Whether a word of the text matches one of the query words: as a
+  // prefix, or with one typo.
+  function matcher(terms) {
+    return function (word) {
       var w = normalize(word);
       return terms.some(function (t) { return w.lastIndexOf(t, 0) === 0 || oneTypo(w, t); });
     };
+  }
+
+  function makeExcerpt(sections, terms) {
+    var matches = matcher(terms);
     var best = null, bestCount = -1;
     (sections || []).forEach(function (section) {
       var count = (section[1] + " " + section[2]).split(/\s+/).filter(matches).length;
@@ -323,7 +348,7 @@
     var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)" data-block="(\d+)"/.exec(html);
     if (!meta) throw new Error("no search index in " + dir);
     var base = path.join(dir, meta[1]);
-    var bytes = 0, requests = 0;
+    var bytes = 0, requests = 0, fetched = [];
     var engine = createEngine({
       prefix: Number(meta[2]),
       block: Number(meta[3]),
@@ -333,12 +358,13 @@
         var code = fs.readFileSync(file, "utf8");
         bytes += Buffer.byteLength(code);
         requests += 1;
+        fetched.push(name);
         var data = null;
         new Function("primerSearch", code)({ load: function (_, value) { data = value; } });
         return data === null ? Promise.resolve(null) : inflate(data);
       }
     });
-    engine.transferred = function () { return { bytes: bytes, requests: requests }; };
+    engine.transferred = function () { return { bytes: bytes, requests: requests, files: fetched.slice() }; };
     return engine;
   }
 
