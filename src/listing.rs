@@ -43,6 +43,9 @@ pub(crate) struct Site {
     /// Introductions above the tutorials and recipes listings.
     pub(crate) intros: HashMap<String, usize>,
     pub(crate) tags: Vec<Tag>,
+    /// Where each page sits in its listing ([`Site::siblings`]), so prev and
+    /// next links cost no search through thousands of cards.
+    listed_at: Vec<Option<usize>>,
 }
 
 impl Site {
@@ -59,7 +62,7 @@ impl Site {
     /// prev and next links point to.
     pub(crate) fn neighbours(&self, index: usize) -> (Option<usize>, Option<usize>) {
         let siblings = self.siblings(index);
-        let Some(at) = siblings.iter().position(|&i| i == index) else { return (None, None) };
+        let Some(at) = self.listed_at.get(index).copied().flatten() else { return (None, None) };
         let prev = at.checked_sub(1).map(|p| siblings[p]);
         (prev, siblings.get(at + 1).copied())
     }
@@ -83,6 +86,7 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnos
         intros: HashMap::new(),
         tags: Vec::new(),
         pages: Vec::new(),
+        listed_at: vec![None; pages.len()],
     };
     for (index, page) in pages.iter().enumerate() {
         match page.kind {
@@ -97,6 +101,11 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnos
     }
     site.tutorials.sort_by(|a, b| listing_order(&pages[*a], &pages[*b]));
     site.recipes.sort_by(|a, b| listing_order(&pages[*a], &pages[*b]));
+    for list in [&site.tutorials, &site.recipes] {
+        for (at, &index) in list.iter().enumerate() {
+            site.listed_at[index] = Some(at);
+        }
+    }
     let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &index in site.tutorials.iter().chain(&site.recipes) {
         for tag in &pages[index].meta.tags {
