@@ -307,22 +307,23 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
 
 /// The documents with each stem in their title, best first, at most
 /// [`TITLE_CARDS`] of them.
-fn best_title_matches<'a>(docs: &[Doc<'_>], postings: &FxHashMap<&'a str, Postings>) -> FxHashMap<&'a str, Vec<usize>> {
-    let mut best: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (stem, stem_postings) in postings {
-        let mut titled: Vec<(usize, u16)> = stem_postings
-            .docs
-            .iter()
-            .filter(|(doc, _)| docs[*doc].frequencies.get(*stem).is_some_and(|tf| tf[0] > 0))
-            .copied()
-            .collect();
-        if titled.is_empty() {
-            continue;
+fn best_title_matches<'a>(docs: &'a [Doc<'_>], postings: &FxHashMap<&str, Postings>) -> FxHashMap<&'a str, Vec<usize>> {
+    // From the documents' few title stems, not from every posting.
+    let mut titled: FxHashMap<&str, Vec<(usize, u16)>> = FxHashMap::default();
+    for (id, doc) in docs.iter().enumerate() {
+        for stem in doc.frequencies.iter().filter(|(_, tf)| tf[0] > 0).map(|(stem, _)| stem.as_ref()) {
+            let Some(stem_postings) = postings.get(stem) else { continue };
+            let found = stem_postings.docs.binary_search_by_key(&id, |(doc, _)| *doc);
+            titled.entry(stem).or_default().push((id, found.map_or(0, |at| stem_postings.docs[at].1)));
         }
-        titled.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        best.insert(stem, titled.into_iter().take(TITLE_CARDS).map(|(doc, _)| doc).collect());
     }
-    best
+    titled
+        .into_iter()
+        .map(|(stem, mut list)| {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            (stem, list.into_iter().take(TITLE_CARDS).map(|(doc, _)| doc).collect())
+        })
+        .collect()
 }
 
 /// The card lines of a shard: for every document among the best title
