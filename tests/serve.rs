@@ -170,3 +170,51 @@ fn folders_without_a_slash_redirect_and_unknown_paths_get_the_404_page() {
     assert_eq!(server.get("/assets/primer.js").header("content-type"), Some("text/javascript; charset=utf-8"));
     assert_eq!(server.get("/").header("cache-control"), Some("no-store"));
 }
+
+#[test]
+fn editor_scratch_files_do_not_rebuild() {
+    let site = TestSite::fixture("basic");
+    let server = DevServer::start(site.path());
+    let events = server.events();
+    // vim's swap and backup files and its write test, Emacs's lock and
+    // autosave files.
+    for scratch in [".augment.md.swp", "augment.md~", "4913", ".#augment.md", "#augment.md#"] {
+        site.write(&format!("content/recipes/{scratch}"), "scratch");
+    }
+    assert!(events.quiet_for(Duration::from_millis(800)), "a scratch file caused a rebuild");
+    // The watcher is alive: a real edit still reloads.
+    site.write(AUGMENT, augment("Edited after the scratch files.", "Augment images"));
+    events.expect("reload");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let site = TestSite::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_primer"))
+        .args(["serve", "--port", &port])
+        .current_dir(site.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("primer serve kept running on a port in use");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success());
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(stderr.contains("--port"), "says how to fix it: {stderr}");
+    drop(taken);
+}

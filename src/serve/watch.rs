@@ -79,7 +79,13 @@ impl Watcher {
     /// itself only book.toml does; editor scratch files never do.
     fn matters(&self, path: &Path) -> bool {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
+        // vim: `.x.swp`, `x~` and the `4913` it writes to test a folder;
+        // Emacs: `.#x` and `#x#`.
+        let scratch = name.starts_with(['.', '#'])
+            || name.ends_with(['~', '#'])
+            || name.ends_with(".swp")
+            || name.ends_with(".tmp")
+            || name == "4913";
         let in_site_folder = path.parent() == self.config.parent();
         // Of `.primer/`, only the test results show in pages.
         let tool_state = path.components().any(|c| c.as_os_str() == ".primer") && name != "results.json";
