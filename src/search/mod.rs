@@ -334,16 +334,10 @@ fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>
     let mut out = String::new();
     for id in chosen {
         let page = docs[id].page;
-        let card = json!([
-            id,
-            page.url,
-            page.meta.title,
-            kind_name(page.kind),
-            page.meta.level.map(|l| l.name()).unwrap_or_default(),
-            page.meta.tags,
-            page.meta.summary.as_deref().unwrap_or_default()
-        ]);
-        out.push_str(&card.to_string());
+        let mut card = vec![json!(id)];
+        card.extend(result_heading(page));
+        card.push(json!(page.meta.summary.as_deref().unwrap_or_default()));
+        out.push_str(&serde_json::Value::Array(card).to_string());
         out.push('\n');
     }
     out
@@ -436,14 +430,21 @@ fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<&str, Postings>) -
 /// What a result shows: URL, title, kind, level, tags, and the text by
 /// section for its excerpt.
 fn result(page: &Page) -> serde_json::Value {
-    json!([
-        page.url,
-        page.meta.title,
-        kind_name(page.kind),
-        page.meta.level.map(|l| l.name()).unwrap_or_default(),
-        page.meta.tags,
-        fragments(page)
-    ])
+    let mut result = result_heading(page).to_vec();
+    result.push(fragments(page));
+    serde_json::Value::Array(result)
+}
+
+/// What every result shows of a page, in result files and cards alike:
+/// URL, title, kind, level and tags.
+fn result_heading(page: &Page) -> [serde_json::Value; 5] {
+    let [kind, level, tags] = facet(page);
+    [json!(page.url), json!(page.meta.title), kind, level, tags]
+}
+
+/// What filters look at: kind, level and tags.
+fn facet(page: &Page) -> [serde_json::Value; 3] {
+    [json!(kind_name(page.kind)), json!(page.meta.level.map(|l| l.name()).unwrap_or_default()), json!(page.meta.tags)]
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -466,12 +467,7 @@ fn fragments(page: &Page) -> serde_json::Value {
 }
 
 fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
-    let list: Vec<_> = docs
-        .iter()
-        .map(|d| {
-            json!([kind_name(d.page.kind), d.page.meta.level.map(|l| l.name()).unwrap_or_default(), d.page.meta.tags])
-        })
-        .collect();
+    let list: Vec<_> = docs.iter().map(|d| json!(facet(d.page))).collect();
     json!(list)
 }
 

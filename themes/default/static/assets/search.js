@@ -256,7 +256,8 @@
     function describe(docs, totals, terms, excerpts) {
       return Promise.all(docs.map(function (doc, place) {
         var card = cards[doc];
-        var shown = card && terms.every(function (t) { return words(card[2] + " " + card[6]).some(matcher([t])); });
+        var cardWords = card ? words(card[2] + " " + card[6]) : [];
+        var shown = card && terms.every(function (t) { return cardWords.some(matcher([t])); });
         var meta = shown
           ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
           : get("r/" + Math.floor(doc / block)).then(function (results) { return results[doc % block]; });
@@ -278,8 +279,6 @@
     return { search: search, words: words };
   }
 
-  // The section with the most query words, cut around the first of them,
-  // escaped, with every matching word in <mark>.
   // Whether a word of the text matches one of the query words: as a
   // prefix, or with one typo.
   function matcher(terms) {
@@ -289,6 +288,8 @@
     };
   }
 
+  // The section with the most query words, cut around the first of them,
+  // escaped, with every matching word in <mark>.
   function makeExcerpt(sections, terms) {
     var matches = matcher(terms);
     var best = null, bestCount = -1;
