@@ -99,6 +99,25 @@ def default_work_root():
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+GENERATORS = {"primer": sitegen.generate, "hugo": sitegen.generate_hugo, "mdbook": sitegen.generate_mdbook}
+
+
+def builds(names, work, pages, primer, peers):
+    """For each generator named, its site of `pages` pages generated under
+    `work`: (folder, build command, output folder)."""
+    commands = {
+        "primer": ([primer, "build"], "public"),
+        "hugo": ([peers.get("hugo"), "--quiet", "--destination", "public"], "public"),
+        "mdbook": ([peers.get("mdbook"), "build"], "book"),
+    }
+    out = {}
+    for name in names:
+        folder = os.path.join(work, name)
+        GENERATORS[name](folder, pages)
+        out[name] = (folder,) + commands[name]
+    return out
+
+
 def build_sizes(sizes, runs, primer, peers, work_root):
     """Cold build time, peak memory and output size per generator and size,
     the generators one after the other on the same pages."""
@@ -106,27 +125,18 @@ def build_sizes(sizes, runs, primer, peers, work_root):
     previous = {}
     for pages in sizes:
         with tempfile.TemporaryDirectory(dir=work_root) as work:
-            dirs = {name: os.path.join(work, name) for name in ("primer", "hugo", "mdbook")}
-            sitegen.generate(dirs["primer"], pages)
-            sitegen.generate_hugo(dirs["hugo"], pages)
-            sitegen.generate_mdbook(dirs["mdbook"], pages)
-            builds = {
-                "primer": ([primer, "build"], "public"),
-                "hugo": ([peers["hugo"], "--quiet", "--destination", "public"], "public"),
-                "mdbook": ([peers["mdbook"], "build"], "book"),
-            }
-            for name, (command, out) in builds.items():
+            for name, (folder, command, out) in builds(GENERATORS, work, pages, primer, peers).items():
                 expected = previous.get(name, (0, 1))[0] * pages / previous.get(name, (0, 1))[1]
                 if expected > SLOW:
-                    shutil.rmtree(os.path.join(dirs[name], out), ignore_errors=True)
-                    mean, memory = timed_once(command, dirs[name])
+                    shutil.rmtree(os.path.join(folder, out), ignore_errors=True)
+                    mean, memory = timed_once(command, folder)
                     stddev, count = 0.0, 1
                 else:
-                    mean, stddev = hyperfine(name, command, dirs[name], out, runs, work)
-                    shutil.rmtree(os.path.join(dirs[name], out), ignore_errors=True)
-                    _, memory = timed_once(command, dirs[name])
+                    mean, stddev = hyperfine(name, command, folder, out, runs, work)
+                    shutil.rmtree(os.path.join(folder, out), ignore_errors=True)
+                    _, memory = timed_once(command, folder)
                     count = runs
-                size = folder_size(os.path.join(dirs[name], out))
+                size = folder_size(os.path.join(folder, out))
                 rows[(name, pages)] = {"mean": mean, "stddev": stddev, "memory": memory, "size": size, "runs": count}
                 previous[name] = (mean, pages)
                 print(f"{pages} pages, {name}: {mean:.2f} s, {memory:.0f} MB", file=sys.stderr, flush=True)
@@ -137,14 +147,10 @@ def on_disk(pages, runs, primer, peers):
     """primer's and Hugo's cold build on the disk, for the file-count cost
     that tmpfs hides; returns (primer mean, Hugo mean, primer files, Hugo files)."""
     with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, "target")) as work:
-        dirs = {name: os.path.join(work, name) for name in ("primer", "hugo")}
-        sitegen.generate(dirs["primer"], pages)
-        sitegen.generate_hugo(dirs["hugo"], pages)
-        commands = {"primer": [primer, "build"], "hugo": [peers["hugo"], "--quiet", "--destination", "public"]}
         means, files = {}, {}
-        for name, command in commands.items():
-            means[name], _ = hyperfine(name, command, dirs[name], "public", runs, work)
-            files[name] = sum(len(f) for _, _, f in os.walk(os.path.join(dirs[name], "public")))
+        for name, (folder, command, out) in builds(("primer", "hugo"), work, pages, primer, peers).items():
+            means[name], _ = hyperfine(name, command, folder, out, runs, work)
+            files[name] = sum(len(f) for _, _, f in os.walk(os.path.join(folder, out)))
     return means["primer"], means["hugo"], files["primer"], files["hugo"]
 
 
