@@ -33,7 +33,7 @@ pub(crate) struct Analyzer {
     stemmed: TextAnalyzer,
     /// Terms of the words seen so far: a site has far fewer distinct words
     /// than words, and stemming each once halves the analysis.
-    terms: FxHashMap<Box<str>, Term>,
+    terms: FxHashMap<Arc<str>, Term>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -106,7 +106,7 @@ impl Analyzer {
                 _ => Arc::clone(&surface),
             };
             let term = Term { surface, stem };
-            self.terms.insert(word.into(), term.clone());
+            self.terms.insert(Arc::clone(&term.surface), term.clone());
             terms.push(term);
         }
         terms
