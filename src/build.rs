@@ -16,6 +16,7 @@ use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
+use crate::render::OutputFile;
 use crate::snippets::store::Results;
 use crate::{discover, frontmatter, listing, markdown, output, render, search};
 
@@ -103,6 +104,7 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     let pages = tools.history.apply(pages);
+    problems.extend(crate::snippets::check(&config, &tools.highlighter, &pages));
     let (pages, mut render_problems) =
         render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);
@@ -147,19 +149,34 @@ pub(crate) struct CheckSummary {
 }
 
 /// Everything a build validates — config, front matter, tags, links,
-/// anchors, templates — with the output rendered in memory and dropped.
+/// anchors, snippets, templates, output paths — with the output rendered
+/// in memory and dropped. The same [`prepare`] as a build.
 pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, Vec<Diagnostic>> {
-    let checked = (|| {
-        let LoadedSite { config, site, .. } = load(root, overrides)?;
-        let theme = render::theme::load(&config)?;
-        let search = search::SearchInfo::unbuilt();
-        let files = render::run(&config, &theme, &site, &search)?;
-        Ok(CheckSummary { pages: site.pages.len(), files: files.len() })
-    })();
-    checked.map_err(|mut problems: Vec<Diagnostic>| {
+    let prepared = prepare(root, overrides, &mut Stages::default()).map_err(|mut problems| {
         sort(&mut problems);
         problems
-    })
+    })?;
+    Ok(CheckSummary { pages: prepared.site.pages.len(), files: prepared.files.len() + prepared.assets.len() })
+}
+
+/// A site rendered in memory and validated, ready to write.
+struct Prepared {
+    config: Config,
+    site: Site,
+    assets: Vec<Asset>,
+    files: Vec<OutputFile>,
+}
+
+/// Every stage but writing: what `build` writes and `check` drops.
+fn prepare(root: &Path, overrides: &Overrides, stages: &mut Stages) -> Result<Prepared, Vec<Diagnostic>> {
+    let LoadedSite { config, site, assets, .. } =
+        stages.time("read, parse and render Markdown", || load(root, overrides))?;
+    let theme = render::theme::load(&config)?;
+    let search = stages.time("search index", || search::build(&config, &site));
+    let mut files = stages.time("templates", || render::run(&config, &theme, &site, &search.info))?;
+    files.extend(search.files);
+    output::check_paths(&files, &assets)?;
+    Ok(Prepared { config, site, assets, files })
 }
 
 fn sort(problems: &mut [Diagnostic]) {
@@ -169,12 +186,7 @@ fn sort(problems: &mut [Diagnostic]) {
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut stages = Stages::default();
-    let LoadedSite { config, site, assets, .. } =
-        stages.time("read, parse and render Markdown", || load(root, overrides))?;
-    let theme = render::theme::load(&config)?;
-    let search = stages.time("search index", || search::build(&config, &site));
-    let mut files = stages.time("templates", || render::run(&config, &theme, &site, &search.info))?;
-    files.extend(search.files);
+    let Prepared { config, site, assets, files } = prepare(root, overrides, &mut stages)?;
     stages.time("write output", || output::write(&config, &files, &assets))?;
     Ok(BuildSummary {
         stages: stages.0,

@@ -258,6 +258,9 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
     }
     let output = overrides.output.clone().or(raw.build.output).unwrap_or_else(|| PathBuf::from("public"));
     let output_dir = if output.is_absolute() { output } else { root.join(output) };
+    if let Some(problem) = output_holds_sources(root, &output_dir, text, overrides.output.is_some()) {
+        problems.push(problem);
+    }
     let mut theme_dirs = Vec::new();
     if let Some(theme) = &raw.build.theme {
         let dir = root.join("themes").join(theme);
@@ -319,6 +322,22 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
             output_limit: raw.test.output_limit,
         },
     })
+}
+
+/// Writing the site replaces the output folder: it must not hold the
+/// site's sources, nor lie inside them.
+fn output_holds_sources(root: &Path, output_dir: &Path, text: &str, from_command_line: bool) -> Option<Diagnostic> {
+    let out = crate::paths::absolute(output_dir);
+    let root = crate::paths::absolute(root);
+    let holds = root.starts_with(&out)
+        || ["content", "themes", ".primer", ".git"].iter().any(|d| out.starts_with(root.join(d)));
+    if !holds {
+        return None;
+    }
+    let message = format!("refusing to write the site into {}: it holds the site's sources", out.display());
+    let problem =
+        if from_command_line { Diagnostic::file("--out", message) } else { key_problem(text, "output", message) };
+    Some(problem.with_hint("choose an output folder of its own, such as `public` (the default)"))
 }
 
 /// 1-based line of the first occurrence of `needle` in `text`.

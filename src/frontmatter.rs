@@ -106,6 +106,12 @@ fn split(doc: &SourceDoc) -> Result<Option<Split<'_>>, Diagnostic> {
 }
 
 fn parse_page(config: &Config, doc: SourceDoc) -> Result<Option<Page>, Vec<Diagnostic>> {
+    if let Some(name) = nameless_segment(&doc.rel) {
+        return Err(vec![
+            Diagnostic::file(&doc.display, format!("`{name}` has no letters or digits to make a URL from"))
+                .with_hint("rename the file or folder so that its name holds a letter or a digit"),
+        ]);
+    }
     let kind = kind_of(&doc.rel);
     let split = split(&doc).map_err(|d| vec![d])?;
     let (raw, body_start) =
@@ -322,6 +328,14 @@ fn kind_of(rel: &str) -> Kind {
     }
 }
 
+/// The first folder or file name of a content path whose URL segment
+/// would be empty (`!!!`, `.md`): such a page would be written into its
+/// parent's place.
+fn nameless_segment(rel: &str) -> Option<&str> {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    stem.split('/').find(|part| slug::slugify(part).is_empty())
+}
+
 /// Pretty URL of a content path: `recipes/Load Data.md` → `recipes/load-data/`,
 /// `tutorials/vision/index.md` → `tutorials/vision/`.
 pub(crate) fn url_of(rel: &str) -> String {
@@ -350,6 +364,15 @@ mod tests {
         assert_eq!(url_of("tutorials/vision/index.md"), "tutorials/vision/");
         assert_eq!(url_of("about.md"), "about/");
         assert_eq!(url_of("tutorials/windex.md"), "tutorials/windex/");
+    }
+
+    #[test]
+    fn names_without_letters_or_digits_are_found() {
+        assert_eq!(nameless_segment("!!!/x.md"), Some("!!!"));
+        assert_eq!(nameless_segment("recipes/!!!.md"), Some("!!!"));
+        assert_eq!(nameless_segment("recipes/...md"), Some(".."));
+        assert_eq!(nameless_segment("recipes/load-data.md"), None);
+        assert_eq!(nameless_segment("index.md"), None);
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod listing;
 mod markdown;
 mod model;
 mod output;
+mod paths;
 mod progress;
 mod render;
 mod search;

@@ -49,8 +49,16 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
         }
     }
     let files = vec![
-        OutputFile { path: script, bytes: script_text(config, page, &python).into_bytes() },
-        OutputFile { path: notebook_url, bytes: notebook(page, &python).into_bytes() },
+        OutputFile {
+            path: script,
+            bytes: script_text(config, page, &python).into_bytes(),
+            source: Some(page.source.display.clone()),
+        },
+        OutputFile {
+            path: notebook_url,
+            bytes: notebook(page, &python).into_bytes(),
+            source: Some(page.source.display.clone()),
+        },
     ];
     (links, files)
 }

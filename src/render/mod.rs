@@ -34,6 +34,16 @@ use views::{
 pub(crate) struct OutputFile {
     pub(crate) path: String,
     pub(crate) bytes: Vec<u8>,
+    /// The content file it comes from, as shown in messages; `None` for
+    /// what primer generates (listings, feeds, theme files, search).
+    pub(crate) source: Option<String>,
+}
+
+impl OutputFile {
+    /// A file primer generates, from no content file of its own.
+    pub(crate) fn generated(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self { path: path.into(), bytes: bytes.into(), source: None }
+    }
 }
 
 /// Everything rendered for one build.
@@ -148,12 +158,12 @@ pub(crate) fn run_selected(
 pub(crate) fn static_files(theme: &Theme) -> Vec<OutputFile> {
     let (light, dark) = crate::markdown::highlight::stylesheets();
     let mut files = vec![
-        OutputFile { path: "assets/highlight-light.css".to_owned(), bytes: light.into_bytes() },
-        OutputFile { path: "assets/highlight-dark.css".to_owned(), bytes: dark.into_bytes() },
+        OutputFile::generated("assets/highlight-light.css", light),
+        OutputFile::generated("assets/highlight-dark.css", dark),
     ];
     // A theme's own file wins over the generated stylesheets.
     files.retain(|generated| theme.statics().all(|(path, _)| path != generated.path));
-    files.extend(theme.statics().map(|(path, file)| OutputFile { path: path.to_owned(), bytes: file.bytes.clone() }));
+    files.extend(theme.statics().map(|(path, file)| OutputFile::generated(path, file.bytes.clone())));
     files
 }
 
@@ -225,10 +235,12 @@ impl Renderer<'_> {
     /// Renders one job: its page, and for a page, its code downloads.
     fn render(&self, job: Job) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut files = Vec::new();
+        let mut source = None;
         let (path, template, context) = match job {
             Job::Home => ("index.html".to_owned(), "home.html", self.home()),
             Job::Page(index) => {
                 let page = &self.site.pages[index];
+                source = Some(page.source.display.clone());
                 let mut context = self.context(&page.url);
                 context.insert("page", &PageView::new(self.config, self.site, index));
                 let (links, mut downloads) = downloads::for_page(self.config, page);
@@ -282,7 +294,7 @@ impl Renderer<'_> {
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
         };
         let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
-        files.push(OutputFile { path, bytes: html.into_bytes() });
+        files.push(OutputFile { path, bytes: html.into_bytes(), source });
         Ok(files)
     }
 

@@ -166,12 +166,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len() }, files }
 }
 
-impl SearchInfo {
-    /// For rendering without an index, as `primer check` does.
-    pub(crate) fn unbuilt() -> Self {
-        Self { version: String::new(), prefix: 1, block: RESULT_BLOCK, docs: 0 }
-    }
-}
+impl SearchInfo {}
 
 impl SearchIndex {
     /// The same index under another version name.
@@ -478,7 +473,7 @@ fn script(name: &str, data: &serde_json::Value) -> OutputFile {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     let compressed = encoder.write_all(data.to_string().as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
     let text = format!("primerSearch.load({},\"{}\");\n", json!(name), BASE64.encode(compressed));
-    OutputFile { path: format!("{name}.js"), bytes: text.into_bytes() }
+    OutputFile::generated(format!("{name}.js"), text)
 }
 
 #[cfg(test)]

@@ -94,9 +94,8 @@ pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Ve
     let highlighter = Highlighter::new();
     let mut planned = Vec::new();
     for page in pages {
-        let (snippets, mut found) = extract::snippets(&page);
+        let (snippets, mut found) = checked_snippets(&page, &runners, &highlighter);
         problems.append(&mut found);
-        problems.extend(language_typos(&page, &snippets, &runners, &highlighter));
         planned.push(page_plan(&config, &runners, page, snippets));
     }
     if !problems.is_empty() {
@@ -170,6 +169,27 @@ fn sibling_fingerprint(config: &Config, page: &Page) -> String {
         .collect();
     entries.sort();
     entries.join("\n")
+}
+
+/// What `primer test` would refuse to start with — runner settings,
+/// block attributes, misspelled languages — for `build` and `check`.
+pub(crate) fn check(config: &Config, highlighter: &Highlighter, pages: &[Page]) -> Vec<Diagnostic> {
+    let runners = match Runners::new(config) {
+        Ok(runners) => runners,
+        Err(problems) => return problems,
+    };
+    pages.par_iter().flat_map_iter(|page| checked_snippets(page, &runners, highlighter).1).collect()
+}
+
+/// The blocks of a page, and every problem with them.
+fn checked_snippets(
+    page: &Page,
+    runners: &Runners,
+    highlighter: &Highlighter,
+) -> (Vec<extract::Snippet>, Vec<Diagnostic>) {
+    let (snippets, mut problems) = extract::snippets(page);
+    problems.extend(language_typos(page, &snippets, runners, highlighter));
+    (snippets, problems)
 }
 
 /// A language that is neither a runner nor a known syntax but looks like
