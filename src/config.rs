@@ -40,6 +40,14 @@ struct RawTest {
     timeout: Option<u64>,
     #[serde(default)]
     output_limit: Option<usize>,
+    #[serde(default)]
+    env: Vec<String>,
+    #[serde(default)]
+    memory_limit_mib: Option<u64>,
+    #[serde(default)]
+    file_size_limit_mib: Option<u64>,
+    #[serde(default)]
+    sandbox: bool,
 }
 
 /// A `[test.runners.NAME]` table: how to run blocks of one language.
@@ -69,6 +77,12 @@ pub(crate) struct TestSettings {
     pub(crate) require: Vec<(String, usize)>,
     pub(crate) timeout: Option<u64>,
     pub(crate) output_limit: Option<usize>,
+    /// Variables of primer's environment passed on to snippets.
+    pub(crate) env: Vec<String>,
+    pub(crate) memory_limit_mib: Option<u64>,
+    pub(crate) file_size_limit_mib: Option<u64>,
+    /// Run snippets without network on a read-only file system.
+    pub(crate) sandbox: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,6 +203,12 @@ impl Config {
     /// A problem pointing at `needle` on `line` of `book.toml`.
     pub(crate) fn problem_at(&self, line: usize, needle: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::on_line(CONFIG_FILE, &self.source, line, needle, message)
+    }
+
+    /// A problem about the value of `key`, at the line of `book.toml` that
+    /// sets it.
+    pub(crate) fn problem_at_key(&self, key: &str, message: String) -> Diagnostic {
+        key_problem(&self.source, key, message)
     }
 
     /// Path of a file as shown in messages: relative to the site root.
@@ -320,6 +340,10 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
             runners: raw.test.runners,
             timeout: raw.test.timeout,
             output_limit: raw.test.output_limit,
+            env: raw.test.env,
+            memory_limit_mib: raw.test.memory_limit_mib,
+            file_size_limit_mib: raw.test.file_size_limit_mib,
+            sandbox: raw.test.sandbox,
         },
     })
 }
@@ -364,8 +388,13 @@ pub(crate) fn suggest_tag(taxonomy: &BTreeMap<String, String>, tag: &str) -> Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The smallest valid configuration, for other modules' tests.
+    pub(crate) fn minimal() -> Config {
+        parse("[site]\ntitle = \"x\"\n").expect("valid")
+    }
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;

@@ -111,3 +111,133 @@ fn check_refuses_a_misspelled_language_that_test_refuses() {
         &["content/recipes/attr.md:6:", "no_rnu"],
     );
 }
+
+/// A site with one recipe holding `body`, and `[test]` settings.
+fn snippet_site(test_settings: &str, body: &str) -> TestSite {
+    let site = TestSite::empty();
+    site.write("book.toml", format!("[site]\ntitle = \"Hostile\"\n\n[test]\n{test_settings}\n"));
+    site.write("content/recipes/page.md", format!("---\ntitle: Page\nsummary: S\n---\n{body}"));
+    site
+}
+
+#[test]
+fn snippets_never_see_primers_environment_and_passed_values_are_masked() {
+    let site = snippet_site(
+        "env = [\"API_TOKEN\"]",
+        "```bash\necho \"leak:${CI_SECRET:-none}\"\necho \"token:$API_TOKEN\"\nenv\n```\n",
+    );
+    let run = site.run_command(
+        site.command(&["test", "--no-cache"]).env("CI_SECRET", "s3cr3t-from-ci").env("API_TOKEN", "tok-0123456789"),
+    );
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    site.build();
+    let results = std::fs::read_to_string(site.path().join(".primer/results.json")).unwrap();
+    let html = site.read("recipes/page/index.html");
+    for stored in [&results, &html] {
+        assert!(stored.contains("leak:none"), "the snippet ran and its output was kept");
+        assert!(!stored.contains("s3cr3t-from-ci"), "primer's environment must not reach snippets");
+        assert!(stored.contains("token:***"), "a value passed through [test] env is masked");
+        assert!(!stored.contains("tok-0123456789"));
+    }
+}
+
+#[test]
+fn a_background_child_in_its_own_session_neither_blocks_nor_outlives_its_block() {
+    let site = snippet_site("", "```bash timeout=3\nsetsid sleep 31350 &\necho started\n```\n");
+    let started = std::time::Instant::now();
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(run.success, "{}", run.stdout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(processes_with("sleep 31350"), Vec::<String>::new());
+}
+
+#[test]
+fn a_timeout_fails_within_seconds_of_its_limit_even_when_a_double_fork_holds_the_pipes() {
+    let site = snippet_site("", "```bash timeout=2\n(setsid sleep 31351 &)\nsleep 31352\n```\n");
+    let started = std::time::Instant::now();
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("timed out after"), "{}", run.stdout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(6), "took {:?}", started.elapsed());
+    assert_eq!(processes_with("sleep 3135"), Vec::<String>::new());
+}
+
+#[test]
+fn memory_and_file_size_limits_stop_greedy_snippets() {
+    let site = snippet_site(
+        "memory_limit_mib = 256\nfile_size_limit_mib = 1",
+        "```python\nblob = bytearray(1024 * 1024 * 1024)\n```\n\n\
+         ```bash\nhead -c 5000000 /dev/zero > big.bin\n```\n",
+    );
+    std::fs::write(site.path().join("content/recipes/page.md"), {
+        let text = std::fs::read_to_string(site.path().join("content/recipes/page.md")).unwrap();
+        text.replace("summary: S\n", "summary: S\ntest: isolated\n")
+    })
+    .unwrap();
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("MemoryError"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 passed, 2 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn the_sandbox_blocks_the_network_and_writes_outside_the_working_folder() {
+    if std::process::Command::new("bwrap").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install bubblewrap");
+        eprintln!("skipped: bubblewrap is not installed");
+        return;
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Not under /tmp, which the sandbox replaces with an empty one.
+    let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let target = outside.path().join("written.txt");
+    let body = format!(
+        "```python\nopen('mine.txt', 'w').write('ok')\nprint(open('mine.txt').read())\n```\n\n\
+         ```python\nimport socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=2)\n```\n\n\
+         ```bash\necho x > '{}'\n```\n",
+        target.display()
+    );
+    let site = snippet_site("sandbox = true", &body);
+    let page = site.path().join("content/recipes/page.md");
+    let text = std::fs::read_to_string(&page).unwrap().replace("summary: S\n", "summary: S\ntest: isolated\n");
+    std::fs::write(&page, text).unwrap();
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(run.stdout.contains("1 passed, 2 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("Read-only file system"), "{}", run.stdout);
+    assert!(!target.exists(), "the sandbox must not write outside the working folder");
+    // Without the sandbox the same page reaches the listener and writes.
+    site.write("book.toml", "[site]\ntitle = \"Hostile\"\n");
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(run.stdout.contains("3 passed, 0 failed"), "{}", run.stdout);
+    assert!(target.exists());
+}
+
+#[test]
+fn a_sandbox_that_cannot_be_made_is_a_clear_error() {
+    let site = snippet_site("sandbox = true", "```bash\necho hi\n```\n");
+    let run = site.run_command(site.command(&["test"]).env("PATH", "/nonexistent"));
+    assert!(!run.success);
+    assert!(run.stderr.contains("book.toml:5:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("`sandbox = true`, but bubblewrap (`bwrap`) cannot be started"), "{}", run.stderr);
+}
+
+#[test]
+fn a_test_path_that_matches_no_page_is_a_usage_error_with_a_suggestion() {
+    let site = snippet_site("", "```bash\necho hi\n```\n");
+    let run = site.run(&["test", "content/recipes/pgae.md"]);
+    assert_eq!(site.command(&["test", "content/recipes/pgae.md"]).status().unwrap().code(), Some(2));
+    assert!(run.stderr.contains("`content/recipes/pgae.md` matches no page"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `content/recipes/page.md`?"), "{}", run.stderr);
+    assert!(!run.stdout.contains("0 passed"), "{}", run.stdout);
+}
+
+/// Processes whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+        .filter(|cmd| cmd.contains(needle))
+        .collect()
+}

@@ -293,27 +293,51 @@ fn shards_split_pages_without_overlap() {
     assert!(!test(&site, &["--shard", "4/3"]).success);
 }
 
-#[test]
-fn ctrl_c_stops_every_snippet_process() {
-    let site = site_with("```bash\nsleep 31339 &\nsleep 31340\n```\n");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_primer"))
-        .args(["test", "--no-cache"])
-        .current_dir(site.path())
+/// Starts `primer test` on `site`, waits until `needle` runs below it,
+/// sends `signal` and returns the exit code, the processes primer had
+/// started, and the temporary folder primer used.
+fn stop_with(site: &TestSite, signal: nix::sys::signal::Signal, needle: &str) -> (Option<i32>, Vec<(u32, String)>) {
+    let tmp = site.path().join(".tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = site
+        .command(&["test", "--no-cache"])
+        .env("TMPDIR", &tmp)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while processes_with("sleep 31340").is_empty() {
+    let mut started = common::descendants(child.id());
+    while !started.iter().any(|(_, cmd)| cmd.contains(needle)) {
         assert!(std::time::Instant::now() < deadline, "the snippet never started");
         std::thread::sleep(std::time::Duration::from_millis(50));
+        started = common::descendants(child.id());
     }
     let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    nix::sys::signal::kill(pid, signal).unwrap();
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    assert_eq!(processes_with("sleep 3134"), Vec::<String>::new(), "nothing is left running");
-    assert_eq!(processes_with("sleep 31339"), Vec::<String>::new());
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "working folders left behind: {left:?}");
+    (status.code(), started)
+}
+
+#[test]
+fn ctrl_c_stops_every_snippet_process() {
+    let site = site_with("```bash\nsleep 31339 &\nsetsid sleep 31341 &\nsleep 31340\n```\n");
+    let (code, started) = stop_with(&site, nix::sys::signal::Signal::SIGINT, "sleep 31340");
+    assert_eq!(code, Some(130));
+    assert!(started.iter().any(|(_, cmd)| cmd.contains("sleep 31339")), "{started:?}");
+    assert_eq!(common::still_running(&started), Vec::new(), "nothing primer started is left running");
+}
+
+#[test]
+fn sigterm_and_sighup_stop_every_snippet_process_like_ctrl_c() {
+    for signal in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGHUP] {
+        let site = site_with("```bash\n(setsid sleep 31342 &)\nsleep 31343\n```\n");
+        let (code, started) = stop_with(&site, signal, "sleep 31343");
+        assert_eq!(code, Some(130), "{signal}");
+        assert_eq!(common::still_running(&started), Vec::new(), "{signal}: nothing is left running");
+    }
 }
 
 #[test]

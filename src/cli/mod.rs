@@ -6,6 +6,7 @@ mod init;
 mod new;
 mod search;
 mod serve;
+mod supervise;
 mod test;
 
 use std::io::IsTerminal;
@@ -39,6 +40,9 @@ enum Command {
     Serve(serve::Args),
     /// Search the site from the terminal, ranked by a tantivy index.
     Search(search::Args),
+    /// Runs one snippet program for `primer test` (internal).
+    #[command(name = "__supervise", hide = true)]
+    Supervise(supervise::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -52,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Search(args) => search::run(&args),
+        Command::Supervise(args) => supervise::run(&args),
     }
 }
 

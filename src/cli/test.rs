@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::snippets::{Groups, TestOptions};
+use crate::snippets::{Refused, Running, TestOptions};
 
 /// Arguments of `primer test`.
 #[derive(Debug, clap::Args)]
@@ -37,12 +37,13 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    let groups = Groups::default();
-    let on_interrupt = groups.clone();
+    let running = Running::default();
+    let on_stop = running.clone();
     // Snippets run in process groups of their own, which do not see the
-    // terminal's Ctrl-C: end them before exiting.
+    // terminal's Ctrl-C; CI cancels with SIGTERM, a closed terminal sends
+    // SIGHUP. Each ends every snippet and removes its folder before exiting.
     let _ = ctrlc::set_handler(move || {
-        on_interrupt.kill_all();
+        on_stop.stop_all();
         eprintln!("\ninterrupted: every snippet process was stopped");
         std::process::exit(130);
     });
@@ -57,11 +58,15 @@ pub(super) fn run(args: &Args) -> ExitCode {
         filter: args.filter.clone(),
         bless: args.bless,
     };
-    match crate::snippets::test(&options, &groups) {
+    match crate::snippets::test(&options, &running) {
         Ok(run) => {
             print!("{}", run.report);
             if run.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
-        Err(problems) => super::report(&problems, "no snippet was run"),
+        Err(Refused::Site(problems)) => super::report(&problems, "no snippet was run"),
+        Err(Refused::Usage(problems)) => {
+            super::report(&problems, "no snippet was run");
+            ExitCode::from(2)
+        }
     }
 }

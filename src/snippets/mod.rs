@@ -9,6 +9,7 @@
 //! Results are kept in `.primer/results.json` for the build to show.
 
 mod bless;
+mod environment;
 mod expect;
 pub(crate) mod extract;
 mod process;
@@ -17,6 +18,7 @@ pub(crate) mod runners;
 mod session;
 pub(crate) mod shard;
 pub(crate) mod store;
+pub(crate) mod supervisor;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +32,7 @@ use crate::markdown::highlight::Highlighter;
 use crate::model::Page;
 use crate::progress::Progress;
 use crate::{discover, frontmatter};
-pub(crate) use process::Groups;
+pub(crate) use process::Running;
 use report::PageReport;
 use runners::Runners;
 pub(crate) use session::{BlockResult, Status, code_hash};
@@ -38,6 +40,10 @@ use shard::Shard;
 
 /// Default cap on what one program may print, per stream.
 const DEFAULT_OUTPUT_LIMIT: usize = 256 * 1024;
+/// Default largest heap of a program, in MiB.
+const DEFAULT_MEMORY_MIB: u64 = 4096;
+/// Default largest file a program may write, in MiB.
+const DEFAULT_FILE_SIZE_MIB: u64 = 1024;
 
 /// What `primer test` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -79,14 +85,36 @@ struct Planned {
     weight: f64,
 }
 
+/// Why `primer test` ran nothing.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// The command line asked for something that cannot be (exit 2).
+    Usage(Vec<Diagnostic>),
+    /// The site has problems (exit 1).
+    Site(Vec<Diagnostic>),
+}
+
+impl From<Vec<Diagnostic>> for Refused {
+    fn from(problems: Vec<Diagnostic>) -> Self {
+        Refused::Site(problems)
+    }
+}
+
 /// Runs the snippets of a site.
-pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Vec<Diagnostic>> {
+pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, Refused> {
     let shard: Option<Shard> = match &options.shard {
-        Some(text) => Some(text.parse().map_err(|e: String| vec![Diagnostic::file("--shard", e)])?),
+        Some(text) => Some(text.parse().map_err(|e: String| Refused::Usage(vec![Diagnostic::file("--shard", e)]))?),
         None => None,
     };
     let config = config::load(&options.root, &Overrides { drafts: true, ..Overrides::default() })?;
     let runners = Runners::new(&config)?;
+    if config.test.sandbox {
+        supervisor::sandbox_works().map_err(|why| {
+            vec![config.problem_at_key("sandbox", format!("`sandbox = true`, but {why}")).with_hint(
+                "install bubblewrap (`apt-get install bubblewrap`) where user namespaces are allowed, or remove `sandbox`",
+            )]
+        })?;
+    }
     let (inventory, mut problems) = discover::run(&config);
     let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
@@ -99,13 +127,19 @@ pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Ve
         planned.push(page_plan(&config, &runners, page, snippets));
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(Refused::Site(problems));
     }
-    let planned = select(&config, options, shard, planned);
+    let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
     let started = Instant::now();
+    let (env, secrets) = environment::base(&config);
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
-        groups: groups.clone(),
+        memory: config.test.memory_limit_mib.unwrap_or(DEFAULT_MEMORY_MIB).saturating_mul(1024 * 1024),
+        file_size: config.test.file_size_limit_mib.unwrap_or(DEFAULT_FILE_SIZE_MIB).saturating_mul(1024 * 1024),
+        env,
+        secrets,
+        sandbox: config.test.sandbox,
+        running: running.clone(),
     };
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -124,7 +158,7 @@ pub(crate) fn test(options: &TestOptions, groups: &Groups) -> Result<TestRun, Ve
             .collect()
     });
     progress.finish();
-    finish(&config, options, &planned, &reports, started)
+    Ok(finish(&config, options, &planned, &reports, started)?)
 }
 
 fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extract::Snippet>) -> Planned {
@@ -214,9 +248,32 @@ fn language_typos(
         .collect()
 }
 
-/// Keeps the pages asked for, then this shard's share of them.
-fn select(config: &Config, options: &TestOptions, shard: Option<Shard>, planned: Vec<Planned>) -> Vec<Planned> {
+/// Keeps the pages asked for, then this shard's share of them. A path
+/// that matches no page is a mistake, not an empty run.
+fn select(
+    config: &Config,
+    options: &TestOptions,
+    shard: Option<Shard>,
+    planned: Vec<Planned>,
+) -> Result<Vec<Planned>, Vec<Diagnostic>> {
     let wanted: Vec<String> = options.paths.iter().map(|p| normalize_arg(config, p)).collect();
+    let pages: Vec<&str> = planned.iter().map(|plan| plan.page.source.display.as_str()).collect();
+    let unmatched: Vec<Diagnostic> = options
+        .paths
+        .iter()
+        .zip(&wanted)
+        .filter(|(_, w)| !pages.iter().any(|page| page.starts_with(w.as_str())))
+        .map(|(arg, w)| {
+            let problem = Diagnostic::file(arg.display().to_string(), format!("`{}` matches no page", arg.display()));
+            match crate::diagnostic::did_you_mean(w, pages.iter().copied()) {
+                Some(best) => problem.with_hint(format!("did you mean `{best}`?")),
+                None => problem.with_hint("give a page or folder under content/, relative to the current folder"),
+            }
+        })
+        .collect();
+    if !unmatched.is_empty() {
+        return Err(unmatched);
+    }
     let planned: Vec<Planned> = planned
         .into_iter()
         .filter(|plan| wanted.is_empty() || wanted.iter().any(|w| plan.page.source.display.starts_with(w.as_str())))
@@ -227,12 +284,12 @@ fn select(config: &Config, options: &TestOptions, shard: Option<Shard>, planned:
             })
         })
         .collect();
-    let Some(shard) = shard else { return planned };
+    let Some(shard) = shard else { return Ok(planned) };
     let durations = store::load_durations(&config.root);
     let weights: Vec<f64> =
         planned.iter().map(|p| durations.get(&p.page.source.rel).copied().unwrap_or(p.weight)).collect();
     let shard_of = shard::assign(&weights, shard.count);
-    planned.into_iter().zip(shard_of).filter(|(_, s)| *s == shard.index).map(|(p, _)| p).collect()
+    Ok(planned.into_iter().zip(shard_of).filter(|(_, s)| *s == shard.index).map(|(p, _)| p).collect())
 }
 
 /// A command-line path as a site-relative display path.

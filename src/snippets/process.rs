@@ -1,113 +1,212 @@
-//! Running one program: its own process group, a time limit, capped output.
+//! Running one program: under a [`supervisor`](super::supervisor), in a
+//! minimal environment, with limits, and with its output capped.
 //!
-//! Every program starts in a new process group so that a timeout (or
-//! Ctrl-C) kills it with everything it started. After the program ends, the
-//! group is killed anyway: nothing a snippet leaves in the background
-//! outlives its page.
+//! The supervisor is this same primer binary, started with the hidden
+//! `__supervise` command in a process group of its own (so the terminal's
+//! Ctrl-C reaches primer only). It owns the program's whole process tree;
+//! primer reads the program's output, and once the supervisor has exited
+//! stops waiting on the pipes within a second, whatever is still holding
+//! them. [`Running`] lets a Ctrl-C, SIGTERM or SIGHUP stop every
+//! supervisor and remove every working folder before primer exits.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
+use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
+
+use super::supervisor::{Orders, Verdict};
 
 /// What a program did.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Outcome {
-    /// Exit status; `None` when it was killed by a signal.
+    /// Exit status; `None` when it did not exit by itself.
     pub(crate) status: Option<i32>,
+    /// The signal that killed it, if one did.
+    pub(crate) signal: Option<i32>,
     pub(crate) timed_out: bool,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
     pub(crate) elapsed: Duration,
 }
 
-/// The process groups that are running, so Ctrl-C can end them all.
+/// The supervisors and working folders of a run, so that a stop signal
+/// can end them all.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Groups(Arc<Mutex<HashSet<i32>>>);
+pub(crate) struct Running(Arc<Mutex<Tracked>>);
 
-impl Groups {
-    fn insert(&self, pgid: i32) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).insert(pgid);
+#[derive(Debug, Default)]
+struct Tracked {
+    supervisors: HashSet<i32>,
+    folders: HashSet<PathBuf>,
+    stopping: bool,
+}
+
+impl Running {
+    fn with<T>(&self, f: impl FnOnce(&mut Tracked) -> T) -> T {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    fn remove(&self, pgid: i32) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).remove(&pgid);
+    /// Records a working folder, to remove should primer be stopped.
+    pub(crate) fn add_folder(&self, folder: &Path) {
+        self.with(|t| t.folders.insert(folder.to_path_buf()));
     }
 
-    /// Kills every running group.
-    pub(crate) fn kill_all(&self) {
-        for pgid in self.0.lock().unwrap_or_else(PoisonError::into_inner).drain() {
-            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+    pub(crate) fn remove_folder(&self, folder: &Path) {
+        self.with(|t| t.folders.remove(folder));
+    }
+
+    /// Asks every supervisor to kill its program, waits a little for them
+    /// to finish, then removes every working folder. No new program starts
+    /// afterwards.
+    pub(crate) fn stop_all(&self) {
+        let supervisors: Vec<i32> = self.with(|t| {
+            t.stopping = true;
+            t.supervisors.iter().copied().collect()
+        });
+        for &pid in &supervisors {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while supervisors.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        for &pid in &supervisors {
+            // One that did not finish in time goes with its group.
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let folders: Vec<PathBuf> = self.with(|t| t.folders.drain().collect());
+        for folder in folders {
+            let _ = std::fs::remove_dir_all(folder);
         }
     }
 }
 
-/// Runs `command` with `sh -c` in `dir`.
-pub(crate) fn run(
-    command: &str,
-    dir: &Path,
-    timeout: Duration,
-    limit: usize,
-    groups: &Groups,
-) -> std::io::Result<Outcome> {
+/// Whether `pid` is still running (a zombie waiting to be reaped is not).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rfind(')').map(|i| stat[i + 1..].trim_start().starts_with(|c| c != 'Z' && c != 'X')))
+        .unwrap_or(false)
+}
+
+/// One program to run.
+#[derive(Debug)]
+pub(crate) struct Job<'a> {
+    pub(crate) orders: Orders,
+    /// The whole environment of the program.
+    pub(crate) env: &'a [(OsString, OsString)],
+    /// Bytes kept of each output stream.
+    pub(crate) output_limit: usize,
+}
+
+/// Runs `job` under a supervisor and collects what it printed.
+pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> {
     let started = Instant::now();
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .current_dir(dir)
-        .env("PYTHONUNBUFFERED", "1")
-        .env("PATH", search_path())
-        .env("PRIMER_TEST", "1")
+    let orders = &job.orders;
+    let mut command = Command::new(std::env::current_exe()?);
+    command
+        .arg("__supervise")
+        .arg("--dir")
+        .arg(&orders.dir)
+        .arg("--timeout-ms")
+        .arg(orders.timeout.as_millis().to_string())
+        .arg("--memory")
+        .arg(orders.memory.to_string())
+        .arg("--file-size")
+        .arg(orders.file_size.to_string())
+        .arg("--verdict")
+        .arg(&orders.verdict)
+        .arg("--parent")
+        .arg(std::process::id().to_string());
+    for dir in orders.sandbox.iter().flatten() {
+        command.arg("--writable").arg(dir);
+    }
+    command
+        .arg("--")
+        .arg(&orders.command)
+        .current_dir(&orders.dir)
+        .env_clear()
+        .envs(job.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
-    let pgid = i32::try_from(child.id()).unwrap_or(i32::MAX);
-    groups.insert(pgid);
-    let stdout = child.stdout.take().map(|out| thread::spawn(move || read_capped(out, limit)));
-    let stderr = child.stderr.take().map(|err| thread::spawn(move || read_capped(err, limit)));
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
+        .process_group(0);
+    let mut supervisor = running.with(|t| {
+        if t.stopping {
+            return Err(std::io::Error::other("primer is stopping"));
         }
-        if started.elapsed() >= timeout {
-            timed_out = true;
-            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-            break child.wait()?;
+        let child = command.spawn()?;
+        t.supervisors.insert(i32::try_from(child.id()).unwrap_or(i32::MAX));
+        Ok(child)
+    })?;
+    let pid = i32::try_from(supervisor.id()).unwrap_or(i32::MAX);
+    let (sender, receiver) = mpsc::channel();
+    let readers: Vec<Box<dyn Read + Send>> = [
+        supervisor.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        supervisor.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for (index, reader) in readers.into_iter().enumerate() {
+        let sender = sender.clone();
+        let limit = job.output_limit;
+        thread::spawn(move || sender.send((index, read_capped(reader, limit))));
+    }
+    drop(sender);
+    // The supervisor enforces the time limit; this is only a backstop
+    // should the supervisor itself hang.
+    let backstop = orders.timeout + Duration::from_secs(15);
+    let waited = loop {
+        match supervisor.try_wait() {
+            Ok(Some(_)) => break Ok(()),
+            Ok(None) if started.elapsed() > backstop => {
+                let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+                let _ = supervisor.wait();
+                break Err(std::io::Error::other("the supervisor did not finish"));
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Err(error) => break Err(error),
         }
-        thread::sleep(Duration::from_millis(5));
     };
-    // Whatever the program left running in its group goes too; this also
-    // closes pipes that a background child still held.
-    let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-    groups.remove(pgid);
-    let join = |handle: Option<thread::JoinHandle<String>>| handle.and_then(|h| h.join().ok()).unwrap_or_default();
+    running.with(|t| t.supervisors.remove(&pid));
+    waited?;
+    let mut streams = [String::new(), String::new()];
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match receiver.recv_timeout(left) {
+            Ok((index, text)) => streams[index] = text,
+            Err(_) => break,
+        }
+    }
+    let verdict: Verdict = std::fs::read(&orders.verdict)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| std::io::Error::other("the supervisor ended without a verdict"))?;
+    if let Some(error) = verdict.error {
+        return Err(std::io::Error::other(error));
+    }
+    if verdict.stopped {
+        return Err(std::io::Error::other("primer was stopped"));
+    }
+    let [stdout, stderr] = streams;
     Ok(Outcome {
-        status: status.code(),
-        timed_out,
-        stdout: join(stdout),
-        stderr: join(stderr),
+        status: verdict.code,
+        signal: verdict.signal,
+        timed_out: verdict.timed_out,
+        stdout,
+        stderr,
         elapsed: started.elapsed(),
     })
-}
-
-/// `PATH` with this primer's own folder first, so snippets that run
-/// `primer` get the same one that is testing them.
-fn search_path() -> std::ffi::OsString {
-    let current = std::env::var_os("PATH").unwrap_or_default();
-    let Some(dir) = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf)) else {
-        return current;
-    };
-    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&current))).unwrap_or(current)
 }
 
 /// Reads a stream to its end, keeping at most `limit` bytes.
@@ -141,23 +240,7 @@ mod tests {
 
     #[test]
     fn output_beyond_the_limit_is_cut_with_a_note() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let outcome =
-            run("yes x | head -c 100000", dir.path(), Duration::from_secs(10), 1000, &Groups::default()).expect("runs");
-        assert!(outcome.stdout.starts_with("x\nx\n"));
-        assert!(outcome.stdout.contains("output truncated, 99000 more bytes"), "{}", &outcome.stdout[990..]);
-        assert_eq!(outcome.status, Some(0));
-    }
-
-    #[test]
-    fn a_timeout_kills_the_whole_group() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let started = Instant::now();
-        let outcome =
-            run("sleep 30 & sleep 30; echo never", dir.path(), Duration::from_millis(300), 1000, &Groups::default())
-                .expect("runs");
-        assert!(outcome.timed_out);
-        assert!(started.elapsed() < Duration::from_secs(10));
-        assert!(!outcome.stdout.contains("never"));
+        let text = read_capped(&b"0123456789"[..], 4);
+        assert_eq!(text, "0123\n[primer: output truncated, 6 more bytes not shown]\n");
     }
 }

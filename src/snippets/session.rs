@@ -8,15 +8,17 @@
 //! a temporary folder of its own, holding a copy of the files next to it.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::expect;
 use super::extract::{Snippet, Stream};
-use super::process::{self, Groups, Outcome};
+use super::process::{self, Job, Outcome, Running};
 use super::runners::{Runner, Runners, canonical};
+use super::supervisor::Orders;
 use crate::model::{Page, TestMode};
 
 /// What happened to one block.
@@ -55,11 +57,30 @@ pub(crate) fn code_hash(lang: &str, code: &str) -> String {
     hasher.finalize().to_hex()[..16].to_owned()
 }
 
-/// Limits shared by every program of a run.
+/// Limits and surroundings shared by every program of a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
+    /// Bytes kept of each output stream.
     pub(crate) output_bytes: usize,
-    pub(crate) groups: Groups,
+    /// Largest heap of a program, in bytes.
+    pub(crate) memory: u64,
+    /// Largest file a program may write, in bytes.
+    pub(crate) file_size: u64,
+    /// The environment of every program, but for `HOME` and `TMPDIR`,
+    /// which lie in the page's working folder.
+    pub(crate) env: Vec<(OsString, OsString)>,
+    /// Values of variables passed through `[test] env`, shown as `***`.
+    pub(crate) secrets: Vec<String>,
+    /// Run programs in a sandbox: no network, read-only file system.
+    pub(crate) sandbox: bool,
+    pub(crate) running: Running,
+}
+
+impl Limits {
+    /// `text` with every secret value replaced by `***`.
+    fn mask(&self, text: &str) -> String {
+        self.secrets.iter().fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
+    }
 }
 
 /// One program to run: the blocks (indices into the page's snippets) it holds.
@@ -88,7 +109,7 @@ pub(crate) fn run_page(
     if programs.is_empty() {
         return results;
     }
-    let dir = match workspace(root, page) {
+    let dir = match Workspace::new(root, page, &limits.running) {
         Ok(dir) => dir,
         Err(error) => {
             for program in &programs {
@@ -100,7 +121,7 @@ pub(crate) fn run_page(
         }
     };
     for (n, program) in programs.iter().enumerate() {
-        execute(page, snippets, program, n, dir.path(), limits, &mut results);
+        execute(page, snippets, program, n, &dir, limits, &mut results);
     }
     results
 }
@@ -162,13 +183,47 @@ fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &m
     programs
 }
 
-/// A temporary folder with copies of the files next to the page.
-fn workspace(root: &Path, page: &Page) -> std::io::Result<tempfile::TempDir> {
-    let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
-    if let Some(folder) = root.join(&page.source.display).parent() {
-        copy_siblings(folder, dir.path())?;
+/// The temporary folder of a page: `work/` holds copies of the files
+/// next to the page and is where programs run, `home/` and `tmp/` are
+/// their `HOME` and `TMPDIR`, and the supervisors' verdicts lie beside
+/// them, out of the programs' reach when sandboxed.
+struct Workspace {
+    dir: tempfile::TempDir,
+    running: Running,
+}
+
+impl Workspace {
+    fn new(root: &Path, page: &Page, running: &Running) -> std::io::Result<Self> {
+        let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
+        running.add_folder(dir.path());
+        let workspace = Self { dir, running: running.clone() };
+        for folder in [workspace.work(), workspace.home(), workspace.tmp()] {
+            std::fs::create_dir(folder)?;
+        }
+        if let Some(folder) = root.join(&page.source.display).parent() {
+            copy_siblings(folder, &workspace.work())?;
+        }
+        Ok(workspace)
     }
-    Ok(dir)
+
+    fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        // The folder itself goes with `dir`.
+        self.running.remove_folder(self.dir.path());
+    }
 }
 
 fn copy_siblings(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -220,13 +275,15 @@ fn execute(
     snippets: &[Snippet],
     program: &Program<'_>,
     n: usize,
-    dir: &Path,
+    workspace: &Workspace,
     limits: &Limits,
     results: &mut [BlockResult],
 ) {
     let runner = program.runner;
     let marker = format!("@@primer-block-{}-", std::process::id());
     let (source, starts) = assemble(program, snippets, &marker);
+    let dir = workspace.work();
+    let dir = dir.as_path();
     let file = dir.join(format!("{}-{n}.{}", canonical(&runner.name), runner.extension));
     let template = match program.kind {
         ProgramKind::Run => runner.command.as_str(),
@@ -235,8 +292,24 @@ fn execute(
     let command = template.replace("{file}", &quote(&file)).replace("{dir}", &quote(dir));
     let timeout: Duration =
         program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
-    let outcome = std::fs::write(&file, &source)
-        .and_then(|()| process::run(&command, dir, timeout, limits.output_bytes, &limits.groups));
+    let mut env = limits.env.clone();
+    env.push(("HOME".into(), workspace.home().into()));
+    env.push(("TMPDIR".into(), workspace.tmp().into()));
+    let job = Job {
+        orders: Orders {
+            command: command.clone(),
+            dir: dir.to_path_buf(),
+            timeout,
+            memory: limits.memory,
+            file_size: limits.file_size,
+            verdict: workspace.dir.path().join(format!("verdict-{n}.json")),
+            parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
+            sandbox: limits.sandbox.then(|| vec![dir.to_path_buf(), workspace.home(), workspace.tmp()]),
+        },
+        env: &env,
+        output_limit: limits.output_bytes,
+    };
+    let outcome = std::fs::write(&file, &source).and_then(|()| process::run(&job, &limits.running));
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
@@ -247,7 +320,8 @@ fn execute(
         }
     };
     let file_text = file.display().to_string();
-    let remap = |text: &str| remap_lines(text, &file_text, &page.source.display, &starts, program, snippets);
+    let remap =
+        |text: &str| limits.mask(&remap_lines(text, &file_text, &page.source.display, &starts, program, snippets));
     let stdout = split(&remap(&outcome.stdout), &marker, program.blocks.len());
     let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
     let reached = stdout.reached.max(stderr.reached);
@@ -292,8 +366,7 @@ fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut Bl
             _ => {}
         }
     } else if ended_here {
-        let code = outcome.status.map_or_else(|| "was killed".to_owned(), |c| format!("exited with {c}"));
-        return Status::Failed(code);
+        return Status::Failed(ending(outcome));
     }
     for (stream, actual) in [(Stream::Stdout, &result.stdout), (Stream::Stderr, &result.stderr)] {
         if let Some(expected) = snippet.expected(stream) {
@@ -305,6 +378,18 @@ fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut Bl
         }
     }
     Status::Passed
+}
+
+/// How a program that failed ended, in words.
+fn ending(outcome: &Outcome) -> String {
+    match (outcome.status, outcome.signal.map(nix::sys::signal::Signal::try_from)) {
+        (Some(code), _) => format!("exited with {code}"),
+        (None, Some(Ok(nix::sys::signal::Signal::SIGXFSZ))) => {
+            "was killed by SIGXFSZ: it wrote a file larger than `file_size_limit_mib` allows".to_owned()
+        }
+        (None, Some(Ok(signal))) => format!("was killed by {signal}"),
+        _ => "was killed".to_owned(),
+    }
 }
 
 /// Output split at the markers: one part per block.

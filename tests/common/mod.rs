@@ -57,14 +57,21 @@ impl TestSite {
         self
     }
 
+    /// `primer` with `args`, to run in the site folder.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_primer"));
+        command.args(args).current_dir(self.path()).env("NO_COLOR", "1");
+        command
+    }
+
     /// Runs `primer` with `args` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_primer"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        self.run_command(&mut self.command(args))
+    }
+
+    /// Runs a command made by [`TestSite::command`], masking its output.
+    pub fn run_command(&self, command: &mut Command) -> Run {
+        let output = command.output().unwrap();
         let mask = |bytes: &[u8]| mask(&String::from_utf8_lossy(bytes), self.path());
         Run { success: output.status.success(), stdout: mask(&output.stdout), stderr: mask(&output.stderr) }
     }
@@ -141,6 +148,40 @@ impl Page {
         let selector = Selector::parse(selector).unwrap();
         self.0.select(&selector).next().map(|e| e.inner_html()).unwrap_or_default()
     }
+}
+
+/// The processes below `pid` with their command lines, read from /proc.
+pub fn descendants(pid: u32) -> Vec<(u32, String)> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(child) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some(end) = stat.rfind(')') else { continue };
+        if let Some(parent) = stat[end + 1..].split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
+            parents.push((child, parent));
+        }
+    }
+    let mut found = Vec::new();
+    let mut queue = vec![pid];
+    while let Some(next) = queue.pop() {
+        for &(child, _) in parents.iter().filter(|(_, parent)| *parent == next) {
+            found.push((child, cmdline(child)));
+            queue.push(child);
+        }
+    }
+    found
+}
+
+/// Those of `processes` that still run the same command (a reused pid
+/// runs another; a zombie has none).
+pub fn still_running(processes: &[(u32, String)]) -> Vec<(u32, String)> {
+    processes.iter().filter(|(pid, cmd)| !cmd.is_empty() && cmdline(*pid) == *cmd).cloned().collect()
+}
+
+fn cmdline(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " ").trim_end().to_owned())
+        .unwrap_or_default()
 }
 
 fn mask(text: &str, root: &Path) -> String {

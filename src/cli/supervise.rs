@@ -1,0 +1,49 @@
+//! `primer __supervise`: not for people. `primer test` starts one per
+//! program to own its process tree; see `snippets::supervisor`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::snippets::supervisor::{self, Orders};
+
+/// Arguments of `primer __supervise`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Working folder of the program.
+    #[arg(long)]
+    dir: PathBuf,
+    #[arg(long)]
+    timeout_ms: u64,
+    /// Largest heap, in bytes.
+    #[arg(long)]
+    memory: u64,
+    /// Largest file written, in bytes.
+    #[arg(long)]
+    file_size: u64,
+    /// Where to write the verdict.
+    #[arg(long)]
+    verdict: PathBuf,
+    /// Pid of the `primer test` that started it.
+    #[arg(long)]
+    parent: i32,
+    /// Run sandboxed, with these folders writable.
+    #[arg(long)]
+    writable: Vec<PathBuf>,
+    /// The shell command to run.
+    #[arg(last = true)]
+    command: String,
+}
+
+pub(super) fn run(args: &Args) -> ExitCode {
+    supervisor::run(&Orders {
+        command: args.command.clone(),
+        dir: args.dir.clone(),
+        timeout: Duration::from_millis(args.timeout_ms),
+        memory: args.memory,
+        file_size: args.file_size,
+        verdict: args.verdict.clone(),
+        parent: args.parent,
+        sandbox: (!args.writable.is_empty()).then(|| args.writable.clone()),
+    })
+}

@@ -1,0 +1,224 @@
+//! The supervisor: a small primer process between `primer test` and each
+//! program it runs.
+//!
+//! It makes itself a child subreaper, so that whatever the program starts
+//! — in the background, double-forked, or in a session of its own with
+//! `setsid` — stays its descendant. It applies the resource limits to
+//! itself before starting the program (they are inherited), enforces the
+//! time limit, and when the program ends, times out or primer is stopped,
+//! kills every descendant and reaps them until none is left. Only then
+//! does it write its verdict and exit: once the supervisor is gone, no
+//! process of the program holds its output pipes. If primer dies, the
+//! kernel sends the supervisor SIGTERM, which cleans up the same way.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::sys::prctl;
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{Pid, getppid};
+use serde::{Deserialize, Serialize};
+
+/// What the supervisor is asked to do, from its command line.
+#[derive(Debug, Clone)]
+pub(crate) struct Orders {
+    /// Shell command, run with `sh -c`.
+    pub(crate) command: String,
+    /// Working folder of the program.
+    pub(crate) dir: PathBuf,
+    pub(crate) timeout: Duration,
+    /// Largest data segment (heap) in bytes: `RLIMIT_DATA`.
+    pub(crate) memory: u64,
+    /// Largest file the program may write, in bytes: `RLIMIT_FSIZE`.
+    pub(crate) file_size: u64,
+    /// Where to write the [`Verdict`].
+    pub(crate) verdict: PathBuf,
+    /// Pid of the `primer test` that started this supervisor.
+    pub(crate) parent: i32,
+    /// Folders the program may write to when sandboxed; `None` runs it
+    /// with the user's own rights.
+    pub(crate) sandbox: Option<Vec<PathBuf>>,
+}
+
+/// How the program ended, written by the supervisor for `primer test`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Verdict {
+    /// Exit status, when the program exited.
+    pub(crate) code: Option<i32>,
+    /// The signal that killed it, when one did.
+    pub(crate) signal: Option<i32>,
+    pub(crate) timed_out: bool,
+    /// `primer test` was stopped (Ctrl-C, SIGTERM, SIGHUP) while it ran.
+    pub(crate) stopped: bool,
+    /// The program could not be started.
+    pub(crate) error: Option<String>,
+}
+
+/// Runs the program of `orders` to its end and cleans up after it.
+pub(crate) fn run(orders: &Orders) -> ExitCode {
+    let _ = prctl::set_child_subreaper(true);
+    let _ = prctl::set_pdeathsig(Signal::SIGTERM);
+    if getppid().as_raw() != orders.parent {
+        // primer ended before the death signal was armed.
+        return ExitCode::FAILURE;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let verdict = match apply_limits(orders).and_then(|()| command(orders).spawn()) {
+        Ok(child) => watch(child, orders.timeout, &stop),
+        Err(error) => Verdict { error: Some(error.to_string()), ..Verdict::default() },
+    };
+    kill_descendants();
+    let written = serde_json::to_vec(&verdict).map_err(std::io::Error::other);
+    match written.and_then(|bytes| std::fs::write(&orders.verdict, bytes)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
+fn apply_limits(orders: &Orders) -> std::io::Result<()> {
+    setrlimit(Resource::RLIMIT_DATA, orders.memory, orders.memory)?;
+    setrlimit(Resource::RLIMIT_FSIZE, orders.file_size, orders.file_size)?;
+    setrlimit(Resource::RLIMIT_CORE, 0, 0)?;
+    Ok(())
+}
+
+fn command(orders: &Orders) -> Command {
+    let mut command = match &orders.sandbox {
+        Some(writable) => sandboxed(writable),
+        None => Command::new("sh"),
+    };
+    command.arg("-c").arg(&orders.command).current_dir(&orders.dir).stdin(Stdio::null());
+    command
+}
+
+/// `bwrap … sh`: the whole file system read-only but for `writable`, no
+/// network, a private `/tmp`, and no way back to primer's terminal.
+fn sandboxed(writable: &[PathBuf]) -> Command {
+    let mut command = Command::new("bwrap");
+    command.args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
+    for dir in writable {
+        command.arg("--bind").arg(dir).arg(dir);
+    }
+    command.args(["--unshare-net", "--unshare-ipc", "--unshare-uts", "--new-session", "--die-with-parent", "sh"]);
+    command
+}
+
+/// Whether sandboxed programs can run here; if not, why.
+pub(crate) fn sandbox_works() -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        return Err("the sandbox needs Linux namespaces".to_owned());
+    }
+    let output = sandboxed(&[])
+        .args(["-c", "true"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("bubblewrap (`bwrap`) cannot be started: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        let said = String::from_utf8_lossy(&output.stderr);
+        Err(format!("bubblewrap cannot create a sandbox here: {}", said.trim()))
+    }
+}
+
+/// Waits for the program to exit, the time limit, or a stop.
+fn watch(mut child: std::process::Child, timeout: Duration, stop: &AtomicBool) -> Verdict {
+    use std::os::unix::process::ExitStatusExt;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                return Verdict { code: status.code(), signal: status.signal(), ..Verdict::default() };
+            }
+            Ok(None) => {}
+            Err(error) => return Verdict { error: Some(error.to_string()), ..Verdict::default() },
+        }
+        if started.elapsed() >= timeout {
+            return Verdict { timed_out: true, ..Verdict::default() };
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Verdict { stopped: true, ..Verdict::default() };
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Kills every descendant and reaps them all. Descendants of killed
+/// processes come back to this subreaper and are killed in the next round.
+fn kill_descendants() {
+    let me = Pid::this().as_raw();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        for pid in descendants(me) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        loop {
+            match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::StillAlive) => break,
+                Ok(_) => {}
+                // No child at all, alive or dead: everything is gone.
+                Err(_) => return,
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Every process below `root`, read from `/proc`.
+pub(crate) fn descendants(root: i32) -> Vec<i32> {
+    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
+        if let Some(parent) = parent_of(&entry.path()) {
+            children.entry(parent).or_default().push(pid);
+        }
+    }
+    let mut found = Vec::new();
+    let mut queue = vec![root];
+    while let Some(pid) = queue.pop() {
+        for &child in children.get(&pid).into_iter().flatten() {
+            found.push(child);
+            queue.push(child);
+        }
+    }
+    found
+}
+
+/// The parent pid in `/proc/PID/stat`; the command name before it may
+/// hold spaces and parentheses, so it is skipped up to its last `)`.
+fn parent_of(proc_dir: &Path) -> Option<i32> {
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descendants_are_found_through_proc() {
+        let mut child = Command::new("sh").args(["-c", "sleep 5 & wait"]).spawn().expect("sh");
+        let me = Pid::this().as_raw();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut below = descendants(me);
+        while below.len() < 2 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+            below = descendants(me);
+        }
+        let _ = child.kill();
+        for pid in &below {
+            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
+        }
+        let _ = child.wait();
+        assert!(below.len() >= 2, "sh and its sleep: {below:?}");
+    }
+}
