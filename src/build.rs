@@ -17,6 +17,7 @@ use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
 use crate::render::OutputFile;
+use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::store::Results;
 use crate::{discover, frontmatter, listing, markdown, output, render, search};
 
@@ -79,6 +80,8 @@ pub(crate) struct Tools {
     pub(crate) highlighter: Highlighter,
     pub(crate) history: History,
     pub(crate) results: Results,
+    pub(crate) raw_html: RawHtml,
+    pub(crate) sanitizer: Sanitizer,
 }
 
 impl Tools {
@@ -87,6 +90,8 @@ impl Tools {
             highlighter: Highlighter::new(),
             history: History::load(config),
             results: crate::snippets::store::load_results(&config.root),
+            raw_html: config.raw_html,
+            sanitizer: Sanitizer::new(&config.iframe_hosts),
         }
     }
 }
@@ -133,7 +138,13 @@ pub(crate) fn render_markdown(
     for rel in markdown_paths {
         targets.pages.entry(rel.clone()).or_insert_with(|| frontmatter::url_of(rel));
     }
-    let context = markdown::Context { highlighter: &tools.highlighter, targets: &targets, results: &tools.results };
+    let context = markdown::Context {
+        highlighter: &tools.highlighter,
+        targets: &targets,
+        results: &tools.results,
+        raw_html: tools.raw_html,
+        sanitizer: &tools.sanitizer,
+    };
     let fresh = all.split_off(first_new);
     let (fresh, mut problems) = markdown::render_pages(&context, fresh);
     all.extend(fresh);

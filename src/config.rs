@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean, display_path, line_col, unknown_field_hint};
+use crate::safety::{RawHtml, dangerous_scheme};
 
 /// Name of the configuration file at the site root.
 pub(crate) const CONFIG_FILE: &str = "book.toml";
@@ -140,6 +141,10 @@ struct RawBuild {
     theme: Option<String>,
     #[serde(default)]
     max_file_size: Option<u64>,
+    #[serde(default)]
+    raw_html: Option<String>,
+    #[serde(default)]
+    iframe_hosts: Vec<String>,
 }
 
 /// Settings given on the command line, which win over `book.toml`.
@@ -176,6 +181,10 @@ pub(crate) struct Config {
     /// Folders searched for theme files before the embedded default theme.
     pub(crate) theme_dirs: Vec<PathBuf>,
     pub(crate) max_file_size: u64,
+    /// What becomes of raw HTML in Markdown.
+    pub(crate) raw_html: RawHtml,
+    /// Hosts whose iframes sanitized raw HTML keeps.
+    pub(crate) iframe_hosts: Vec<String>,
     pub(crate) drafts: bool,
     pub(crate) test: TestSettings,
     /// The text of `book.toml`, for problems found after loading.
@@ -293,7 +302,7 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         theme_dirs.push(dir);
     }
     theme_dirs.push(root.join("themes").join("default"));
-    let callouts = raw
+    let callouts: Vec<Callout> = raw
         .home
         .callouts
         .into_iter()
@@ -305,6 +314,10 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
             link: callout.link,
         })
         .collect();
+    let raw_html = raw_html_mode(text, raw.build.raw_html.as_deref(), &mut problems);
+    let links =
+        raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
+    problems.extend(links.filter_map(|(key, url)| script_link(text, key, url)));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -325,6 +338,8 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         newest: raw.home.newest.unwrap_or(3),
         theme_dirs,
         max_file_size: raw.build.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        raw_html,
+        iframe_hosts: raw.build.iframe_hosts,
         drafts: overrides.drafts,
         source: text.to_owned(),
         test: TestSettings {
@@ -346,6 +361,30 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
             sandbox: raw.test.sandbox,
         },
     })
+}
+
+/// The checked `[build] raw_html`.
+fn raw_html_mode(text: &str, name: Option<&str>, problems: &mut Vec<Diagnostic>) -> RawHtml {
+    let Some(name) = name else { return RawHtml::default() };
+    if let Some(mode) = RawHtml::parse(name) {
+        return mode;
+    }
+    let hint = match did_you_mean(name, RawHtml::NAMES) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("use one of {}", RawHtml::NAMES.map(|n| format!("`{n}`")).join(", ")),
+    };
+    problems.push(key_problem(text, "raw_html", format!("unknown raw_html `{name}`")).with_hint(hint));
+    RawHtml::default()
+}
+
+/// A link of `book.toml` that would run code when followed.
+fn script_link(text: &str, key: &str, url: &str) -> Option<Diagnostic> {
+    let scheme = dangerous_scheme(url, false)?;
+    let line = find_line(text, &format!("\"{url}\"")).unwrap_or(1);
+    Some(
+        Diagnostic::on_line(CONFIG_FILE, text, line, url, format!("`{key}` is a `{scheme}` URL"))
+            .with_hint("a link that runs code is never published: use an http(s) URL or a page path"),
+    )
 }
 
 /// Writing the site replaces the output folder: it must not hold the

@@ -30,6 +30,7 @@ mod output;
 mod paths;
 mod progress;
 mod render;
+mod safety;
 mod search;
 mod serve;
 mod snippets;

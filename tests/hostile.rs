@@ -241,3 +241,78 @@ fn processes_with(needle: &str) -> Vec<String> {
         .filter(|cmd| cmd.contains(needle))
         .collect()
 }
+
+#[test]
+fn script_urls_in_markdown_links_images_and_raw_html_are_errors_at_their_line() {
+    refused(
+        |site| {
+            site.write(
+                "content/recipes/xss.md",
+                "---\ntitle: T\nsummary: S\n---\n\n[click](javascript:alert(1))\n\n![i](data:text/html,x)\n\n\
+                 <a href=\"JaVaScRiPt:alert(2)\">raw</a>\n",
+            );
+        },
+        &[
+            "link to a `javascript:` URL",
+            "content/recipes/xss.md:6:1",
+            "image to a `data:` URL",
+            "content/recipes/xss.md:8:1",
+            "`javascript:` URL in raw HTML `href`",
+            "content/recipes/xss.md:10:10",
+            "3 problems found",
+        ],
+    );
+}
+
+#[test]
+fn script_urls_in_book_toml_links_are_errors_at_their_line() {
+    refused(
+        |site| {
+            let config = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
+            let config = config.replace("https://github.com/example/fixture", "javascript:alert(1)");
+            site.write(
+                "book.toml",
+                format!("{config}\n[[home.callouts]]\ntitle = \"Go\"\nlink = \"vbscript:msgbox(1)\"\n"),
+            );
+        },
+        &["`repository` is a `javascript:` URL", "book.toml:6:15", "`link` is a `vbscript:` URL"],
+    );
+}
+
+/// The recipe `body` built with `[build] raw_html = mode` (or the default).
+fn raw_html_page(mode: Option<&str>, body: &str) -> String {
+    let site = TestSite::empty();
+    let build = mode.map(|m| format!("\n[build]\nraw_html = \"{m}\"\n")).unwrap_or_default();
+    site.write("book.toml", format!("[site]\ntitle = \"Raw\"\n{build}"));
+    site.write("content/recipes/page.md", format!("---\ntitle: Page\nsummary: S\n---\n{body}"));
+    site.build();
+    site.html("recipes/page/index.html").inner("article")
+}
+
+const RAW: &str = "<details>\n<summary>More</summary>\n\nSome *Markdown* inside.\n\n</details>\n\n\
+    <img src=\"a.png\" onerror=\"alert(1)\">\n\n<script>alert(2)</script>\n\nPress <kbd>Ctrl</kbd>.\n";
+
+#[test]
+fn raw_html_is_sanitized_by_default_keeping_ordinary_html() {
+    let html = raw_html_page(None, RAW);
+    assert!(html.contains("<details>\n<summary>More</summary>"), "{html}");
+    assert!(html.contains("<em>Markdown</em> inside.</p>\n</details>"), "details wraps the Markdown: {html}");
+    assert!(html.contains("<kbd>Ctrl</kbd>"), "{html}");
+    assert!(html.contains("<img src=\"a.png\">"), "{html}");
+    assert!(!html.contains("alert"), "scripts and handlers go: {html}");
+}
+
+#[test]
+fn raw_html_can_be_escaped_or_allowed() {
+    let escaped = raw_html_page(Some("escape"), RAW);
+    assert!(escaped.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "{escaped}");
+    assert!(!escaped.contains("<kbd>"), "{escaped}");
+    let allowed = raw_html_page(Some("allow"), RAW);
+    assert!(allowed.contains("<script>alert(2)</script>"), "{allowed}");
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"Raw\"\n\n[build]\nraw_html = \"sanitise\"\n");
+    site.write("content/index.md", "Home\n");
+    let run = site.build_fails();
+    assert!(run.stderr.contains("unknown raw_html `sanitise`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `sanitize`?"), "{}", run.stderr);
+}

@@ -65,9 +65,20 @@ pub(super) fn transform<'a>(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Spanned<'a>> {
     for (event, range) in &mut events {
+        let image = matches!(event, Event::Start(Tag::Image { .. }));
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = event else {
             continue;
         };
+        if let Some(scheme) = crate::safety::dangerous_scheme(dest_url, image) {
+            let what = if image { "image" } else { "link" };
+            problems.push(
+                locator
+                    .at(range.start, range.len(), format!("{what} to a `{scheme}` URL"))
+                    .with_hint("a link that runs code is never published: link to a page or an http(s) URL"),
+            );
+            *dest_url = CowStr::Borrowed("");
+            continue;
+        }
         let span = locator.span(range.start, range.len());
         match resolve(page, targets, dest_url) {
             Ok(Resolution::Keep) => {}

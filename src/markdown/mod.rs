@@ -14,6 +14,7 @@ pub(crate) mod code;
 mod headings;
 pub(crate) mod highlight;
 pub(crate) mod links;
+mod raw;
 mod text;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Page, Rendered, Verified};
+use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::BlockResult;
 use crate::snippets::store::Results;
 use highlight::{Highlighter, Session};
@@ -39,6 +41,9 @@ pub(crate) struct Context<'a> {
     pub(crate) targets: &'a LinkTargets,
     /// The last `primer test` results, shown beneath the blocks they ran.
     pub(crate) results: &'a Results,
+    /// What becomes of raw HTML.
+    pub(crate) raw_html: RawHtml,
+    pub(crate) sanitizer: &'a Sanitizer,
 }
 
 /// Renders page bodies, checking what each page can check alone.
@@ -87,6 +92,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let mut rendered = Rendered::default();
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
     let events = links::transform(events, page, context.targets, &locator, &mut rendered.links, &mut problems);
+    let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
     let record = context.results.pages.get(&page.source.rel);
     let captured: HashMap<&str, &BlockResult> =
@@ -107,6 +113,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         .sum();
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    let html = raw::sanitize(&html, &raw_parts, context.sanitizer);
     rendered.anchors = element_ids(&html);
     rendered.html = html;
     (rendered, problems)
