@@ -170,6 +170,15 @@ pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, 
     Ok(CheckSummary { pages: prepared.site.pages.len(), files: prepared.files.len() + prepared.assets.len() })
 }
 
+/// The output paths a build of the site at `root` would write, for the
+/// fuzz targets and property tests.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn output_paths(root: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let prepared = prepare(root, &Overrides::default(), &mut Stages::default())?;
+    let files = prepared.files.into_iter().map(|f| f.path);
+    Ok(files.chain(prepared.assets.into_iter().map(|a| a.rel)).collect())
+}
+
 /// A site rendered in memory and validated, ready to write.
 struct Prepared {
     config: Config,

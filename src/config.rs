@@ -254,8 +254,13 @@ pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Dia
             ))
         }]
     })?;
-    let raw: RawConfig = toml::from_str(&text).map_err(|error| vec![toml_error(&text, &error)])?;
-    check(root, &text, raw, overrides)
+    parse(root, &text, overrides)
+}
+
+/// Parses and checks the text of a `book.toml` for the site at `root`.
+pub(crate) fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|error| vec![toml_error(text, &error)])?;
+    check(root, text, raw, overrides)
 }
 
 fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
@@ -432,17 +437,16 @@ pub(crate) mod tests {
 
     /// The smallest valid configuration, for other modules' tests.
     pub(crate) fn minimal() -> Config {
-        parse("[site]\ntitle = \"x\"\n").expect("valid")
+        parse_at_site("[site]\ntitle = \"x\"\n").expect("valid")
     }
 
-    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(text, &e)])?;
-        check(Path::new("/site"), text, raw, &Overrides::default())
+    fn parse_at_site(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        super::parse(Path::new("/site"), text, &Overrides::default())
     }
 
     #[test]
     fn unknown_key_names_line_and_suggests() {
-        let problems = parse("[site]\ntitle = \"x\"\ndescriptoin = \"y\"\n").expect_err("unknown key");
+        let problems = parse_at_site("[site]\ntitle = \"x\"\ndescriptoin = \"y\"\n").expect_err("unknown key");
         let text = problems[0].render(false);
         assert!(text.contains("unknown key `descriptoin`"), "{text}");
         assert!(text.contains("book.toml:3:1"), "{text}");
@@ -451,7 +455,7 @@ pub(crate) mod tests {
 
     #[test]
     fn base_url_gets_a_trailing_slash_and_a_path() {
-        let config = parse("[site]\ntitle = \"x\"\nbase_url = \"https://e.org/docs\"\n").expect("valid");
+        let config = parse_at_site("[site]\ntitle = \"x\"\nbase_url = \"https://e.org/docs\"\n").expect("valid");
         assert_eq!(config.base_url, "https://e.org/docs/");
         assert_eq!(config.base_path(), "/docs/");
     }

@@ -58,13 +58,15 @@ impl Diagnostic {
         let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
         let start = floor_char_boundary(text, byte_col.min(text.len()));
         let end = floor_char_boundary(text, (start + len.max(1)).min(text.len())).max(start);
+        let column = text[..start].chars().count() + 1;
+        let (text, start, end) = printable(text, start, end);
         Self {
             path: path.into(),
             line: line.max(1),
-            column: text[..start].chars().count() + 1,
+            column,
             message: message.into(),
             hint: None,
-            excerpt: Some(Box::new(Excerpt { text: text.to_owned(), start, end })),
+            excerpt: Some(Box::new(Excerpt { text, start, end })),
         }
     }
 
@@ -99,22 +101,26 @@ impl Diagnostic {
     /// the offending line with a marker under the problem, and the hint.
     pub fn render(&self, color: bool) -> String {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-        let origin = self.path.as_str();
-        let mut message = Level::Error.title(&self.message);
+        // Paths, messages and hints may quote content: no escape sequence
+        // of it reaches the terminal.
+        let origin = escape_controls(&self.path);
+        let title = escape_controls(&self.message);
+        let hint = self.hint.as_deref().map(escape_controls);
+        let mut message = Level::Error.title(&title);
         // Render one line of source with its real line number; a file-wide
         // problem has no excerpt and gets its location in a footer instead.
-        let location = self.location();
+        let location = escape_controls(&self.location());
         if let Some(excerpt) = &self.excerpt {
             message = message.snippet(
                 Snippet::source(&excerpt.text)
                     .line_start(self.line)
-                    .origin(origin)
+                    .origin(&origin)
                     .annotation(Level::Error.span(excerpt.start..excerpt.end.max(excerpt.start))),
             );
         } else {
             message = message.footer(Level::Note.title(&location));
         }
-        if let Some(hint) = &self.hint {
+        if let Some(hint) = &hint {
             message = message.footer(Level::Help.title(hint));
         }
         let mut out = renderer.render(message).to_string();
@@ -125,6 +131,44 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// A source line as it can be shown in a terminal: tabs expanded to four
+/// spaces (the renderer miscounts them) and control characters escaped;
+/// `start` and `end` are moved along.
+fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let mut out = String::with_capacity(text.len());
+    let (mut new_start, mut new_end) = (None, None);
+    for (i, c) in text.char_indices() {
+        if i == start {
+            new_start = Some(out.len());
+        }
+        if i == end {
+            new_end = Some(out.len());
+        }
+        push_printable(&mut out, c);
+    }
+    let len = out.len();
+    (out, new_start.unwrap_or(len), new_end.unwrap_or(len))
+}
+
+fn push_printable(out: &mut String, c: char) {
+    match c {
+        '\t' => out.push_str("    "),
+        c if c.is_control() => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text` with control characters escaped (line breaks kept).
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\n' { out.push(c) } else { push_printable(&mut out, c) }
+    }
+    out
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -196,6 +240,25 @@ mod tests {
         let (field, hint) = unknown_field_hint(message).expect("parsed");
         assert_eq!(field, "titel");
         assert_eq!(hint, "did you mean `title`?");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_tabs_expanded() {
+        let source = "tags: [\u{1b}[31mred\u{7}]\n";
+        let diagnostic = Diagnostic::at("content/\u{1b}]0;x\u{7}.md", source, 1, 7, 10, "unknown tag `\u{1b}[31mred`");
+        let text = diagnostic.render(false);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+        assert!(text.contains("unknown tag `\\u{1b}[31mred`"), "{text}");
+        assert!(text.contains("content/\\u{1b}]0;x\\u{7}.md:1:8"), "{text}");
+    }
+
+    #[test]
+    fn a_line_of_tabs_and_a_long_tail_renders_without_overflow() {
+        let line = format!("{}a b{}", "\t".repeat(21), "x".repeat(400));
+        let diagnostic = Diagnostic::at("book.toml", &line, 1, 23, 1, "expected `=`");
+        let text = diagnostic.render(false);
+        assert!(text.contains("book.toml:1:23"), "{text}");
+        assert!(text.contains(&format!("{}a b", " ".repeat(84))), "{text}");
     }
 
     #[test]

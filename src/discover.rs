@@ -1,8 +1,8 @@
 //! Stage 2: discover the content.
 //!
 //! Walks `content/` and reads every Markdown file into a [`SourceDoc`],
-//! refusing files that are too large or not UTF-8 with an error naming the
-//! file and line. Every other file becomes an [`Asset`] to copy as it is.
+//! refusing files that are too large, not UTF-8 or holding NUL bytes with
+//! an error naming the file and line. Every other file becomes an [`Asset`] to copy as it is.
 //! Hidden files and folders (starting with `.`) are ignored. Hands on the
 //! documents and assets, sorted by path so builds are reproducible.
 
@@ -99,6 +99,11 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
             .with_hint("save the file as UTF-8 in your editor")
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    if let Some(offset) = text.find('\0') {
+        let (line, col) = line_col(&text, offset);
+        return Err(Diagnostic::at(&display, &text, line, col, 1, "file holds a NUL byte")
+            .with_hint("remove it: a text file has none, and browsers would show it as garbage"));
+    }
     Ok(SourceDoc { rel, display, text })
 }
 

@@ -22,6 +22,9 @@ mod config;
 mod diagnostic;
 mod discover;
 mod frontmatter;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod history;
 mod listing;
 mod markdown;

@@ -55,9 +55,22 @@ impl Running {
         f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Records a working folder, to remove should primer be stopped.
-    pub(crate) fn add_folder(&self, folder: &Path) {
-        self.with(|t| t.folders.insert(folder.to_path_buf()));
+    /// Makes a working folder, recorded to remove should primer be
+    /// stopped; none once it is stopping.
+    pub(crate) fn new_folder(&self) -> std::io::Result<tempfile::TempDir> {
+        self.with(|t| {
+            if t.stopping {
+                return Err(std::io::Error::other("primer is stopping"));
+            }
+            let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
+            t.folders.insert(dir.path().to_path_buf());
+            Ok(dir)
+        })
+    }
+
+    /// Whether a stop signal came: the run's results no longer count.
+    pub(crate) fn stopping(&self) -> bool {
+        self.with(|t| t.stopping)
     }
 
     pub(crate) fn remove_folder(&self, folder: &Path) {

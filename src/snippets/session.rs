@@ -194,8 +194,7 @@ struct Workspace {
 
 impl Workspace {
     fn new(root: &Path, page: &Page, running: &Running) -> std::io::Result<Self> {
-        let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
-        running.add_folder(dir.path());
+        let dir = running.new_folder()?;
         let workspace = Self { dir, running: running.clone() };
         for folder in [workspace.work(), workspace.home(), workspace.tmp()] {
             std::fs::create_dir(folder)?;

@@ -1,0 +1,172 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the property
+//! tests: each feeds arbitrary input to one stage and panics only when an
+//! invariant breaks. Errors are fine; panics, and output paths that could
+//! leave the output folder, are not.
+
+use std::path::Path;
+
+use crate::config::{self, Config, Overrides};
+use crate::markdown::highlight::Highlighter;
+use crate::markdown::links::LinkTargets;
+use crate::model::SourceDoc;
+use crate::safety::{RawHtml, Sanitizer};
+use crate::snippets::store::Results;
+use crate::{frontmatter, markdown, snippets};
+
+fn site_config() -> Config {
+    config::parse(Path::new("/site"), "[site]\ntitle = \"Fuzz\"\n", &Overrides::default()).expect("a valid config")
+}
+
+fn doc(rel: &str, text: &str) -> SourceDoc {
+    SourceDoc { rel: rel.to_owned(), display: format!("content/{rel}"), text: text.to_owned() }
+}
+
+/// Parses `text` as a book.toml.
+pub fn book_toml(text: &str) {
+    if let Err(problems) = config::parse(Path::new("/site"), text, &Overrides::default()) {
+        for problem in problems {
+            let _ = problem.render(false);
+        }
+    }
+}
+
+/// Parses `text` as a recipe with front matter.
+pub fn front_matter(text: &str) {
+    let (_, problems) = frontmatter::run(&site_config(), vec![doc("recipes/fuzz.md", text)]);
+    for problem in problems {
+        let _ = problem.render(false);
+    }
+}
+
+/// Renders `body` as a page, in each raw HTML mode.
+pub fn markdown(body: &str) {
+    let config = site_config();
+    let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n{body}");
+    let (pages, _) = frontmatter::run(&config, vec![doc("recipes/fuzz.md", &text)]);
+    let highlighter = Highlighter::new();
+    let targets = LinkTargets::new(&pages, &[]);
+    let results = Results::default();
+    let sanitizer = Sanitizer::new(&["www.youtube-nocookie.com".to_owned()]);
+    for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
+        let context = markdown::Context {
+            highlighter: &highlighter,
+            targets: &targets,
+            results: &results,
+            raw_html,
+            sanitizer: &sanitizer,
+        };
+        let (rendered, problems) = markdown::render_pages(&context, pages.clone());
+        for problem in problems {
+            let _ = problem.render(false);
+        }
+        if raw_html == RawHtml::Sanitize {
+            for page in &rendered {
+                assert!(!page.rendered.html.contains("<script"), "a script survived sanitizing: {body:?}");
+            }
+        }
+    }
+}
+
+/// Checks the blocks of a page whose one fence has the info string `info`.
+pub fn snippet_attributes(info: &str) {
+    let info = info.replace(['\n', '`'], " ");
+    let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n```{info}\nprint(1)\n```\n\n```output\n1\n```\n");
+    let (pages, _) = frontmatter::run(&site_config(), vec![doc("recipes/fuzz.md", &text)]);
+    for problem in snippets::check(&site_config(), &Highlighter::new(), &pages) {
+        let _ = problem.render(false);
+    }
+}
+
+/// Builds, in memory, a site with the content files `files` (paths inside
+/// `content/` and their text), and checks that every output path is
+/// relative, unique and free of empty, `.` and `..` segments.
+pub fn site(files: &[(String, String)]) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    std::fs::write(root.join("book.toml"), "[site]\ntitle = \"Fuzz\"\n").expect("book.toml");
+    std::fs::create_dir(root.join("content")).expect("content/");
+    for (rel, text) in files {
+        let parts: Vec<&str> = rel.split('/').collect();
+        // Only names a file system can hold, inside content/.
+        if parts.iter().any(|p| p.is_empty() || *p == "." || *p == ".." || p.contains('\0') || p.len() > 100) {
+            continue;
+        }
+        let path = root.join("content").join(rel);
+        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
+        if written.is_err() {
+            continue;
+        }
+    }
+    let Ok(paths) = crate::build::output_paths(root) else { return };
+    let mut seen = std::collections::HashSet::new();
+    for path in &paths {
+        assert!(!path.is_empty() && !path.starts_with('/'), "output path {path:?} is not relative");
+        assert!(
+            path.split('/').all(|s| !s.is_empty() && s != "." && s != ".."),
+            "output path {path:?} has a bad segment"
+        );
+        assert!(seen.insert(path), "output path {path:?} is written twice");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A folder or file name as careless authors and attackers write them.
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z]{1,8}",
+            "[!.~ _-]{1,4}",
+            Just("index".to_owned()),
+            Just("..".to_owned()),
+            Just("tags".to_owned()),
+            Just("assets".to_owned()),
+            "[A-Za-zé!. ]{1,10}",
+        ]
+    }
+
+    fn content_file() -> impl Strategy<Value = (String, String)> {
+        let folder = prop_oneof![
+            Just(String::new()),
+            Just("recipes/".to_owned()),
+            Just("tutorials/".to_owned()),
+            name().prop_map(|n| format!("{n}/"))
+        ];
+        let extension = prop_oneof![Just(".md"), Just(".html"), Just(".png"), Just("")];
+        (folder, name(), extension).prop_map(|(folder, name, ext)| {
+            (format!("{folder}{name}{ext}"), "---\ntitle: T\nsummary: S\n---\nBody [x](#top)\n".to_owned())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn output_paths_stay_inside_and_unique(files in prop::collection::vec(content_file(), 1..6)) {
+            site(&files);
+        }
+
+        #[test]
+        fn front_matter_never_panics(text in "---\n([a-z]{1,6}: [^\n]{0,12}\n){0,4}(---\n)?[^\u{0}]{0,40}") {
+            front_matter(&text);
+        }
+
+        #[test]
+        fn markdown_never_panics(body in "([#>*`<\\[\\]()!a-z:/\"= \n-]|javascript:|<script>|<details>|```){0,60}") {
+            markdown(&body);
+        }
+
+        #[test]
+        fn book_toml_never_panics(text in "(\\[site\\]\ntitle = \"x\"\n)?([a-z_]{1,10} = (\"[^\"\n]{0,10}\"|[0-9]{1,3}|true)\n|\t{0,30}[a-z ]{0,5}\n){0,5}") {
+            book_toml(&text);
+        }
+
+        #[test]
+        fn snippet_attributes_never_panic(info in "[a-z]{0,6}([ ,]{1,2}[a-z_=0-9]{0,10}){0,4}") {
+            snippet_attributes(&info);
+        }
+    }
+}
