@@ -138,6 +138,22 @@ fn parse_page(config: &Config, doc: SourceDoc) -> Result<Option<Page>, Vec<Diagn
 }
 
 fn yaml_error(doc: &SourceDoc, split: &Split<'_>, error: &serde_yaml::Error) -> Diagnostic {
+    // The YAML scanner reports control characters at the start of the
+    // document, with a character position in its message: point at the
+    // character itself.
+    let control = split.yaml.char_indices().find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    if let (true, Some((at, c))) = (error.to_string().contains("control characters are not allowed"), control) {
+        let (line, col) = line_col(&doc.text, split.yaml_start + at);
+        return Diagnostic::at(
+            &doc.display,
+            &doc.text,
+            line,
+            col,
+            c.len_utf8(),
+            format!("invalid front matter: control character U+{:04X} is not allowed", u32::from(c)),
+        )
+        .with_hint("delete it: an editor can show invisible characters");
+    }
     let offset = split.yaml_start + error.location().map_or(0, |l| l.index());
     let (line, col) = line_col(&doc.text, offset);
     // serde_yaml appends " at line L column C", counted inside the YAML; drop

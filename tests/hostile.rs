@@ -316,3 +316,32 @@ fn raw_html_can_be_escaped_or_allowed() {
     assert!(run.stderr.contains("unknown raw_html `sanitise`"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `sanitize`?"), "{}", run.stderr);
 }
+
+#[test]
+fn a_control_character_in_yaml_and_a_nul_in_the_body_are_errors_at_their_place() {
+    refused(
+        |site| {
+            site.write("content/recipes/bell.md", "---\ntitle: T\ntags: [data]\nsummary: S\u{7}x\n---\nBody\n");
+            site.write("content/recipes/nul.md", "---\ntitle: T\nsummary: S\n---\n\nBody\u{0}here\n");
+        },
+        &[
+            "control character U+0007 is not allowed",
+            "content/recipes/bell.md:4:11",
+            "file holds a NUL byte",
+            "content/recipes/nul.md:6:5",
+        ],
+    );
+}
+
+#[test]
+fn escape_sequences_in_content_never_reach_the_terminal() {
+    let site = refused(
+        |site| {
+            // YAML's `\e` and `\a` escapes make ESC and BEL characters.
+            site.write("content/recipes/esc.md", "---\ntitle: T\nsummary: S\ntags: [\"\\e[2J\\e]0;pwned\\a\"]\n---\n");
+        },
+        &["unknown tag `\\u{1b}[2J\\u{1b}]0;pwned\\u{7}`", "content/recipes/esc.md:4:"],
+    );
+    let run = site.run(&["build"]);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
