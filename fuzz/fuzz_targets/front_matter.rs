@@ -1,0 +1,10 @@
+//! Fuzz target: arbitrary UTF-8 through `primer::fuzzing::front_matter`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        primer::fuzzing::front_matter(text);
+    }
+});
