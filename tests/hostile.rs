@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TestSite;
+use common::{TestSite, processes_with};
 
 /// Breaks the built `basic` fixture with `edit`, then checks that `build`
 /// and `check` both fail naming every `expected` fragment, exit non-zero
@@ -230,16 +230,6 @@ fn a_test_path_that_matches_no_page_is_a_usage_error_with_a_suggestion() {
     assert!(run.stderr.contains("`content/recipes/pgae.md` matches no page"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `content/recipes/page.md`?"), "{}", run.stderr);
     assert!(!run.stdout.contains("0 passed"), "{}", run.stdout);
-}
-
-/// Processes whose command line contains `needle`.
-fn processes_with(needle: &str) -> Vec<String> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
-        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
-        .filter(|cmd| cmd.contains(needle))
-        .collect()
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestSite;
+use common::{TestSite, processes_with};
 
 const CONFIG: &str = "[site]\ntitle = \"Snippets\"\n";
 
@@ -155,16 +155,6 @@ fn unknown_attribute_and_misspelled_language_are_errors_with_suggestions() {
     assert!(run.stderr.contains("unknown language `pyhton`"), "{}", run.stderr);
     assert!(run.stderr.contains("content/recipes/page.md:9:4"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `python`?"), "{}", run.stderr);
-}
-
-/// Processes whose command line contains `needle`.
-fn processes_with(needle: &str) -> Vec<String> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
-        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
-        .filter(|cmd| cmd.contains(needle))
-        .collect()
 }
 
 #[test]

@@ -150,6 +150,16 @@ impl Page {
     }
 }
 
+/// Command lines of the running processes that contain `needle`.
+pub fn processes_with(needle: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.ok()?.path().join("cmdline")).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+        .filter(|cmd| cmd.contains(needle))
+        .collect()
+}
+
 /// The processes below `pid` with their command lines, read from /proc.
 pub fn descendants(pid: u32) -> Vec<(u32, String)> {
     let mut parents = Vec::new();
