@@ -220,7 +220,9 @@ impl Workspace {
 
 impl Drop for Workspace {
     fn drop(&mut self) {
-        // The folder itself goes with `dir`.
+        // Removed before it is forgotten: a stop signal arriving meanwhile
+        // still finds it on the list and removes whatever is left.
+        let _ = std::fs::remove_dir_all(self.dir.path());
         self.running.remove_folder(self.dir.path());
     }
 }
