@@ -180,21 +180,18 @@ fn memory_and_file_size_limits_stop_greedy_snippets() {
     assert!(run.stdout.contains("0 passed, 2 failed"), "{}", run.stdout);
 }
 
-#[test]
-fn the_sandbox_blocks_the_network_and_writes_outside_the_working_folder() {
-    if std::process::Command::new("bwrap").arg("--version").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install bubblewrap");
-        eprintln!("skipped: bubblewrap is not installed");
-        return;
-    }
+/// Runs a page that writes in its folder, connects to a listener on
+/// loopback and writes outside, with `sandbox = true` and `path` as PATH;
+/// then without the sandbox.
+fn sandbox_blocks_network_and_outside_writes(path: &std::ffi::OsStr) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    // Not under /tmp, which the sandbox replaces with an empty one.
+    // Not under /tmp, which the sandbox may replace with an empty one.
     let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let target = outside.path().join("written.txt");
     let body = format!(
-        "```python\nopen('mine.txt', 'w').write('ok')\nprint(open('mine.txt').read())\n```\n\n\
-         ```python\nimport socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=2)\n```\n\n\
+        "```bash\necho ok > mine.txt\nread -r line < mine.txt\necho \"$line\"\n```\n\n\
+         ```bash\necho hi > /dev/tcp/127.0.0.1/{port}\n```\n\n\
          ```bash\necho x > '{}'\n```\n",
         target.display()
     );
@@ -202,15 +199,35 @@ fn the_sandbox_blocks_the_network_and_writes_outside_the_working_folder() {
     let page = site.path().join("content/recipes/page.md");
     let text = std::fs::read_to_string(&page).unwrap().replace("summary: S\n", "summary: S\ntest: isolated\n");
     std::fs::write(&page, text).unwrap();
-    let run = site.run(&["test", "--no-cache"]);
-    assert!(run.stdout.contains("1 passed, 2 failed"), "{}", run.stdout);
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("PATH", path));
+    assert!(run.stdout.contains("1 passed, 2 failed"), "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("Read-only file system"), "{}", run.stdout);
     assert!(!target.exists(), "the sandbox must not write outside the working folder");
     // Without the sandbox the same page reaches the listener and writes.
     site.write("book.toml", "[site]\ntitle = \"Hostile\"\n");
-    let run = site.run(&["test", "--no-cache"]);
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("PATH", path));
     assert!(run.stdout.contains("3 passed, 0 failed"), "{}", run.stdout);
     assert!(target.exists());
+}
+
+#[test]
+fn the_bubblewrap_sandbox_blocks_the_network_and_writes_outside_the_working_folder() {
+    if std::process::Command::new("bwrap").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install bubblewrap");
+        eprintln!("skipped: bubblewrap is not installed");
+        return;
+    }
+    sandbox_blocks_network_and_outside_writes(&std::env::var_os("PATH").unwrap());
+}
+
+#[test]
+fn without_bubblewrap_the_sandbox_uses_namespaces_of_its_own() {
+    // A PATH with a shell and nothing else, so bwrap is not found.
+    let bin = tempfile::tempdir().unwrap();
+    for tool in ["sh", "bash"] {
+        std::os::unix::fs::symlink(format!("/bin/{tool}"), bin.path().join(tool)).unwrap();
+    }
+    sandbox_blocks_network_and_outside_writes(bin.path().as_os_str());
 }
 
 #[test]

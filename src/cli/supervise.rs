@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::snippets::supervisor::{self, Orders};
+use crate::snippets::supervisor::{self, Orders, Sandbox, SandboxKind};
 
 /// Arguments of `primer __supervise`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,10 @@ pub(super) struct Args {
     /// Pid of the `primer test` that started it.
     #[arg(long)]
     parent: i32,
-    /// Run sandboxed, with these folders writable.
+    /// Run sandboxed, made by this.
+    #[arg(long, value_enum)]
+    sandbox: Option<SandboxKind>,
+    /// Folders a sandboxed program may write to.
     #[arg(long)]
     writable: Vec<PathBuf>,
     /// The shell command to run.
@@ -44,6 +47,6 @@ pub(super) fn run(args: &Args) -> ExitCode {
         file_size: args.file_size,
         verdict: args.verdict.clone(),
         parent: args.parent,
-        sandbox: (!args.writable.is_empty()).then(|| args.writable.clone()),
+        sandbox: args.sandbox.map(|kind| Sandbox { kind, writable: args.writable.clone() }),
     })
 }

@@ -12,6 +12,8 @@ mod bless;
 mod environment;
 mod expect;
 pub(crate) mod extract;
+#[cfg(target_os = "linux")]
+mod namespaces;
 mod process;
 mod report;
 pub(crate) mod runners;
@@ -108,13 +110,15 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
     };
     let config = config::load(&options.root, &Overrides { drafts: true, ..Overrides::default() })?;
     let runners = Runners::new(&config)?;
-    if config.test.sandbox {
-        supervisor::sandbox_works().map_err(|why| {
+    let sandbox = if config.test.sandbox {
+        Some(sandbox_kind(running).map_err(|why| {
             vec![config.problem_at_key("sandbox", format!("`sandbox = true`, but {why}")).with_hint(
-                "install bubblewrap (`apt-get install bubblewrap`) where user namespaces are allowed, or remove `sandbox`",
+                "allow unprivileged user namespaces, or install bubblewrap (`apt-get install bubblewrap`), or remove `sandbox`",
             )]
-        })?;
-    }
+        })?)
+    } else {
+        None
+    };
     let (inventory, mut problems) = discover::run(&config);
     let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
@@ -138,7 +142,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         file_size: config.test.file_size_limit_mib.unwrap_or(DEFAULT_FILE_SIZE_MIB).saturating_mul(1024 * 1024),
         env,
         secrets,
-        sandbox: config.test.sandbox,
+        sandbox,
         running: running.clone(),
     };
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)).max(1);
@@ -203,6 +207,43 @@ fn sibling_fingerprint(config: &Config, page: &Page) -> String {
         .collect();
     entries.sort();
     entries.join("\n")
+}
+
+/// How snippets can be sandboxed here: with bubblewrap when it works,
+/// else with namespaces of primer's own, tried on a program that does
+/// nothing; why not when neither can.
+fn sandbox_kind(running: &Running) -> Result<supervisor::SandboxKind, String> {
+    if !cfg!(target_os = "linux") {
+        return Err("the sandbox needs Linux namespaces".to_owned());
+    }
+    let bubblewrap = match supervisor::bubblewrap_works() {
+        Ok(()) => return Ok(supervisor::SandboxKind::Bubblewrap),
+        Err(why) => why,
+    };
+    let kind = supervisor::SandboxKind::Namespaces;
+    let folder = running.new_folder().map_err(|e| format!("cannot make a folder to try the sandbox in: {e}"))?;
+    let dir = folder.path().to_path_buf();
+    let job = process::Job {
+        orders: supervisor::Orders {
+            command: "true".to_owned(),
+            dir: dir.clone(),
+            timeout: std::time::Duration::from_secs(10),
+            memory: DEFAULT_MEMORY_MIB * 1024 * 1024,
+            file_size: DEFAULT_FILE_SIZE_MIB * 1024 * 1024,
+            verdict: dir.join("verdict.json"),
+            parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
+            sandbox: Some(supervisor::Sandbox { kind, writable: vec![dir.clone()] }),
+        },
+        env: &[("PATH".into(), std::env::var_os("PATH").unwrap_or_default())],
+        output_limit: 4096,
+    };
+    let tried = process::run(&job, running);
+    running.remove_folder(&dir);
+    match tried {
+        Ok(outcome) if outcome.status == Some(0) => Ok(kind),
+        Ok(outcome) => Err(format!("{bubblewrap}, and namespaces failed: {}", outcome.stderr.trim())),
+        Err(error) => Err(format!("{bubblewrap}, and namespaces failed: {error}")),
+    }
 }
 
 /// What `primer test` would refuse to start with — runner settings,

@@ -140,8 +140,12 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
         .arg(&orders.verdict)
         .arg("--parent")
         .arg(std::process::id().to_string());
-    for dir in orders.sandbox.iter().flatten() {
-        command.arg("--writable").arg(dir);
+    if let Some(sandbox) = &orders.sandbox {
+        let kind = clap::ValueEnum::to_possible_value(&sandbox.kind).map(|v| v.get_name().to_owned());
+        command.arg("--sandbox").arg(kind.unwrap_or_default());
+        for dir in &sandbox.writable {
+            command.arg("--writable").arg(dir);
+        }
     }
     command
         .arg("--")

@@ -18,7 +18,7 @@ use super::expect;
 use super::extract::{Snippet, Stream};
 use super::process::{self, Job, Outcome, Running};
 use super::runners::{Runner, Runners, canonical};
-use super::supervisor::Orders;
+use super::supervisor::{Orders, Sandbox, SandboxKind};
 use crate::model::{Page, TestMode};
 
 /// What happened to one block.
@@ -71,8 +71,9 @@ pub(crate) struct Limits {
     pub(crate) env: Vec<(OsString, OsString)>,
     /// Values of variables passed through `[test] env`, shown as `***`.
     pub(crate) secrets: Vec<String>,
-    /// Run programs in a sandbox: no network, read-only file system.
-    pub(crate) sandbox: bool,
+    /// What sandboxes programs, if anything: no network, read-only file
+    /// system but for the page's folders.
+    pub(crate) sandbox: Option<SandboxKind>,
     pub(crate) running: Running,
 }
 
@@ -305,7 +306,9 @@ fn execute(
             file_size: limits.file_size,
             verdict: workspace.dir.path().join(format!("verdict-{n}.json")),
             parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
-            sandbox: limits.sandbox.then(|| vec![dir.to_path_buf(), workspace.home(), workspace.tmp()]),
+            sandbox: limits
+                .sandbox
+                .map(|kind| Sandbox { kind, writable: vec![dir.to_path_buf(), workspace.home(), workspace.tmp()] }),
         },
         env: &env,
         output_limit: limits.output_bytes,

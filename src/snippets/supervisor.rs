@@ -41,9 +41,25 @@ pub(crate) struct Orders {
     pub(crate) verdict: PathBuf,
     /// Pid of the `primer test` that started this supervisor.
     pub(crate) parent: i32,
-    /// Folders the program may write to when sandboxed; `None` runs it
-    /// with the user's own rights.
-    pub(crate) sandbox: Option<Vec<PathBuf>>,
+    /// How to confine the program; `None` runs it with the user's own
+    /// rights.
+    pub(crate) sandbox: Option<Sandbox>,
+}
+
+/// A sandbox: no network, the file system read-only but for `writable`.
+#[derive(Debug, Clone)]
+pub(crate) struct Sandbox {
+    pub(crate) kind: SandboxKind,
+    pub(crate) writable: Vec<PathBuf>,
+}
+
+/// What makes the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SandboxKind {
+    /// The `bwrap` program, when installed.
+    Bubblewrap,
+    /// Linux user, mount and network namespaces entered by the supervisor.
+    Namespaces,
 }
 
 /// How the program ended, written by the supervisor for `primer test`.
@@ -68,16 +84,28 @@ pub(crate) fn run(orders: &Orders) -> ExitCode {
         // primer ended before the death signal was armed.
         return ExitCode::FAILURE;
     }
+    // Opened before any sandbox makes its folder read-only.
+    let Ok(mut verdict_file) = std::fs::File::create(&orders.verdict) else { return ExitCode::FAILURE };
+    // Namespaces must be entered while this process has one thread only,
+    // before the signal handler starts its own.
+    let confined = match &orders.sandbox {
+        Some(Sandbox { kind: SandboxKind::Namespaces, writable }) => super::namespaces::enter(writable),
+        _ => Ok(()),
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    let verdict = match apply_limits(orders).and_then(|()| command(orders).spawn()) {
+    let started = confined
+        .map_err(|error| std::io::Error::other(format!("cannot enter the sandbox: {error}")))
+        .and_then(|()| apply_limits(orders))
+        .and_then(|()| command(orders).spawn());
+    let verdict = match started {
         Ok(child) => watch(child, orders.timeout, &stop),
         Err(error) => Verdict { error: Some(error.to_string()), ..Verdict::default() },
     };
     kill_descendants();
     let written = serde_json::to_vec(&verdict).map_err(std::io::Error::other);
-    match written.and_then(|bytes| std::fs::write(&orders.verdict, bytes)) {
+    match written.and_then(|bytes| std::io::Write::write_all(&mut verdict_file, &bytes)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::FAILURE,
     }
@@ -92,8 +120,8 @@ fn apply_limits(orders: &Orders) -> std::io::Result<()> {
 
 fn command(orders: &Orders) -> Command {
     let mut command = match &orders.sandbox {
-        Some(writable) => sandboxed(writable),
-        None => Command::new("sh"),
+        Some(Sandbox { kind: SandboxKind::Bubblewrap, writable }) => bubblewrap(writable),
+        _ => Command::new("sh"),
     };
     command.arg("-c").arg(&orders.command).current_dir(&orders.dir).stdin(Stdio::null());
     command
@@ -101,7 +129,7 @@ fn command(orders: &Orders) -> Command {
 
 /// `bwrap … sh`: the whole file system read-only but for `writable`, no
 /// network, a private `/tmp`, and no way back to primer's terminal.
-fn sandboxed(writable: &[PathBuf]) -> Command {
+fn bubblewrap(writable: &[PathBuf]) -> Command {
     let mut command = Command::new("bwrap");
     command.args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
     for dir in writable {
@@ -111,12 +139,9 @@ fn sandboxed(writable: &[PathBuf]) -> Command {
     command
 }
 
-/// Whether sandboxed programs can run here; if not, why.
-pub(crate) fn sandbox_works() -> Result<(), String> {
-    if !cfg!(target_os = "linux") {
-        return Err("the sandbox needs Linux namespaces".to_owned());
-    }
-    let output = sandboxed(&[])
+/// Whether bubblewrap is installed and can make a sandbox here.
+pub(crate) fn bubblewrap_works() -> Result<(), String> {
+    let output = bubblewrap(&[])
         .args(["-c", "true"])
         .stdin(Stdio::null())
         .output()
