@@ -92,7 +92,7 @@ impl Running {
         while supervisors.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }
-        for &pid in &supervisors {
+        for &pid in supervisors.iter().filter(|&&pid| alive(pid)) {
             // One that did not finish in time goes with its group.
             let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
         }
@@ -191,7 +191,7 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
                 let _ = supervisor.wait();
                 break Err(std::io::Error::other("the supervisor did not finish"));
             }
-            Ok(None) => thread::sleep(Duration::from_millis(5)),
+            Ok(None) => thread::sleep(super::supervisor::poll_interval(started.elapsed())),
             Err(error) => break Err(error),
         }
     };

@@ -172,8 +172,15 @@ fn watch(mut child: std::process::Child, timeout: Duration, stop: &AtomicBool) -
         if stop.load(Ordering::SeqCst) {
             return Verdict { stopped: true, ..Verdict::default() };
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(poll_interval(started.elapsed()));
     }
+}
+
+/// How long to wait before looking again at a process that has run for
+/// `elapsed`: most snippets end within milliseconds, and each millisecond
+/// of latency is paid by every block.
+pub(crate) fn poll_interval(elapsed: Duration) -> Duration {
+    if elapsed < Duration::from_millis(100) { Duration::from_micros(500) } else { Duration::from_millis(5) }
 }
 
 /// Kills every descendant and reaps them all. Descendants of killed
