@@ -135,11 +135,14 @@ impl Diagnostic {
 
 /// A source line as it can be shown in a terminal, one character for
 /// each, so that the renderer's columns stay right: a tab becomes a space
-/// (the renderer miscounts tabs) and a control character its Unicode
-/// picture (`␛`). `start` and `end` are moved along.
+/// (the renderer miscounts tabs), a control character its Unicode picture
+/// (`␛`), and leading whitespace from the marker on a `·` (the renderer
+/// cannot point into leading whitespace on long lines). `start` and `end`
+/// are moved along.
 fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     let mut out = String::with_capacity(text.len());
     let (mut new_start, mut new_end) = (None, None);
+    let mut leading = true;
     for (i, c) in text.char_indices() {
         if i == start {
             new_start = Some(out.len());
@@ -147,7 +150,9 @@ fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
         if i == end {
             new_end = Some(out.len());
         }
+        leading &= c.is_whitespace();
         out.push(match u32::from(c) {
+            _ if leading && i >= start => '\u{b7}',
             0x09 => ' ',
             code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
             0x7f => '\u{2421}',
@@ -260,6 +265,16 @@ mod tests {
         let diagnostic = Diagnostic::at("book.toml", &line, 1, 23, 1, "expected `=`");
         let text = diagnostic.render(false);
         assert!(text.contains("book.toml:1:24"), "the column counts a tab as one: {text}");
+    }
+
+    #[test]
+    fn a_span_inside_long_leading_whitespace_renders_without_overflow() {
+        // Found by the front_matter fuzz target.
+        let line = format!("{}{}{}w", "\t".repeat(47), "\0".repeat(48), "\t".repeat(14));
+        for col in [0, 10, 46, 60, 109] {
+            let text = Diagnostic::at("x.md", &line, 1, col, 1, "missing front matter").render(false);
+            assert!(text.contains(&format!("x.md:1:{}", col + 1)), "{text}");
+        }
     }
 
     #[test]

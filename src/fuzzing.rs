@@ -4,6 +4,7 @@
 //! leave the output folder, are not.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::config::{self, Config, Overrides};
 use crate::markdown::highlight::Highlighter;
@@ -13,8 +14,22 @@ use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::store::Results;
 use crate::{frontmatter, markdown, snippets};
 
-fn site_config() -> Config {
-    config::parse(Path::new("/site"), "[site]\ntitle = \"Fuzz\"\n", &Overrides::default()).expect("a valid config")
+/// What every input reuses: made once, read-only afterwards, so that a
+/// fuzzer spends its time on the input and not on loading syntaxes.
+struct Setup {
+    config: Config,
+    highlighter: Highlighter,
+    sanitizer: Sanitizer,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| Setup {
+        config: config::parse(Path::new("/site"), "[site]\ntitle = \"Fuzz\"\n", &Overrides::default())
+            .expect("a valid config"),
+        highlighter: Highlighter::new(),
+        sanitizer: Sanitizer::new(&["www.youtube-nocookie.com".to_owned()]),
+    })
 }
 
 fn doc(rel: &str, text: &str) -> SourceDoc {
@@ -32,7 +47,7 @@ pub fn book_toml(text: &str) {
 
 /// Parses `text` as a recipe with front matter.
 pub fn front_matter(text: &str) {
-    let (_, problems) = frontmatter::run(&site_config(), vec![doc("recipes/fuzz.md", text)]);
+    let (_, problems) = frontmatter::run(&setup().config, vec![doc("recipes/fuzz.md", text)]);
     for problem in problems {
         let _ = problem.render(false);
     }
@@ -40,20 +55,18 @@ pub fn front_matter(text: &str) {
 
 /// Renders `body` as a page, in each raw HTML mode.
 pub fn markdown(body: &str) {
-    let config = site_config();
+    let setup = setup();
     let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n{body}");
-    let (pages, _) = frontmatter::run(&config, vec![doc("recipes/fuzz.md", &text)]);
-    let highlighter = Highlighter::new();
+    let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
     let targets = LinkTargets::new(&pages, &[]);
     let results = Results::default();
-    let sanitizer = Sanitizer::new(&["www.youtube-nocookie.com".to_owned()]);
     for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
         let context = markdown::Context {
-            highlighter: &highlighter,
+            highlighter: &setup.highlighter,
             targets: &targets,
             results: &results,
             raw_html,
-            sanitizer: &sanitizer,
+            sanitizer: &setup.sanitizer,
         };
         let (rendered, problems) = markdown::render_pages(&context, pages.clone());
         for problem in problems {
@@ -71,8 +84,9 @@ pub fn markdown(body: &str) {
 pub fn snippet_attributes(info: &str) {
     let info = info.replace(['\n', '`'], " ");
     let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n```{info}\nprint(1)\n```\n\n```output\n1\n```\n");
-    let (pages, _) = frontmatter::run(&site_config(), vec![doc("recipes/fuzz.md", &text)]);
-    for problem in snippets::check(&site_config(), &Highlighter::new(), &pages) {
+    let setup = setup();
+    let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
+    for problem in snippets::check(&setup.config, &setup.highlighter, &pages) {
         let _ = problem.render(false);
     }
 }
