@@ -359,3 +359,27 @@ fn paths_and_filter_choose_pages_and_update_durations_records_them() {
     assert_eq!(pages, ["recipes/alpha.md", "recipes/beta.md", "tutorials/gamma.md"]);
     assert!(durations["recipes/alpha.md"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn rustdoc_fences_editions_should_panic_compile_fail_and_question_marks() {
+    let site = site_with(
+        "```rust,edition2015\nlet async = 1;\nprintln!(\"{}\", async);\n```\n\n```output\n1\n```\n\n\
+         ```rust,should_panic\npanic!(\"boom\");\n```\n\n\
+         ```rust,should_panic\nlet quiet = 1;\n```\n\n\
+         ```rust,compile_fail\nlet x: i32 = \"text\";\n```\n\n\
+         ```rust compile_fail\nlet fine = 1;\n```\n\n\
+         ```rust,no_run\nloop {}\n```\n\n\
+         ```rust\n#![allow(unused)]\n# use std::collections::HashMap;\nlet n: i32 = \"4\".parse()?;\nprintln!(\"{n}\");\n```\n\n\
+         ```output\n4\n```\n",
+    );
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.stdout.contains("5 passed, 2 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("`should_panic`, but it exited with 0"), "{}", run.stdout);
+    assert!(run.stdout.contains("`compile_fail`, but it compiled"), "{}", run.stdout);
+    assert!(run.stdout.contains("content/recipes/page.md:18"), "the quiet block is named: {}", run.stdout);
+    let site = site_with("```rust,edition2019\nfn main() {}\n```\n");
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("unknown code block attribute `edition2019`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `edition20"), "{}", run.stderr);
+}

@@ -13,7 +13,19 @@ use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
 use crate::model::Page;
 
 /// Attributes a code block's info string may carry after the language.
-const CODE_ATTRS: [&str; 5] = ["ignore", "no_run", "should_fail", "timeout=", "name="];
+const CODE_ATTRS: [&str; 11] = [
+    "ignore",
+    "no_run",
+    "should_fail",
+    "should_panic",
+    "compile_fail",
+    "edition2015",
+    "edition2018",
+    "edition2021",
+    "edition2024",
+    "timeout=",
+    "name=",
+];
 /// Attributes of an ```` ```output ```` block.
 const OUTPUT_ATTRS: [&str; 3] = ["stdout", "stderr", "exit="];
 
@@ -26,6 +38,12 @@ pub(crate) struct Attrs {
     pub(crate) no_run: bool,
     /// Must exit with a non-zero status.
     pub(crate) should_fail: bool,
+    /// Must panic (rustdoc): exit with Rust's panic status, 101.
+    pub(crate) should_panic: bool,
+    /// Must fail to compile (rustdoc): checked, never run.
+    pub(crate) compile_fail: bool,
+    /// The Rust edition to compile with (rustdoc's `edition2021`…).
+    pub(crate) edition: Option<u16>,
     pub(crate) timeout: Option<u64>,
     pub(crate) name: Option<String>,
 }
@@ -182,6 +200,11 @@ pub(crate) fn parse_attrs(words: &[&str]) -> Result<Attrs, AttrError> {
             "ignore" => attrs.ignore = true,
             "no_run" => attrs.no_run = true,
             "should_fail" => attrs.should_fail = true,
+            "should_panic" => attrs.should_panic = true,
+            "compile_fail" => attrs.compile_fail = true,
+            "edition2015" | "edition2018" | "edition2021" | "edition2024" => {
+                attrs.edition = word["edition".len()..].parse().ok();
+            }
             _ => match word.split_once('=') {
                 Some(("timeout", value)) => attrs.timeout = Some(number(word, value)?),
                 Some(("name", value)) if !value.is_empty() => attrs.name = Some(value.to_owned()),
@@ -305,6 +328,17 @@ mod tests {
         assert_eq!(message, "unknown code block attribute `shuold_fail`");
         assert_eq!(hint, "did you mean `should_fail`?");
         assert!(parse_attrs(&["timeout=soon"]).is_err());
+    }
+
+    #[test]
+    fn rustdoc_attributes_parse() {
+        let attrs = parse_attrs(&["edition2018", "should_panic"]).expect("valid");
+        assert_eq!(attrs.edition, Some(2018));
+        assert!(attrs.should_panic);
+        assert!(parse_attrs(&["compile_fail"]).expect("valid").compile_fail);
+        let (message, hint) = parse_attrs(&["edition2019"]).expect_err("no such edition");
+        assert_eq!(message, "unknown code block attribute `edition2019`");
+        assert!(hint.starts_with("did you mean `edition20"), "{hint}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod namespaces;
 mod process;
 mod report;
 pub(crate) mod runners;
+mod rustdoc;
 mod session;
 pub(crate) mod shard;
 pub(crate) mod store;

@@ -19,7 +19,8 @@ const DEFAULT_TIMEOUT: u64 = 60;
 #[derive(Debug, Clone)]
 pub(crate) struct Runner {
     pub(crate) name: String,
-    /// Shell command; `{file}` is the program, `{dir}` its folder.
+    /// Shell command; `{file}` is the program, `{dir}` its folder,
+    /// `{edition}` the block's Rust edition.
     pub(crate) command: String,
     /// Shell command that checks without running, for `no_run`.
     pub(crate) check: Option<String>,
@@ -82,8 +83,8 @@ fn built_in(name: &str) -> Option<Runner> {
             separator: None,
             wrap_main: true,
             ..runner(
-                "rustc --edition 2021 -A warnings -o {dir}/main {file} && {dir}/main",
-                "rustc --edition 2021 -A warnings --emit=metadata -o {dir}/main.rmeta {file}",
+                "rustc --edition {edition} -A warnings -o {dir}/main {file} && {dir}/main",
+                "rustc --edition {edition} -A warnings --emit=metadata -o {dir}/main.rmeta {file}",
                 "rs",
                 "",
                 "",

@@ -18,6 +18,7 @@ use super::expect;
 use super::extract::{Snippet, Stream};
 use super::process::{self, Job, Outcome, Running};
 use super::runners::{Runner, Runners, canonical};
+use super::rustdoc;
 use super::supervisor::{Orders, Sandbox, SandboxKind};
 use crate::model::{Page, TestMode};
 
@@ -56,6 +57,11 @@ pub(crate) fn code_hash(lang: &str, code: &str) -> String {
     hasher.update(lang.as_bytes()).update(b"\0").update(code.as_bytes());
     hasher.finalize().to_hex()[..16].to_owned()
 }
+
+/// The edition of `{edition}` in runner commands when a block names none.
+const DEFAULT_EDITION: u16 = 2021;
+/// The exit status of a Rust program that panicked.
+const RUST_PANIC_STATUS: i32 = 101;
 
 /// Limits and surroundings shared by every program of a run.
 #[derive(Debug, Clone)]
@@ -158,6 +164,9 @@ fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &m
             (_, Some(runner)) if snippet.attrs.no_run && runner.check.is_none() => {
                 Some(not_run(format!("`no_run`, and the {} runner has no check command", runner.name)))
             }
+            (_, Some(runner)) if snippet.attrs.compile_fail && runner.check.is_none() => {
+                Some(not_run(format!("`compile_fail`, and the {} runner has no check command", runner.name)))
+            }
             _ => None,
         };
         if let Some(status) = status {
@@ -165,12 +174,15 @@ fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &m
             continue;
         }
         let Some(runner) = runner else { continue };
-        let alone = snippet.attrs.no_run
+        let checked_only = snippet.attrs.no_run || snippet.attrs.compile_fail;
+        let alone = checked_only
             || snippet.attrs.should_fail
+            || snippet.attrs.should_panic
+            || snippet.attrs.edition.is_some()
             || snippet.expected_exit().is_some()
             || runner.separator.is_none()
             || page.meta.test == TestMode::Isolated;
-        let kind = if snippet.attrs.no_run { ProgramKind::Check } else { ProgramKind::Run };
+        let kind = if checked_only { ProgramKind::Check } else { ProgramKind::Run };
         match sessions.get(&runner.name) {
             Some(&index) if !alone => programs[index].blocks.push(i),
             _ => {
@@ -258,15 +270,10 @@ fn assemble(program: &Program<'_>, snippets: &[Snippet], marker: &str) -> (Strin
         if let (Some(separator), ProgramKind::Run) = (&runner.separator, program.kind) {
             push(&mut source, &separator.replace("{marker}", &format!("{marker}{position}")));
         }
-        let wrap = runner.wrap_main && !snippet.code.contains("fn main");
-        if wrap {
-            push(&mut source, "fn main() {");
-        }
-        starts.push(source.lines().count() + 1);
-        push(&mut source, &snippet.code);
-        if wrap {
-            push(&mut source, "}");
-        }
+        let (code, inserted) =
+            if runner.wrap_main { rustdoc::program(&snippet.code) } else { (snippet.code.clone(), 0) };
+        starts.push(source.lines().count() + 1 + inserted);
+        push(&mut source, &code);
     }
     (source, starts)
 }
@@ -291,7 +298,11 @@ fn execute(
         ProgramKind::Run => runner.command.as_str(),
         ProgramKind::Check => runner.check.as_deref().unwrap_or_default(),
     };
-    let command = template.replace("{file}", &quote(&file)).replace("{dir}", &quote(dir));
+    let edition = program.blocks.iter().find_map(|&i| snippets[i].attrs.edition).unwrap_or(DEFAULT_EDITION);
+    let command = template
+        .replace("{file}", &quote(&file))
+        .replace("{dir}", &quote(dir))
+        .replace("{edition}", &edition.to_string());
     let timeout: Duration =
         program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
     let mut env = limits.env.clone();
@@ -338,9 +349,11 @@ fn execute(
         result.stderr = stderr.parts.get(position).cloned().unwrap_or_default();
         let last = position + 1 == program.blocks.len();
         result.status = if program.kind == ProgramKind::Check {
-            match outcome.status {
-                Some(0) => Status::Checked,
-                _ => Status::Failed("the check failed".to_owned()),
+            match (outcome.status, snippets[i].attrs.compile_fail) {
+                (Some(0), false) => Status::Checked,
+                (_, false) => Status::Failed("the check failed".to_owned()),
+                (Some(0), true) => Status::Failed("`compile_fail`, but it compiled".to_owned()),
+                (_, true) => Status::Passed,
             }
         } else if outcome_failed(&outcome) && position > reached.unwrap_or(0) {
             Status::NotRun("an earlier block in the session failed".to_owned())
@@ -361,7 +374,11 @@ fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut Bl
     if outcome.timed_out && ended_here {
         return Status::Failed(format!("timed out after {:.0?}", outcome.elapsed));
     }
-    if snippet.attrs.should_fail || expected_exit.is_some() {
+    if snippet.attrs.should_panic {
+        if outcome.status != Some(RUST_PANIC_STATUS) {
+            return Status::Failed(format!("`should_panic`, but it {}", ending(outcome)));
+        }
+    } else if snippet.attrs.should_fail || expected_exit.is_some() {
         match (expected_exit, outcome.status) {
             (Some(want), Some(got)) if want != got => {
                 return Status::Failed(format!("exited with {got}, expected {want}"));
