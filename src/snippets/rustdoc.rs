@@ -85,13 +85,13 @@ mod tests {
 
     #[test]
     fn a_body_with_the_question_mark_returns_a_result() {
-        let (program, _) = program("let n: i32 = \"4\".parse()?;\nprintln!(\"{n}\");\n");
-        assert!(program.starts_with("fn main() -> Result<(), Box<dyn std::error::Error>> {\n"), "{program}");
-        assert!(program.ends_with("Ok(())\n}\n"), "{program}");
-        let (program, _) = program("let n: i32 = \"4\".parse()?;\nOk::<(), std::num::ParseIntError>(())\n");
-        assert_eq!(program.matches("Ok").count(), 1, "{program}");
-        let (program, _) = program("println!(\"what?\"); // really?\n");
-        assert!(program.starts_with("fn main() {\n"), "{program}");
+        let (fallible, _) = program("let n: i32 = \"4\".parse()?;\nprintln!(\"{n}\");\n");
+        assert!(fallible.starts_with("fn main() -> Result<(), Box<dyn std::error::Error>> {\n"), "{fallible}");
+        assert!(fallible.ends_with("Ok(())\n}\n"), "{fallible}");
+        let (ends_ok, _) = program("let n: i32 = \"4\".parse()?;\nOk::<(), std::num::ParseIntError>(())\n");
+        assert_eq!(ends_ok.matches("Ok").count(), 1, "{ends_ok}");
+        let (quoted, _) = program("println!(\"what?\"); // really?\n");
+        assert!(quoted.starts_with("fn main() {\n"), "{quoted}");
     }
 
     #[test]
