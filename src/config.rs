@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, did_you_mean, display_path, line_col, unknown_field_hint};
+use crate::model::Normalize;
 use crate::safety::{RawHtml, dangerous_scheme};
 
 /// Name of the configuration file at the site root.
@@ -49,6 +50,8 @@ struct RawTest {
     file_size_limit_mib: Option<u64>,
     #[serde(default)]
     sandbox: bool,
+    #[serde(default)]
+    normalize: Vec<Normalize>,
 }
 
 /// A `[test.runners.NAME]` table: how to run blocks of one language.
@@ -84,6 +87,8 @@ pub(crate) struct TestSettings {
     pub(crate) file_size_limit_mib: Option<u64>,
     /// Run snippets without network on a read-only file system.
     pub(crate) sandbox: bool,
+    /// Output normalisers of every page.
+    pub(crate) normalize: Vec<Normalize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,6 +325,15 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         })
         .collect();
     let raw_html = raw_html_mode(text, raw.build.raw_html.as_deref(), &mut problems);
+    for rule in &raw.test.normalize {
+        if let Some(message) = rule.problem() {
+            let line = find_line(text, &rule.regex).unwrap_or(1);
+            problems.push(
+                Diagnostic::on_line(CONFIG_FILE, text, line, &rule.regex, message)
+                    .with_hint("regexes use the syntax of Rust's regex crate; in TOML, write them in single quotes"),
+            );
+        }
+    }
     let links =
         raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
     problems.extend(links.filter_map(|(key, url)| script_link(text, key, url)));
@@ -364,6 +378,7 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
             memory_limit_mib: raw.test.memory_limit_mib,
             file_size_limit_mib: raw.test.file_size_limit_mib,
             sandbox: raw.test.sandbox,
+            normalize: raw.test.normalize,
         },
     })
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::config::{Config, suggest_tag};
 use crate::diagnostic::{Diagnostic, did_you_mean, line_col, unknown_field_hint};
-use crate::model::{FrontMatter, Kind, Level, Page, Rendered, SourceDoc, TestMode};
+use crate::model::{FrontMatter, Kind, Level, Normalize, Page, Rendered, SourceDoc, TestMode};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +32,8 @@ struct RawFrontMatter {
     #[serde(default)]
     draft: bool,
     test: Option<RawTestMode>,
+    #[serde(default)]
+    normalize: Vec<Normalize>,
 }
 
 /// `test: isolated`, `test: session` or `test: { skip: "reason" }`.
@@ -209,6 +211,13 @@ impl Checker<'_> {
         let date = raw.date.as_deref().and_then(|d| self.date("date", d, &mut problems));
         let updated = raw.updated.as_deref().and_then(|d| self.date("updated", d, &mut problems));
         let test = self.test_mode(raw.test, &mut problems);
+        for rule in &raw.normalize {
+            if let Some(message) = rule.problem() {
+                problems.push(self.at_value("normalize", &rule.regex, message).with_hint(
+                    "regexes use the syntax of Rust's regex crate; escape `\\` twice in YAML's double quotes",
+                ));
+            }
+        }
         if let Some(taxonomy) = &self.config.taxonomy {
             for tag in raw.tags.iter().filter(|tag| !taxonomy.contains_key(*tag)) {
                 problems.push(
@@ -242,6 +251,7 @@ impl Checker<'_> {
             weight: raw.weight,
             draft: raw.draft,
             test,
+            normalize: raw.normalize,
         })
     }
 

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A Markdown file read from `content/`.
 #[derive(Debug, Clone)]
@@ -91,6 +91,28 @@ pub(crate) struct FrontMatter {
     pub(crate) weight: Option<i64>,
     pub(crate) draft: bool,
     pub(crate) test: TestMode,
+    /// Output normalisers of this page, after the site's.
+    pub(crate) normalize: Vec<Normalize>,
+}
+
+/// A rewrite applied to a block's actual and expected output before they
+/// are compared: every match of `regex` becomes `replace` (`$1` names a
+/// group). Checked to compile where it is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Normalize {
+    pub(crate) regex: String,
+    #[serde(default)]
+    pub(crate) replace: String,
+}
+
+impl Normalize {
+    /// Why the regex does not compile, in one line.
+    pub(crate) fn problem(&self) -> Option<String> {
+        let error = regex::Regex::new(&self.regex).err()?.to_string();
+        let reason = error.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&error).trim();
+        Some(format!("`normalize` regex does not compile: {}", reason.trim_start_matches("error: ")))
+    }
 }
 
 /// How `primer test` runs a page's code blocks.

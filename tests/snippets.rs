@@ -383,3 +383,24 @@ fn rustdoc_fences_editions_should_panic_compile_fail_and_question_marks() {
     assert!(run.stderr.contains("unknown code block attribute `edition2019`"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `edition20"), "{}", run.stderr);
 }
+
+#[test]
+fn normalizers_from_book_toml_and_front_matter_rewrite_output_before_comparing() {
+    let site = TestSite::empty();
+    site.write("book.toml", format!("{CONFIG}\n[test]\nnormalize = [{{ regex = '0x[0-9a-f]+', replace = '0x…' }}]\n"));
+    site.write(
+        "content/recipes/page.md",
+        "---\ntitle: Page\nsummary: S\nnormalize:\n  - regex: 'took \\d+ ms'\n    replace: took N ms\n---\n\
+         ```python\nimport random\nprint(hex(id(object())))\nprint(f'took {random.randint(10, 99)} ms')\n```\n\n\
+         ```output\n0xdeadbeef\ntook 0 ms\n```\n",
+    );
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+    site.write("book.toml", format!("{CONFIG}\n[test]\nnormalize = [{{ regex = '0x[0-9a-f+', replace = '' }}]\n"));
+    let run = test(&site, &[]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("`normalize` regex does not compile"), "{}", run.stderr);
+    assert!(run.stderr.contains("book.toml:5:25"), "{}", run.stderr);
+    assert!(run.stderr.contains("unclosed character class"), "{}", run.stderr);
+}

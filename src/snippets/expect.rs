@@ -4,7 +4,35 @@
 //! line holding only `...` matches any number of lines, so output that
 //! varies (timings, addresses) can be skipped.
 
+use std::borrow::Cow;
+
+use regex::Regex;
 use similar::TextDiff;
+
+use crate::model::Normalize;
+
+/// Output normalisers of a page, the site's first: applied to actual and
+/// expected output alike before they are compared.
+#[derive(Debug, Default)]
+pub(crate) struct Normalizers(Vec<(Regex, String)>);
+
+impl Normalizers {
+    /// Compiles `rules`; one that does not compile was reported where it
+    /// is written, and is left out.
+    pub(crate) fn new<'a>(rules: impl IntoIterator<Item = &'a Normalize>) -> Self {
+        Self(rules.into_iter().filter_map(|rule| Some((Regex::new(&rule.regex).ok()?, rule.replace.clone()))).collect())
+    }
+
+    pub(crate) fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut text = Cow::Borrowed(text);
+        for (regex, replace) in &self.0 {
+            if let Cow::Owned(replaced) = regex.replace_all(&text, replace.as_str()) {
+                text = Cow::Owned(replaced);
+            }
+        }
+        text
+    }
+}
 
 /// The lines that matter: right-trimmed, without trailing blank lines.
 fn normalized(text: &str) -> Vec<&str> {
@@ -52,6 +80,17 @@ pub(crate) fn diff(expected: &str, actual: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalizers_rewrite_both_sides() {
+        let rules = [
+            Normalize { regex: "0x[0-9a-f]+".to_owned(), replace: "0x…".to_owned() },
+            Normalize { regex: r"took (\d+) ms".to_owned(), replace: "took N ms".to_owned() },
+        ];
+        let normalizers = Normalizers::new(&rules);
+        assert_eq!(normalizers.apply("at 0x7ffe12, took 31 ms"), "at 0x…, took N ms");
+        assert!(matches(&normalizers.apply("at 0xabc"), &normalizers.apply("at 0x123")));
+    }
 
     #[test]
     fn exact_lines_match_ignoring_trailing_whitespace() {

@@ -143,6 +143,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         file_size: config.test.file_size_limit_mib.unwrap_or(DEFAULT_FILE_SIZE_MIB).saturating_mul(1024 * 1024),
         env,
         secrets,
+        normalize: config.test.normalize.clone(),
         sandbox,
         running: running.clone(),
     };
@@ -169,7 +170,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
 fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extract::Snippet>) -> Planned {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    hasher.update(format!("{:?}", page.meta.test).as_bytes());
+    hasher.update(format!("{:?}{:?}{:?}", page.meta.test, page.meta.normalize, config.test.normalize).as_bytes());
     let mut code_bytes = 0;
     for snippet in &snippets {
         if let Some(runner) = runners.get(&snippet.lang) {

@@ -14,13 +14,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::expect;
+use super::expect::{self, Normalizers};
 use super::extract::{Snippet, Stream};
 use super::process::{self, Job, Outcome, Running};
 use super::runners::{Runner, Runners, canonical};
 use super::rustdoc;
 use super::supervisor::{Orders, Sandbox, SandboxKind};
-use crate::model::{Page, TestMode};
+use crate::model::{Normalize, Page, TestMode};
 
 /// What happened to one block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +77,8 @@ pub(crate) struct Limits {
     pub(crate) env: Vec<(OsString, OsString)>,
     /// Values of variables passed through `[test] env`, shown as `***`.
     pub(crate) secrets: Vec<String>,
+    /// The site's output normalisers, `[test] normalize`.
+    pub(crate) normalize: Vec<Normalize>,
     /// What sandboxes programs, if anything: no network, read-only file
     /// system but for the page's folders.
     pub(crate) sandbox: Option<SandboxKind>,
@@ -127,8 +129,10 @@ pub(crate) fn run_page(
             return results;
         }
     };
+    let normalizers = Normalizers::new(limits.normalize.iter().chain(&page.meta.normalize));
+    let page_run = PageRun { page, snippets, workspace: &dir, limits, normalizers: &normalizers };
     for (n, program) in programs.iter().enumerate() {
-        execute(page, snippets, program, n, &dir, limits, &mut results);
+        execute(&page_run, program, n, &mut results);
     }
     results
 }
@@ -278,16 +282,17 @@ fn assemble(program: &Program<'_>, snippets: &[Snippet], marker: &str) -> (Strin
     (source, starts)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn execute(
-    page: &Page,
-    snippets: &[Snippet],
-    program: &Program<'_>,
-    n: usize,
-    workspace: &Workspace,
-    limits: &Limits,
-    results: &mut [BlockResult],
-) {
+/// What every program of a page shares.
+struct PageRun<'a> {
+    page: &'a Page,
+    snippets: &'a [Snippet],
+    workspace: &'a Workspace,
+    limits: &'a Limits,
+    normalizers: &'a Normalizers,
+}
+
+fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [BlockResult]) {
+    let PageRun { page, snippets, workspace, limits, normalizers } = *run;
     let runner = program.runner;
     let marker = format!("@@primer-block-{}-", std::process::id());
     let (source, starts) = assemble(program, snippets, &marker);
@@ -359,7 +364,7 @@ fn execute(
             Status::NotRun("an earlier block in the session failed".to_owned())
         } else {
             let fails_here = outcome_failed(&outcome) && (position == reached.unwrap_or(0) || last);
-            judge(&snippets[i], &outcome, fails_here, result)
+            judge(&snippets[i], &outcome, fails_here, normalizers, result)
         };
     }
 }
@@ -369,7 +374,13 @@ fn outcome_failed(outcome: &Outcome) -> bool {
 }
 
 /// Decides a block's status from its output and the program's exit.
-fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut BlockResult) -> Status {
+fn judge(
+    snippet: &Snippet,
+    outcome: &Outcome,
+    ended_here: bool,
+    normalizers: &Normalizers,
+    result: &mut BlockResult,
+) -> Status {
     let expected_exit = snippet.expected_exit();
     if outcome.timed_out && ended_here {
         return Status::Failed(format!("timed out after {:.0?}", outcome.elapsed));
@@ -391,8 +402,9 @@ fn judge(snippet: &Snippet, outcome: &Outcome, ended_here: bool, result: &mut Bl
     }
     for (stream, actual) in [(Stream::Stdout, &result.stdout), (Stream::Stderr, &result.stderr)] {
         if let Some(expected) = snippet.expected(stream) {
-            if !expect::matches(&expected.text, actual) {
-                result.diff = Some(expect::diff(&expected.text, actual));
+            let (wanted, actual) = (normalizers.apply(&expected.text), normalizers.apply(actual));
+            if !expect::matches(&wanted, &actual) {
+                result.diff = Some(expect::diff(&wanted, &actual));
                 let name = if stream == Stream::Stdout { "stdout" } else { "stderr" };
                 return Status::Failed(format!("{name} differs from the output block at line {}", expected.line));
             }
