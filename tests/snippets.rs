@@ -404,3 +404,26 @@ fn normalizers_from_book_toml_and_front_matter_rewrite_output_before_comparing()
     assert!(run.stderr.contains("book.toml:5:25"), "{}", run.stderr);
     assert!(run.stderr.contains("unclosed character class"), "{}", run.stderr);
 }
+
+#[test]
+fn a_version_manager_shim_is_asked_once_per_run_not_once_per_page() {
+    let real =
+        std::process::Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_owned();
+    let site = TestSite::empty();
+    site.write("book.toml", CONFIG);
+    for n in 0..4 {
+        site.write(
+            format!("content/recipes/p{n}.md").as_str(),
+            "---\ntitle: P\nsummary: S\n---\n```python\nprint(1)\n```\n",
+        );
+    }
+    let bin = site.path().join("shims");
+    let count = site.path().join("shim-calls");
+    site.write("shims/python3", format!("#!/bin/sh\necho call >> '{}'\nexec '{real}' \"$@\"\n", count.display()));
+    std::fs::set_permissions(bin.join("python3"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let run = site.run_command(site.command(&["test", "--no-cache", "-j", "2"]).env("PATH", path));
+    assert!(run.stdout.contains("4 passed, 0 failed"), "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 1, "the shim runs once, to find python");
+}

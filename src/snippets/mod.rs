@@ -135,8 +135,14 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         return Err(Refused::Site(problems));
     }
     let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
-    let started = Instant::now();
     let (env, secrets) = environment::base(&config);
+    let mut runners = runners;
+    runners.resolve_programs(
+        &config.root,
+        &env,
+        planned.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
+    );
+    let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
         memory: config.test.memory_limit_mib.unwrap_or(DEFAULT_MEMORY_MIB).saturating_mul(1024 * 1024),

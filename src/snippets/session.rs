@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::expect::{self, Normalizers};
 use super::extract::{Snippet, Stream};
 use super::process::{self, Job, Outcome, Running};
-use super::runners::{Runner, Runners, canonical};
+use super::runners::{Runner, Runners, canonical, shell_quote};
 use super::rustdoc;
 use super::supervisor::{Orders, Sandbox, SandboxKind};
 use crate::model::{Normalize, Page, TestMode};
@@ -488,7 +488,7 @@ fn remap_lines(
 
 /// Quotes a path for `sh -c`.
 fn quote(path: &Path) -> String {
-    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+    shell_quote(&path.display().to_string())
 }
 
 #[cfg(test)]
