@@ -2,9 +2,12 @@
 """Benchmark `primer test` on a generated site of quick Python snippets.
 
 Prints, for N pages (default 200): the cold run time, the cached rerun as a
-percentage of cold (goal: at most 5 %), and the speed-up of -j 2 over -j 1
-(goal: at least 1.8x). Times come from hyperfine; the machine is noisy, so
-read the ratios rather than the absolute figures.
+percentage of cold (goal: at most 5 %), the speed-up of -j 2 over -j 1
+(goal: at least 1.8x), and cold -j 2 against a plain serial loop that runs
+one interpreter per page on the same code (goal: at most 0.5x), with the
+interpreter's real path and with `python3` as found on PATH (a version
+manager's shim on many machines). Times come from hyperfine in one run;
+the machine is noisy, so read the ratios rather than the absolute figures.
 
     python3 bench/snippets.py [--pages 200] [--primer target/release/primer]
 """
@@ -31,6 +34,10 @@ def generate(site, pages):
         body.append(f"```output\n{sum(range(n % 50 + 10))}\n```\n")
         with open(os.path.join(site, "content", "recipes", f"r{n:04}.md"), "w") as f:
             f.write("\n".join(body))
+        # The same page as one program, for the serial loop.
+        os.makedirs(os.path.join(site, "loop"), exist_ok=True)
+        with open(os.path.join(site, "loop", f"r{n:04}.py"), "w") as f:
+            f.write(f"values = list(range({n % 50 + 10}))\nprint(sum(values))\n")
 
 
 def hyperfine(site, commands, prepare=None, runs=5):
@@ -62,6 +69,12 @@ def main():
         cold_j1, cold_j2 = hyperfine(site, [f"{primer} test --no-cache -j 1", f"{primer} test --no-cache -j 2"])
         subprocess.run([primer, "test", "-j", "2"], cwd=site, check=True, stdout=subprocess.DEVNULL)
         (cached,) = hyperfine(site, [f"{primer} test -j 2"], runs=10)
+        real = subprocess.run(
+            ["python3", "-c", "import sys; print(sys.executable)"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        on_path = shutil.which("python3")
+        loop = "for f in loop/*.py; do {} \"$f\" > /dev/null; done"
+        loop_real, loop_path = hyperfine(site, [loop.format(real), loop.format(on_path)], runs=3)
     print(f"primer test on {args.pages} pages ({summary[0]})")
     print(f"| measure | value | goal |")
     print(f"|---|---|---|")
@@ -69,6 +82,10 @@ def main():
     print(f"| cold, -j 1 | {cold_j1:.2f} s | |")
     print(f"| cached rerun, -j 2 | {cached * 1000:.0f} ms = {100 * cached / cold_j2:.1f} % of cold | ≤ 5 % |")
     print(f"| -j 2 speed-up over -j 1 | {cold_j1 / cold_j2:.2f}× | ≥ 1.8× |")
+    print(f"| serial loop, real interpreter ({real}) | {loop_real:.2f} s | |")
+    print(f"| serial loop, `python3` on PATH ({on_path}) | {loop_path:.2f} s | |")
+    print(f"| cold -j 2 / serial loop, real interpreter | {cold_j2 / loop_real:.2f}× | ≤ 0.5× |")
+    print(f"| cold -j 2 / serial loop, PATH's python3 | {cold_j2 / loop_path:.2f}× | |")
     print(f"machine: {os.cpu_count()} cores")
 
 

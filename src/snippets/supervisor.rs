@@ -189,6 +189,11 @@ fn kill_descendants() {
     let me = Pid::this().as_raw();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
+        // With the program reaped, any survivor is a child of this
+        // subreaper: none at all, and there is nothing to look for.
+        if matches!(waitpid(None, Some(WaitPidFlag::WNOHANG)), Err(nix::errno::Errno::ECHILD)) {
+            return;
+        }
         for pid in descendants(me) {
             let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
