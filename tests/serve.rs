@@ -218,3 +218,20 @@ fn a_port_in_use_is_a_clear_error() {
     assert!(stderr.contains("--port"), "says how to fix it: {stderr}");
     drop(taken);
 }
+
+#[test]
+fn serve_reports_what_build_refuses_an_asset_over_a_page_and_a_misspelled_language() {
+    let site = TestSite::fixture("basic");
+    let server = DevServer::start(site.path());
+    let events = server.events();
+    site.write("content/recipes/augment/index.html", "<p>mine</p>");
+    let overlay: serde_json::Value = serde_json::from_str(&events.expect("failed")).unwrap();
+    assert_eq!(overlay["location"], "content/recipes/augment/index.html");
+    assert!(overlay["text"].as_str().unwrap().contains("would both be written"), "{overlay}");
+    site.remove("content/recipes/augment/index.html");
+    events.expect("ok");
+    let text = std::fs::read_to_string(site.path().join(AUGMENT)).unwrap();
+    site.write(AUGMENT, format!("{text}\n```pythn\nprint(1)\n```\n"));
+    let overlay: serde_json::Value = serde_json::from_str(&events.expect("failed")).unwrap();
+    assert!(overlay["text"].as_str().unwrap().contains("unknown language `pythn`"), "{overlay}");
+}

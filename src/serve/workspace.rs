@@ -23,7 +23,7 @@ use crate::model::Page;
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, Selection};
 use crate::search::{self, SearchIndex, SearchInfo};
-use crate::{discover, frontmatter, listing};
+use crate::{discover, frontmatter, listing, output};
 
 /// The search index lives under one name in the dev server, so pages need
 /// not change when it is rebuilt after them.
@@ -197,6 +197,7 @@ impl Workspace {
         let mut files = render::run_selected(&loaded.config, &theme, &tera, &loaded.site, &index.info, &selection)?;
         files.extend(render::static_files(&theme));
         files.extend(index.files);
+        output::check_paths(&files, &loaded.assets)?;
         let rendered = files.len();
         let snapshot = Snapshot {
             files: files.into_iter().map(|f| (f.path, Arc::from(f.bytes))).collect(),
@@ -222,6 +223,7 @@ impl Workspace {
         }
         let (fresh, mut parse_problems) = frontmatter::run(config, fresh);
         problems.append(&mut parse_problems);
+        problems.extend(crate::snippets::check(config, &state.tools.highlighter, &fresh));
         if !problems.is_empty() {
             return Err(problems);
         }
