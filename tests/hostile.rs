@@ -8,23 +8,10 @@ mod common;
 use common::{TestSite, processes_with};
 
 /// Breaks the built `basic` fixture with `edit`, then checks that `build`
-/// and `check` both fail naming every `expected` fragment, exit non-zero
-/// without a panic, and leave the previous output as it was.
+/// and `check` both fail naming every `expected` fragment, and leave the
+/// previous output as it was.
 fn refused(edit: impl FnOnce(&TestSite), expected: &[&str]) -> TestSite {
-    let site = TestSite::fixture("basic");
-    site.build();
-    let before = site.output_snapshot();
-    edit(&site);
-    for command in ["build", "check"] {
-        let run = site.run(&[command]);
-        assert!(!run.success, "`primer {command}` succeeded:\n{}", run.stdout);
-        for fragment in expected {
-            assert!(run.stderr.contains(fragment), "`primer {command}`: expected {fragment:?} in:\n{}", run.stderr);
-        }
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    }
-    assert_eq!(site.output_snapshot(), before, "the previous output must stay as it was");
-    site
+    common::refused(edit, &["build", "check"], expected).0
 }
 
 #[test]

@@ -120,6 +120,30 @@ impl TestSite {
     }
 }
 
+/// Builds the `basic` fixture, breaks it with `edit`, then runs each of
+/// `commands` and checks that it fails without a panic, that its stderr
+/// holds every `expected` fragment, and that the first build's output is
+/// byte-for-byte unchanged. Returns the site and the first command's
+/// stderr.
+pub fn refused(edit: impl FnOnce(&TestSite), commands: &[&str], expected: &[&str]) -> (TestSite, String) {
+    let site = TestSite::fixture("basic");
+    site.build();
+    let before = site.output_snapshot();
+    edit(&site);
+    let mut first = None;
+    for command in commands {
+        let run = site.run(&[command]);
+        assert!(!run.success, "`primer {command}` succeeded:\n{}", run.stdout);
+        for fragment in expected {
+            assert!(run.stderr.contains(fragment), "`primer {command}`: expected {fragment:?} in:\n{}", run.stderr);
+        }
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        first.get_or_insert(run.stderr);
+    }
+    assert_eq!(site.output_snapshot(), before, "the previous output must stay as it was");
+    (site, first.unwrap_or_default())
+}
+
 /// A parsed HTML page with CSS-selector queries.
 pub struct Page(pub Html);
 
