@@ -71,6 +71,9 @@ pub(crate) struct RunnerSettings {
     pub(crate) separator: Option<String>,
     /// Command that only checks a program (for `no_run` blocks).
     pub(crate) check: Option<String>,
+    /// A `Cargo.toml` (relative to book.toml) whose dependencies Rust
+    /// snippets may use.
+    pub(crate) manifest: Option<String>,
 }
 
 /// The checked `[test]` settings.

@@ -427,3 +427,49 @@ fn a_version_manager_shim_is_asked_once_per_run_not_once_per_page() {
     assert!(run.stdout.contains("4 passed, 0 failed"), "{}\n{}", run.stdout, run.stderr);
     assert_eq!(std::fs::read_to_string(&count).unwrap().lines().count(), 1, "the shim runs once, to find python");
 }
+
+/// Modification times of the compiled dependencies of a Cargo package.
+fn compiled_dependencies(site: &TestSite) -> Vec<(String, std::time::SystemTime)> {
+    let deps = site.path().join(".primer/rust/target/debug/deps");
+    let mut found: Vec<(String, std::time::SystemTime)> = std::fs::read_dir(deps)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".rlib"))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn rust_blocks_use_the_manifests_crates_built_once_and_kept() {
+    let site = TestSite::fixture("rust-crates");
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{}\n{}", run.stdout, run.stderr);
+    let built = compiled_dependencies(&site);
+    let names: Vec<&str> = built.iter().map(|(n, _)| n.as_str()).collect();
+    for name in ["libitoa", "libfastrand", "libwidgets"] {
+        assert!(names.iter().any(|n| n.starts_with(name)), "{name} in {names:?}");
+    }
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    assert_eq!(compiled_dependencies(&site), built, "a second run compiles no dependency again");
+    // A compile error names the page and line.
+    site.write("content/recipes/broken.md", "---\ntitle: B\nsummary: S\n---\n\n```rust\nlet n: i32 = \"text\";\n```\n");
+    let run = test(&site, &["--no-cache", "content/recipes/broken.md"]);
+    assert!(run.stdout.contains("0 passed, 1 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("content/recipes/broken.md:7:"), "{}", run.stdout);
+    assert!(run.stdout.contains("mismatched types"), "{}", run.stdout);
+}
+
+#[test]
+fn a_missing_manifest_is_an_error_at_its_line_for_test_and_check() {
+    let site = site_with("```rust\nprintln!(\"hi\");\n```\n");
+    site.write("book.toml", format!("{CONFIG}\n[test.runners.rust]\nmanifest = \"crate/Cargo.toml\"\n"));
+    for command in ["test", "check"] {
+        let run = site.run(&[command]);
+        assert!(!run.success, "{command}");
+        assert!(run.stderr.contains("manifest `crate/Cargo.toml` not found"), "{command}: {}", run.stderr);
+        assert!(run.stderr.contains("book.toml:5:13"), "{command}: {}", run.stderr);
+    }
+}

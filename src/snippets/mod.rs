@@ -9,6 +9,7 @@
 //! Results are kept in `.primer/results.json` for the build to show.
 
 mod bless;
+mod cargo;
 mod environment;
 mod expect;
 pub(crate) mod extract;
@@ -142,6 +143,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         &env,
         planned.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
     );
+    prepare_projects(&config, &mut runners, &planned, &env)?;
     let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
@@ -215,6 +217,35 @@ fn sibling_fingerprint(config: &Config, page: &Page) -> String {
         .collect();
     entries.sort();
     entries.join("\n")
+}
+
+/// Builds the Cargo package of each runner with a `manifest` that a
+/// selected page uses, so that dependencies compile before any block runs.
+fn prepare_projects(
+    config: &Config,
+    runners: &mut Runners,
+    planned: &[Planned],
+    env: &[(std::ffi::OsString, std::ffi::OsString)],
+) -> Result<(), Vec<Diagnostic>> {
+    let wanted: Vec<(String, PathBuf, usize)> = runners
+        .with_manifest()
+        .filter(|(name, ..)| {
+            planned.iter().flat_map(|p| &p.snippets).any(|s| runners.get(&s.lang).is_some_and(|r| r.name == *name))
+        })
+        .map(|(name, path, line)| (name.to_owned(), path.to_path_buf(), line))
+        .collect();
+    for (name, manifest, line) in wanted {
+        let project = cargo::prepare(&config.root, &manifest, env).map_err(|why| {
+            let shown = config.display(&manifest);
+            vec![
+                config
+                    .problem_at_key("manifest", format!("the manifest `{shown}` of the {name} runner: {why}"))
+                    .with_hint(format!("book.toml line {line} names it; fix the manifest, or remove `manifest`")),
+            ]
+        })?;
+        runners.set_project(&name, project);
+    }
+    Ok(())
 }
 
 /// How snippets can be sandboxed here: with bubblewrap when it works,

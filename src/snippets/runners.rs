@@ -15,6 +15,12 @@ use std::time::Duration;
 use crate::config::{Config, RunnerSettings};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
+/// The rust runner's commands when blocks build in a Cargo package:
+/// `{project}` is the package folder, `{bin}` the block's binary.
+const CARGO_RUN: &str = "cargo build --quiet --message-format=short --manifest-path {project}/Cargo.toml --bin {bin} \
+     && {project}/target/debug/{bin}";
+const CARGO_CHECK: &str = "cargo check --quiet --message-format=short --manifest-path {project}/Cargo.toml --bin {bin}";
+
 /// Seconds a block may run unless its runner or the block says otherwise.
 const DEFAULT_TIMEOUT: u64 = 60;
 
@@ -35,13 +41,18 @@ pub(crate) struct Runner {
     pub(crate) separator: Option<String>,
     /// Wrap blocks without `fn main` in one (rust).
     pub(crate) wrap_main: bool,
+    /// A `Cargo.toml` whose dependencies the blocks use (rust), and the
+    /// line of book.toml that names it.
+    pub(crate) manifest: Option<(PathBuf, usize)>,
+    /// The Cargo package the blocks build in, once prepared.
+    pub(crate) project: Option<PathBuf>,
 }
 
 impl Runner {
     /// Text that identifies the runner's behaviour, for the cache key.
     pub(crate) fn fingerprint(&self) -> String {
         format!(
-            "{}\0{}\0{:?}\0{}\0{}\0{}\0{:?}\0{}",
+            "{}\0{}\0{:?}\0{}\0{}\0{}\0{:?}\0{}\0{:?}",
             self.name,
             self.command,
             self.check,
@@ -49,7 +60,8 @@ impl Runner {
             self.prelude,
             self.timeout.as_secs(),
             self.separator,
-            self.wrap_main
+            self.wrap_main,
+            self.manifest.as_ref().map(|(path, _)| std::fs::read(path).map(|b| blake3::hash(&b).to_hex()).ok())
         )
     }
 }
@@ -64,6 +76,8 @@ fn built_in(name: &str) -> Option<Runner> {
         timeout: Duration::from_secs(DEFAULT_TIMEOUT),
         separator: Some(separator.to_owned()),
         wrap_main: false,
+        manifest: None,
+        project: None,
     };
     Some(match name {
         "python" => runner(
@@ -125,7 +139,27 @@ impl Runners {
         for (name, settings) in &config.test.runners {
             let name = canonical(name).to_owned();
             match merge(by_name.remove(&name), &name, settings) {
-                Some(runner) => {
+                Some(mut runner) => {
+                    if let Some(manifest) = &settings.manifest {
+                        let line = config
+                            .source
+                            .find(manifest.as_str())
+                            .map_or(1, |at| config.source[..at].matches('\n').count() + 1);
+                        if !config.root.join(manifest).is_file() {
+                            problems.push(
+                                config
+                                    .problem_at(line, manifest, format!("manifest `{manifest}` not found"))
+                                    .with_hint("give the path of a Cargo.toml, relative to book.toml"),
+                            );
+                        }
+                        runner.manifest = Some((config.root.join(manifest), line));
+                        if settings.command.is_none() {
+                            runner.command = CARGO_RUN.to_owned();
+                        }
+                        if settings.check.is_none() {
+                            runner.check = Some(CARGO_CHECK.to_owned());
+                        }
+                    }
                     by_name.insert(name, runner);
                 }
                 None => problems.push(
@@ -190,6 +224,21 @@ impl Runners {
         }
     }
 
+    /// Runners whose blocks build in a Cargo package (`manifest`), with
+    /// their names.
+    pub(crate) fn with_manifest(&self) -> impl Iterator<Item = (&str, &Path, usize)> {
+        self.by_name
+            .iter()
+            .filter_map(|(name, r)| r.manifest.as_ref().map(|(path, line)| (name.as_str(), path.as_path(), *line)))
+    }
+
+    /// Records the prepared Cargo package of runner `name`.
+    pub(crate) fn set_project(&mut self, name: &str, project: PathBuf) {
+        if let Some(runner) = self.by_name.get_mut(name) {
+            runner.project = Some(project);
+        }
+    }
+
     /// A runner name close to a misspelled language.
     pub(crate) fn suggest(&self, lang: &str) -> Option<&str> {
         let names = self.by_name.keys().map(String::as_str).chain(["py", "js", "rs", "node", "shell"]);
@@ -242,6 +291,8 @@ fn merge(base: Option<Runner>, name: &str, settings: &RunnerSettings) -> Option<
             timeout: Duration::from_secs(DEFAULT_TIMEOUT),
             separator: None,
             wrap_main: false,
+            manifest: None,
+            project: None,
         },
     };
     if let Some(command) = &settings.command {

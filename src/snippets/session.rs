@@ -298,7 +298,12 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     let (source, starts) = assemble(program, snippets, &marker);
     let dir = workspace.work();
     let dir = dir.as_path();
-    let file = dir.join(format!("{}-{n}.{}", canonical(&runner.name), runner.extension));
+    // In a Cargo package, the program is one of its binaries.
+    let bin = super::cargo::bin_name(&page.source.rel, n);
+    let file = match &runner.project {
+        Some(project) => project.join("src").join("bin").join(format!("{bin}.rs")),
+        None => dir.join(format!("{}-{n}.{}", canonical(&runner.name), runner.extension)),
+    };
     let template = match program.kind {
         ProgramKind::Run => runner.command.as_str(),
         ProgramKind::Check => runner.check.as_deref().unwrap_or_default(),
@@ -307,7 +312,9 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     let command = template
         .replace("{file}", &quote(&file))
         .replace("{dir}", &quote(dir))
-        .replace("{edition}", &edition.to_string());
+        .replace("{edition}", &edition.to_string())
+        .replace("{project}", &runner.project.as_deref().map(quote).unwrap_or_default())
+        .replace("{bin}", &bin);
     let timeout: Duration =
         program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
     let mut env = limits.env.clone();
@@ -322,9 +329,13 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
             file_size: limits.file_size,
             verdict: workspace.dir.path().join(format!("verdict-{n}.json")),
             parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
-            sandbox: limits
-                .sandbox
-                .map(|kind| Sandbox { kind, writable: vec![dir.to_path_buf(), workspace.home(), workspace.tmp()] }),
+            sandbox: limits.sandbox.map(|kind| Sandbox {
+                kind,
+                writable: [dir.to_path_buf(), workspace.home(), workspace.tmp()]
+                    .into_iter()
+                    .chain(runner.project.clone())
+                    .collect(),
+            }),
         },
         env: &env,
         output_limit: limits.output_bytes,
@@ -339,9 +350,14 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
             return;
         }
     };
-    let file_text = file.display().to_string();
-    let remap =
-        |text: &str| limits.mask(&remap_lines(text, &file_text, &page.source.display, &starts, program, snippets));
+    // Cargo names a binary's source relative to its package.
+    let names = [file.display().to_string(), format!("src/bin/{bin}.rs")];
+    let remap = |text: &str| {
+        let text = names.iter().fold(text.to_owned(), |text, name| {
+            remap_lines(&text, name, &page.source.display, &starts, program, snippets)
+        });
+        limits.mask(&text)
+    };
     let stdout = split(&remap(&outcome.stdout), &marker, program.blocks.len());
     let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
     let reached = stdout.reached.max(stderr.reached);
