@@ -74,6 +74,8 @@ pub(crate) struct RunnerSettings {
     /// A `Cargo.toml` (relative to book.toml) whose dependencies Rust
     /// snippets may use.
     pub(crate) manifest: Option<String>,
+    /// Python modules a warm interpreter imports once for every page.
+    pub(crate) preload: Option<Vec<String>>,
 }
 
 /// The checked `[test]` settings.

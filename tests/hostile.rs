@@ -341,3 +341,19 @@ fn escape_sequences_in_content_never_reach_the_terminal() {
     let run = site.run(&["build"]);
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
 }
+
+#[test]
+fn warm_python_children_get_the_same_environment_and_limits() {
+    let site = snippet_site(
+        "memory_limit_mib = 256",
+        "```python\nimport os\nprint(os.environ.get('CI_SECRET'), os.environ['HOME'].endswith('/home'))\n```\n\n\
+         ```output\nNone True\n```\n\n```python\nblob = bytearray(1024 * 1024 * 1024)\n```\n",
+    );
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("CI_SECRET", "s3cr3t-from-ci"));
+    assert!(run.stdout.contains("1 passed, 1 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("MemoryError"), "{}", run.stdout);
+    // A module that cannot be preloaded fails the blocks with its name.
+    site.write("book.toml", "[site]\ntitle = \"Hostile\"\n\n[test.runners.python]\npreload = [\"no_such_module\"]\n");
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(run.stdout.contains("cannot preload `no_such_module`"), "{}", run.stdout);
+}

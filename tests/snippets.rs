@@ -473,3 +473,43 @@ fn a_missing_manifest_is_an_error_at_its_line_for_test_and_check() {
         assert!(run.stderr.contains("book.toml:5:13"), "{command}: {}", run.stderr);
     }
 }
+
+#[test]
+fn preloaded_python_forks_a_fresh_child_per_page_and_a_crash_fails_alone() {
+    let site = TestSite::empty();
+    site.write("book.toml", format!("{CONFIG}\n[test.runners.python]\npreload = [\"json\", \"decimal\"]\n"));
+    let page = |name: &str, body: &str| {
+        site.write(&format!("content/recipes/{name}.md"), format!("---\ntitle: {name}\nsummary: S\n---\n{body}"));
+    };
+    // Pages that would see each other's state if it leaked.
+    for n in 0..3 {
+        page(
+            &format!("state{n}"),
+            "```python\nimport json, os, sys\nprint(hasattr(json, 'leak'), os.environ.get('LEAK'), 'decimal' in sys.modules)\n\
+             json.leak = 1\nos.environ['LEAK'] = '1'\n```\n\n```output\nFalse None True\n```\n\n\
+             ```python\nprint(json.leak)\n```\n\n```output\n1\n```\n",
+        );
+    }
+    page("crash", "```python\nimport ctypes\nctypes.string_at(0)\n```\n");
+    page("slow", "```python timeout=1\nimport time\ntime.sleep(30)\n```\n");
+    page(
+        "cwd",
+        "```python\nimport os\nopen('here.txt', 'w').write('x')\nprint(os.path.basename(os.getcwd()))\n```\n\n```output\nwork\n```\n",
+    );
+    let started = std::time::Instant::now();
+    let run = test(&site, &["--no-cache"]);
+    assert!(run.stdout.contains("7 passed, 2 failed"), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("was killed by SIGSEGV"), "the crash fails its page only: {}", run.stdout);
+    assert!(run.stdout.contains("timed out after"), "{}", run.stdout);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_stop_ends_preloaded_programs_and_what_they_started() {
+    let site =
+        site_with("```python\nimport subprocess, time\nsubprocess.Popen(['sleep', '31346'])\ntime.sleep(60)\n```\n");
+    site.write("book.toml", format!("{CONFIG}\n[test.runners.python]\npreload = [\"json\"]\n"));
+    let (code, started) = stop_with(&site, nix::sys::signal::Signal::SIGTERM, "sleep 31346");
+    assert_eq!(code, Some(130));
+    assert_eq!(common::still_running(&started), Vec::new(), "nothing primer started is left running");
+}

@@ -15,6 +15,7 @@ mod expect;
 pub(crate) mod extract;
 #[cfg(target_os = "linux")]
 mod namespaces;
+mod preload;
 mod process;
 mod report;
 pub(crate) mod runners;
@@ -152,6 +153,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         env,
         secrets,
         normalize: config.test.normalize.clone(),
+        zygotes: zygote_pool(&runners, sandbox.is_some(), running),
         sandbox,
         running: running.clone(),
     };
@@ -217,6 +219,16 @@ fn sibling_fingerprint(config: &Config, page: &Page) -> String {
         .collect();
     entries.sort();
     entries.join("\n")
+}
+
+/// The warm Python interpreters of a run: the built-in python runner's
+/// way, unless `preload = []` or a command of the site's own says
+/// otherwise. Sandboxed runs start every program afresh instead.
+fn zygote_pool(runners: &Runners, sandboxed: bool, running: &Running) -> Option<std::sync::Arc<preload::Pool>> {
+    let python = runners.get("python").filter(|_| !sandboxed)?;
+    let modules = python.preload.clone()?;
+    let program = python.program.clone().unwrap_or_else(|| "python3".to_owned());
+    Some(std::sync::Arc::new(preload::Pool::new(program, modules, running.clone())))
 }
 
 /// Builds the Cargo package of each runner with a `manifest` that a

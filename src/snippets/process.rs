@@ -68,6 +68,24 @@ impl Running {
         })
     }
 
+    /// Starts `command` and tracks it like a supervisor, so that a stop
+    /// signal ends it; nothing starts once primer is stopping.
+    pub(crate) fn spawn_tracked(&self, command: &mut Command) -> std::io::Result<std::process::Child> {
+        self.with(|t| {
+            if t.stopping {
+                return Err(std::io::Error::other("primer is stopping"));
+            }
+            let child = command.spawn()?;
+            t.supervisors.insert(i32::try_from(child.id()).unwrap_or(i32::MAX));
+            Ok(child)
+        })
+    }
+
+    /// Stops tracking a process that has ended.
+    pub(crate) fn forget(&self, pid: i32) {
+        self.with(|t| t.supervisors.remove(&pid));
+    }
+
     /// Whether a stop signal came: the run's results no longer count.
     pub(crate) fn stopping(&self) -> bool {
         self.with(|t| t.stopping)
@@ -157,14 +175,7 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut supervisor = running.with(|t| {
-        if t.stopping {
-            return Err(std::io::Error::other("primer is stopping"));
-        }
-        let child = command.spawn()?;
-        t.supervisors.insert(i32::try_from(child.id()).unwrap_or(i32::MAX));
-        Ok(child)
-    })?;
+    let mut supervisor = running.spawn_tracked(&mut command)?;
     let pid = i32::try_from(supervisor.id()).unwrap_or(i32::MAX);
     let (sender, receiver) = mpsc::channel();
     let readers: Vec<Box<dyn Read + Send>> = [
@@ -195,7 +206,7 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
             Err(error) => break Err(error),
         }
     };
-    running.with(|t| t.supervisors.remove(&pid));
+    running.forget(pid);
     waited?;
     let mut streams = [String::new(), String::new()];
     let deadline = Instant::now() + Duration::from_secs(1);
@@ -227,7 +238,7 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
 }
 
 /// Reads a stream to its end, keeping at most `limit` bytes.
-fn read_capped(mut stream: impl Read, limit: usize) -> String {
+pub(crate) fn read_capped(mut stream: impl Read, limit: usize) -> String {
     let mut kept = Vec::new();
     let mut dropped = 0usize;
     let mut buffer = [0u8; 8192];

@@ -46,6 +46,12 @@ pub(crate) struct Runner {
     pub(crate) manifest: Option<(PathBuf, usize)>,
     /// The Cargo package the blocks build in, once prepared.
     pub(crate) project: Option<PathBuf>,
+    /// Modules a warm interpreter imports once before forking each
+    /// program (python); `None` for runners that start every program
+    /// afresh.
+    pub(crate) preload: Option<Vec<String>>,
+    /// The real path of the program the command starts, once resolved.
+    pub(crate) program: Option<String>,
 }
 
 impl Runner {
@@ -61,7 +67,10 @@ impl Runner {
             self.timeout.as_secs(),
             self.separator,
             self.wrap_main,
-            self.manifest.as_ref().map(|(path, _)| std::fs::read(path).map(|b| blake3::hash(&b).to_hex()).ok())
+            (
+                self.manifest.as_ref().map(|(path, _)| std::fs::read(path).map(|b| blake3::hash(&b).to_hex()).ok()),
+                &self.preload
+            )
         )
     }
 }
@@ -78,15 +87,21 @@ fn built_in(name: &str) -> Option<Runner> {
         wrap_main: false,
         manifest: None,
         project: None,
+        preload: None,
+        program: None,
     };
     Some(match name {
-        "python" => runner(
-            "python3 {file}",
-            "python3 -m py_compile {file}",
-            "py",
-            "",
-            "print('{marker}', flush=True); __import__('sys').stderr.write('{marker}\\n'); __import__('sys').stderr.flush()",
-        ),
+        // A warm interpreter forks each program: no start-up per page.
+        "python" => Runner {
+            preload: Some(Vec::new()),
+            ..runner(
+                "python3 {file}",
+                "python3 -m py_compile {file}",
+                "py",
+                "",
+                "print('{marker}', flush=True); __import__('sys').stderr.write('{marker}\\n'); __import__('sys').stderr.flush()",
+            )
+        },
         "bash" => runner("bash {file}", "bash -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),
         "sh" => runner("sh {file}", "sh -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),
         "javascript" => runner(
@@ -219,6 +234,7 @@ impl Runners {
                 let real = found.entry(program.clone()).or_insert_with(|| real_program(&program, root, env));
                 if let Some(real) = real {
                     *command = format!("{}{}", shell_quote(real), &command[program.len()..]);
+                    runner.program.get_or_insert_with(|| real.clone());
                 }
             }
         }
@@ -293,6 +309,8 @@ fn merge(base: Option<Runner>, name: &str, settings: &RunnerSettings) -> Option<
             wrap_main: false,
             manifest: None,
             project: None,
+            preload: None,
+            program: None,
         },
     };
     if let Some(command) = &settings.command {
@@ -312,6 +330,14 @@ fn merge(base: Option<Runner>, name: &str, settings: &RunnerSettings) -> Option<
     }
     if settings.separator.is_some() {
         runner.separator.clone_from(&settings.separator);
+    }
+    // A command of one's own runs as written; an empty `preload` list
+    // asks for a fresh interpreter per program.
+    if settings.command.is_some() {
+        runner.preload = None;
+    }
+    if let Some(preload) = &settings.preload {
+        runner.preload = (!preload.is_empty()).then(|| preload.clone());
     }
     Some(runner)
 }

@@ -10,12 +10,14 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::expect::{self, Normalizers};
 use super::extract::{Snippet, Stream};
+use super::preload;
 use super::process::{self, Job, Outcome, Running};
 use super::runners::{Runner, Runners, canonical, shell_quote};
 use super::rustdoc;
@@ -82,6 +84,8 @@ pub(crate) struct Limits {
     /// What sandboxes programs, if anything: no network, read-only file
     /// system but for the page's folders.
     pub(crate) sandbox: Option<SandboxKind>,
+    /// Warm Python interpreters, when the python runner preloads modules.
+    pub(crate) zygotes: Option<Arc<preload::Pool>>,
     pub(crate) running: Running,
 }
 
@@ -340,7 +344,13 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
         env: &env,
         output_limit: limits.output_bytes,
     };
-    let outcome = std::fs::write(&file, &source).and_then(|()| process::run(&job, &limits.running));
+    let zygotes = limits.zygotes.as_ref().filter(|_| {
+        canonical(&runner.name) == "python" && program.kind == ProgramKind::Run && page.meta.test != TestMode::Isolated
+    });
+    let outcome = std::fs::write(&file, &source).and_then(|()| match zygotes {
+        Some(pool) => run_in_zygote(pool, &job, &file, workspace, n),
+        None => process::run(&job, &limits.running),
+    });
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
@@ -383,6 +393,43 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
             judge(&snippets[i], &outcome, fails_here, normalizers, result)
         };
     }
+}
+
+/// Runs a python program in a warm interpreter: the same file, folder,
+/// environment, limits and time limit, its output through files.
+fn run_in_zygote(
+    pool: &preload::Pool,
+    job: &Job<'_>,
+    file: &Path,
+    workspace: &Workspace,
+    n: usize,
+) -> std::io::Result<Outcome> {
+    let started = Instant::now();
+    let orders = &job.orders;
+    let (stdout, stderr) = preload::output_files(workspace.dir.path(), n);
+    let env =
+        job.env.iter().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect();
+    let request = preload::Request {
+        file,
+        dir: &orders.dir,
+        env,
+        stdout: &stdout,
+        stderr: &stderr,
+        timeout: orders.timeout.as_secs_f64(),
+        memory: orders.memory,
+        file_size: orders.file_size,
+    };
+    let verdict = pool.run(&request, job.env)?;
+    let read =
+        |path: &Path| std::fs::File::open(path).map(|f| process::read_capped(f, job.output_limit)).unwrap_or_default();
+    Ok(Outcome {
+        status: verdict.code,
+        signal: verdict.signal,
+        timed_out: verdict.timed_out,
+        stdout: read(&stdout),
+        stderr: read(&stderr),
+        elapsed: started.elapsed(),
+    })
 }
 
 fn outcome_failed(outcome: &Outcome) -> bool {

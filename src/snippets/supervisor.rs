@@ -62,8 +62,10 @@ pub(crate) enum SandboxKind {
     Namespaces,
 }
 
-/// How the program ended, written by the supervisor for `primer test`.
+/// How the program ended, written by the supervisor (or a Python zygote)
+/// for `primer test`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct Verdict {
     /// Exit status, when the program exited.
     pub(crate) code: Option<i32>,

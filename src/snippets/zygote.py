@@ -1,0 +1,159 @@
+# primer's Python zygote: imports the modules of `[test.runners.python]
+# preload` once, then forks a fresh child for each program that primer sends
+# it, one at a time. The zygote is the child's supervisor: a child subreaper,
+# it applies the limits in the child, enforces the time limit, and when the
+# program ends kills and reaps everything the program started.
+#
+# Protocol: one JSON request per line on stdin, one JSON verdict per line on
+# stdout. Requests: {"file", "dir", "env", "stdout", "stderr", "timeout",
+# "memory", "file_size"}. Verdicts: {"code", "signal", "timed_out"}.
+import ctypes
+import importlib
+import json
+import os
+import resource
+import signal
+import sys
+import time
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+stopping = False
+idle = True
+
+
+def stop(_signum, _frame):
+    global stopping
+    stopping = True
+    if idle:
+        os._exit(0)
+
+
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+protocol = sys.stdout
+sys.stdout = open(os.devnull, "w")
+
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException as error:
+        protocol.write(json.dumps({"error": f"cannot preload `{name}`: {error!r}"}) + "\n")
+        protocol.flush()
+        sys.exit(1)
+
+
+def children():
+    """Every process below this one."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            parents.setdefault(int(stat[stat.rfind(")") + 2 :].split()[1]), []).append(int(entry))
+    found, queue = [], [os.getpid()]
+    while queue:
+        for child in parents.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def kill_descendants():
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        for pid in children():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.002)
+
+
+def run(request):
+    """The child: becomes the program."""
+    resource.setrlimit(resource.RLIMIT_DATA, (request["memory"], request["memory"]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (request["file_size"], request["file_size"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(request["dir"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+        out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, fd)
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    sys.argv = [request["file"]]
+    sys.path[0] = os.path.dirname(request["file"])
+    # The child ends as a Python program does: SystemExit out of every
+    # frame, then the interpreter's own shutdown (atexit, threads, flushing
+    # unclosed files).
+    import runpy
+
+    try:
+        runpy.run_path(request["file"], run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException:
+        import traceback
+
+        # Shown from the program's own frames, as `python file.py` does.
+        kind, error, frames = sys.exc_info()
+        while frames is not None and frames.tb_frame.f_code.co_filename != request["file"]:
+            frames = frames.tb_next
+        traceback.print_exception(kind, error, frames)
+        raise SystemExit(1)
+    raise SystemExit(0)
+
+
+def serve(request):
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        run(request)
+    verdict = {"code": None, "signal": None, "timed_out": False}
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            if os.WIFEXITED(status):
+                verdict["code"] = os.WEXITSTATUS(status)
+            elif os.WIFSIGNALED(status):
+                verdict["signal"] = os.WTERMSIG(status)
+            break
+        if time.monotonic() - started >= request["timeout"]:
+            verdict["timed_out"] = True
+            break
+        if stopping:
+            break
+        time.sleep(0.0005 if time.monotonic() - started < 0.1 else 0.005)
+    kill_descendants()
+    return verdict
+
+
+for line in sys.stdin:
+    idle = False
+    verdict = serve(json.loads(line))
+    protocol.write(json.dumps(verdict) + "\n")
+    protocol.flush()
+    if stopping:
+        break
+    idle = True
+kill_descendants()
