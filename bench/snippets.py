@@ -75,6 +75,10 @@ def main():
         on_path = shutil.which("python3")
         loop = "for f in loop/*.py; do {} \"$f\" > /dev/null; done"
         loop_real, loop_path = hyperfine(site, [loop.format(real), loop.format(on_path)], runs=3)
+        # The same pages with a fresh interpreter per program.
+        with open(os.path.join(site, "book.toml"), "a") as f:
+            f.write("\n[test.runners.python]\npreload = []\n")
+        (fresh_j2,) = hyperfine(site, [f"{primer} test --no-cache -j 2"], runs=3)
     print(f"primer test on {args.pages} pages ({summary[0]})")
     print(f"| measure | value | goal |")
     print(f"|---|---|---|")
@@ -86,6 +90,8 @@ def main():
     print(f"| serial loop, `python3` on PATH ({on_path}) | {loop_path:.2f} s | |")
     print(f"| cold -j 2 / serial loop, real interpreter | {cold_j2 / loop_real:.2f}× | ≤ 0.5× |")
     print(f"| cold -j 2 / serial loop, PATH's python3 | {cold_j2 / loop_path:.2f}× | |")
+    print(f"| cold -j 2, fresh interpreter per program (`preload = []`) | {fresh_j2:.2f} s | |")
+    print(f"| warm interpreter / fresh interpreters | {cold_j2 / fresh_j2:.2f}× | |")
     print(f"machine: {os.cpu_count()} cores")
 
 
