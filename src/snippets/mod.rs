@@ -25,7 +25,7 @@ pub(crate) mod shard;
 pub(crate) mod store;
 pub(crate) mod supervisor;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -126,25 +126,33 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
     let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
-    let highlighter = Highlighter::new();
+    // Loading the syntaxes costs a cached rerun dearly: only a block in a
+    // language without a runner needs them.
+    let highlighter = std::sync::LazyLock::new(Highlighter::new);
+    let knows = |lang: &str| highlighter.knows(lang);
     let mut planned = Vec::new();
+    let mut folders = HashMap::new();
     for page in pages {
-        let (snippets, mut found) = checked_snippets(&page, &runners, &highlighter);
+        let (snippets, mut found) = checked_snippets(&page, &runners, &knows);
         problems.append(&mut found);
-        planned.push(page_plan(&config, &runners, page, snippets));
+        planned.push(page_plan(&config, &runners, page, snippets, &mut folders));
     }
     if !problems.is_empty() {
         return Err(Refused::Site(problems));
     }
     let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
     let (env, secrets) = environment::base(&config);
+    // Programs are found, and Cargo packages built, for the pages that
+    // will run: a rerun that the cache answers starts nothing.
+    let will_run: Vec<&Planned> =
+        planned.iter().filter(|plan| options.no_cache || !store::is_cached(&config.root, &plan.key)).collect();
     let mut runners = runners;
     runners.resolve_programs(
         &config.root,
         &env,
-        planned.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
+        will_run.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
     );
-    prepare_projects(&config, &mut runners, &planned, &env)?;
+    prepare_projects(&config, &mut runners, &will_run, &env)?;
     let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
@@ -177,7 +185,13 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
     Ok(finish(&config, options, &planned, &reports, started)?)
 }
 
-fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extract::Snippet>) -> Planned {
+fn page_plan(
+    config: &Config,
+    runners: &Runners,
+    page: Page,
+    snippets: Vec<extract::Snippet>,
+    folders: &mut HashMap<PathBuf, String>,
+) -> Planned {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(format!("{:?}{:?}{:?}", page.meta.test, page.meta.normalize, config.test.normalize).as_bytes());
@@ -193,7 +207,7 @@ fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extra
             hasher.update(format!("{:?}{:?}\0", output.stream, output.exit).as_bytes()).update(output.text.as_bytes());
         }
     }
-    hasher.update(sibling_fingerprint(config, &page).as_bytes());
+    hasher.update(sibling_fingerprint(config, &page, folders).as_bytes());
     let key = hasher.finalize().to_hex()[..32].to_owned();
     // Without a recorded duration, a page costs a little per run plus its code.
     #[allow(clippy::cast_precision_loss)]
@@ -203,22 +217,29 @@ fn page_plan(config: &Config, runners: &Runners, page: Page, snippets: Vec<extra
 
 /// Names, sizes and times of the files next to a page: they are copied
 /// into its working folder, so a change to them invalidates the cache.
-fn sibling_fingerprint(config: &Config, page: &Page) -> String {
-    let folder = config.root.join(&page.source.display);
-    let Some(folder) = folder.parent() else { return String::new() };
-    let mut entries: Vec<String> = std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let meta = entry.metadata().ok()?;
-            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-            Some(format!("{}:{}:{modified}", entry.file_name().to_string_lossy(), meta.len()))
+/// Pages share their folder's: it is read once and kept in `folders`.
+fn sibling_fingerprint(config: &Config, page: &Page, folders: &mut HashMap<PathBuf, String>) -> String {
+    let path = config.root.join(&page.source.display);
+    let Some(folder) = path.parent() else { return String::new() };
+    folders
+        .entry(folder.to_path_buf())
+        .or_insert_with(|| {
+            let mut entries: Vec<String> = std::fs::read_dir(folder)
+                .into_iter()
+                .flatten()
+                .flatten()
+                // Pages are not copied: skip them before asking for metadata.
+                .filter(|entry| !entry.file_name().to_string_lossy().ends_with(".md"))
+                .filter_map(|entry| {
+                    let meta = entry.metadata().ok()?;
+                    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+                    Some(format!("{}:{}:{modified}", entry.file_name().to_string_lossy(), meta.len()))
+                })
+                .collect();
+            entries.sort();
+            entries.join("\n")
         })
-        .filter(|name| !name.contains(".md:"))
-        .collect();
-    entries.sort();
-    entries.join("\n")
+        .clone()
 }
 
 /// The warm Python interpreters of a run: the built-in python runner's
@@ -236,7 +257,7 @@ fn zygote_pool(runners: &Runners, sandboxed: bool, running: &Running) -> Option<
 fn prepare_projects(
     config: &Config,
     runners: &mut Runners,
-    planned: &[Planned],
+    planned: &[&Planned],
     env: &[(std::ffi::OsString, std::ffi::OsString)],
 ) -> Result<(), Vec<Diagnostic>> {
     let wanted: Vec<(String, PathBuf, usize)> = runners
@@ -304,17 +325,18 @@ pub(crate) fn check(config: &Config, highlighter: &Highlighter, pages: &[Page]) 
         Ok(runners) => runners,
         Err(problems) => return problems,
     };
-    pages.par_iter().flat_map_iter(|page| checked_snippets(page, &runners, highlighter).1).collect()
+    let knows = |lang: &str| highlighter.knows(lang);
+    pages.par_iter().flat_map_iter(|page| checked_snippets(page, &runners, &knows).1).collect()
 }
 
 /// The blocks of a page, and every problem with them.
 fn checked_snippets(
     page: &Page,
     runners: &Runners,
-    highlighter: &Highlighter,
+    knows: &(dyn Fn(&str) -> bool + Sync),
 ) -> (Vec<extract::Snippet>, Vec<Diagnostic>) {
     let (snippets, mut problems) = extract::snippets(page);
-    problems.extend(language_typos(page, &snippets, runners, highlighter));
+    problems.extend(language_typos(page, &snippets, runners, knows));
     (snippets, problems)
 }
 
@@ -324,11 +346,11 @@ fn language_typos(
     page: &Page,
     snippets: &[extract::Snippet],
     runners: &Runners,
-    highlighter: &Highlighter,
+    knows: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Diagnostic> {
     snippets
         .iter()
-        .filter(|s| !s.lang.is_empty() && runners.get(&s.lang).is_none() && !highlighter.knows(&s.lang))
+        .filter(|s| !s.lang.is_empty() && runners.get(&s.lang).is_none() && !knows(&s.lang))
         .filter_map(|s| {
             let best = runners.suggest(&s.lang)?;
             let message = format!("unknown language `{}`", s.lang);

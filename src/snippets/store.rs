@@ -92,6 +92,11 @@ fn cache_path(root: &Path, key: &str) -> PathBuf {
 }
 
 /// The results of a page that passed with the same key before.
+/// Whether the page with cache `key` passed unchanged before.
+pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
+    cache_path(root, key).is_file()
+}
+
 pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
     let bytes = std::fs::read(cache_path(root, key)).ok()?;
     serde_json::from_slice(&bytes).ok()
