@@ -40,6 +40,46 @@ def generate(site, pages):
             f.write(f"values = list(range({n % 50 + 10}))\nprint(sum(values))\n")
 
 
+def pandas_row(primer, pages=40):
+    """Cold -j 2 on pages that import pandas, with and without preloading it."""
+    if subprocess.run(["python3", "-c", "import pandas"], capture_output=True).returncode != 0:
+        return None
+    with tempfile.TemporaryDirectory() as site:
+        os.makedirs(os.path.join(site, "content", "recipes"))
+        for n in range(pages):
+            with open(os.path.join(site, "content", "recipes", f"p{n:03}.md"), "w") as f:
+                f.write(
+                    f"---\ntitle: Frame {n}\nsummary: A small DataFrame.\n---\n"
+                    f"```python\nimport pandas as pd\nprint(pd.DataFrame({{'a': [1, {n}]}}).a.sum())\n```\n\n"
+                    f"```output\n{n + 1}\n```\n"
+                )
+        times = []
+        for preload in ('["pandas"]', "[]"):
+            with open(os.path.join(site, "book.toml"), "w") as f:
+                f.write(f'[site]\ntitle = "pandas"\n\n[test.runners.python]\npreload = {preload}\n')
+            (seconds,) = hyperfine(site, [f"{primer} test --no-cache -j 2"], runs=3)
+            times.append(seconds)
+        return pages, times[0], times[1]
+
+
+def rust_row(primer, pages=10):
+    """Rust pages using a manifest's crates: first run, rerun with the cache
+    off (dependencies already built), and cached rerun."""
+    fixture = os.path.join(ROOT, "tests", "fixtures", "rust-crates")
+    with tempfile.TemporaryDirectory() as site:
+        shutil.copytree(fixture, site, dirs_exist_ok=True)
+        body = open(os.path.join(site, "content", "recipes", "format.md")).read()
+        for n in range(pages):
+            with open(os.path.join(site, "content", "recipes", f"format{n:02}.md"), "w") as f:
+                f.write(body.replace("Format numbers", f"Format numbers {n}"))
+        first = subprocess.run([primer, "test", "--no-cache", "-j", "2"], cwd=site, capture_output=True)
+        if first.returncode != 0:
+            sys.exit(f"the Rust pages do not pass:\n{first.stdout.decode()}{first.stderr.decode()}")
+        (again,) = hyperfine(site, [f"{primer} test --no-cache -j 2"], runs=3)
+        (cached,) = hyperfine(site, [f"{primer} test -j 2"], runs=5)
+        return pages + 1, again, cached
+
+
 def hyperfine(site, commands, prepare=None, runs=5):
     out = os.path.join(site, "hyperfine.json")
     args = ["hyperfine", "--style", "none", "--runs", str(runs), "--export-json", out]
@@ -92,6 +132,17 @@ def main():
     print(f"| cold -j 2 / serial loop, PATH's python3 | {cold_j2 / loop_path:.2f}× | |")
     print(f"| cold -j 2, fresh interpreter per program (`preload = []`) | {fresh_j2:.2f} s | |")
     print(f"| warm interpreter / fresh interpreters | {cold_j2 / fresh_j2:.2f}× | |")
+    pandas = pandas_row(primer)
+    if pandas:
+        pages, preloaded, fresh = pandas
+        print(f"| {pages} pages importing pandas, preloaded, cold -j 2 | {preloaded:.2f} s | |")
+        print(f"| the same, fresh interpreters (`preload = []`) | {fresh:.2f} s | |")
+        print(f"| preloaded / fresh | {preloaded / fresh:.2f}× | ≤ 0.3× |")
+    else:
+        print("| pandas rows | skipped: pandas is not installed | |")
+    pages, again, cached = rust_row(primer)
+    print(f"| {pages} Rust pages with crates, rerun with the cache off | {again:.2f} s | no dependency rebuilt |")
+    print(f"| the same, cached rerun | {cached * 1000:.0f} ms | |")
     print(f"machine: {os.cpu_count()} cores")
 
 
