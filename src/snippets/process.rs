@@ -123,10 +123,8 @@ impl Running {
 
 /// Whether `pid` is still running (a zombie waiting to be reaped is not).
 fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| stat.rfind(')').map(|i| stat[i + 1..].trim_start().starts_with(|c| c != 'Z' && c != 'X')))
-        .unwrap_or(false)
+    super::supervisor::stat_fields(Path::new(&format!("/proc/{pid}")))
+        .is_some_and(|fields| fields.starts_with(|state| state != 'Z' && state != 'X'))
 }
 
 /// One program to run.

@@ -212,7 +212,7 @@ fn kill_descendants() {
 }
 
 /// Every process below `root`, read from `/proc`.
-pub(crate) fn descendants(root: i32) -> Vec<i32> {
+fn descendants(root: i32) -> Vec<i32> {
     let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
@@ -231,12 +231,17 @@ pub(crate) fn descendants(root: i32) -> Vec<i32> {
     found
 }
 
-/// The parent pid in `/proc/PID/stat`; the command name before it may
-/// hold spaces and parentheses, so it is skipped up to its last `)`.
+/// The parent pid in `/proc/PID/stat`.
 fn parent_of(proc_dir: &Path) -> Option<i32> {
+    stat_fields(proc_dir)?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The fields of `/proc/PID/stat` after the command name, state first;
+/// the name may hold spaces and parentheses, so it is skipped up to its
+/// last `)`.
+pub(crate) fn stat_fields(proc_dir: &Path) -> Option<String> {
     let stat = std::fs::read_to_string(proc_dir.join("stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(1)?.parse().ok()
+    Some(stat[stat.rfind(')')? + 1..].trim_start().to_owned())
 }
 
 #[cfg(test)]
