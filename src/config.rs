@@ -230,6 +230,11 @@ impl Config {
         key_problem(&self.source, key, message)
     }
 
+    /// The 1-based line of `book.toml` where `needle` first appears.
+    pub(crate) fn line_of(&self, needle: &str) -> Option<usize> {
+        find_line(&self.source, needle)
+    }
+
     /// Path of a file as shown in messages: relative to the site root.
     pub(crate) fn display(&self, path: &Path) -> String {
         display_path(&self.root, path)
@@ -435,7 +440,10 @@ fn find_line(text: &str, needle: &str) -> Option<usize> {
 
 /// A problem about the value of `key`, pointing at the line that sets it.
 fn key_problem(text: &str, key: &str, message: String) -> Diagnostic {
-    let line = text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
+    // The whole key: `output` must not find `output_limit`.
+    let sets_key =
+        |line: &str| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='));
+    let line = text.lines().position(sets_key).map_or(1, |i| i + 1);
     let col = text.lines().nth(line - 1).map_or(0, |l| l.len() - l.trim_start().len());
     Diagnostic::at(CONFIG_FILE, text, line, col, key.len(), message)
 }
@@ -471,6 +479,13 @@ pub(crate) mod tests {
         assert!(text.contains("unknown key `descriptoin`"), "{text}");
         assert!(text.contains("book.toml:3:1"), "{text}");
         assert!(text.contains("did you mean `description`?"), "{text}");
+    }
+
+    #[test]
+    fn a_key_problem_points_at_the_whole_key() {
+        let text = "[site]\ntitle = \"x\"\n\n[test]\noutput_limit = 10\n\n[build]\noutput = \"content\"\n";
+        let problem = key_problem(text, "output", "bad".to_owned());
+        assert_eq!(problem.line, 8);
     }
 
     #[test]

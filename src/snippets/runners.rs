@@ -156,10 +156,7 @@ impl Runners {
             match merge(by_name.remove(&name), &name, settings) {
                 Some(mut runner) => {
                     if let Some(manifest) = &settings.manifest {
-                        let line = config
-                            .source
-                            .find(manifest.as_str())
-                            .map_or(1, |at| config.source[..at].matches('\n').count() + 1);
+                        let line = config.line_of(manifest).unwrap_or(1);
                         if !config.root.join(manifest).is_file() {
                             problems.push(
                                 config
