@@ -115,6 +115,13 @@ def main():
         on_path = shutil.which("python3")
         loop = "for f in loop/*.py; do {} \"$f\" > /dev/null; done"
         loop_real, loop_path = hyperfine(site, [loop.format(real), loop.format(on_path)], runs=3)
+        # primer itself with the real interpreter first on PATH, against
+        # PATH as it is (a shim's answer remembered, and asked afresh).
+        real_first = f"env PATH={os.path.dirname(real)}:$PATH {primer} test --no-cache -j 2"
+        shim_asked = f"rm -f .primer/cache/programs.json && {primer} test --no-cache -j 2"
+        primer_real, primer_path, primer_asked = hyperfine(
+            site, [real_first, f"{primer} test --no-cache -j 2", shim_asked], runs=5
+        )
         # The same pages with a fresh interpreter per program.
         with open(os.path.join(site, "book.toml"), "a") as f:
             f.write("\n[test.runners.python]\npreload = []\n")
@@ -130,6 +137,9 @@ def main():
     print(f"| serial loop, `python3` on PATH ({on_path}) | {loop_path:.2f} s | |")
     print(f"| cold -j 2 / serial loop, real interpreter | {cold_j2 / loop_real:.2f}× | ≤ 0.5× |")
     print(f"| cold -j 2 / serial loop, PATH's python3 | {cold_j2 / loop_path:.2f}× | |")
+    print(f"| cold -j 2, real interpreter first on PATH | {primer_real:.2f} s | |")
+    print(f"| cold -j 2, PATH's python3, its answer remembered | {primer_path:.2f} s = {primer_path / primer_real:.2f}× | ≤ 1× |")
+    print(f"| cold -j 2, PATH's python3 asked afresh | {primer_asked:.2f} s = {primer_asked / primer_real:.2f}× | |")
     print(f"| cold -j 2, fresh interpreter per program (`preload = []`) | {fresh_j2:.2f} s | |")
     print(f"| warm interpreter / fresh interpreters | {cold_j2 / fresh_j2:.2f}× | |")
     pandas = pandas_row(primer)

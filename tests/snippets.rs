@@ -443,16 +443,18 @@ fn compiled_dependencies(site: &TestSite) -> Vec<(String, std::time::SystemTime)
 
 #[test]
 fn rust_blocks_use_the_manifests_crates_built_once_and_kept() {
+    // `editions.md` holds an `edition2015` block that only compiles as
+    // Rust 2015, in a crate of edition 2021.
     let site = TestSite::fixture("rust-crates");
     let run = test(&site, &["--no-cache"]);
-    assert!(run.stdout.contains("2 passed, 0 failed"), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("3 passed, 0 failed"), "{}\n{}", run.stdout, run.stderr);
     let built = compiled_dependencies(&site);
     let names: Vec<&str> = built.iter().map(|(n, _)| n.as_str()).collect();
     for name in ["libitoa", "libfastrand", "libwidgets"] {
         assert!(names.iter().any(|n| n.starts_with(name)), "{name} in {names:?}");
     }
     let run = test(&site, &["--no-cache"]);
-    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("3 passed, 0 failed"), "{}", run.stdout);
     assert_eq!(compiled_dependencies(&site), built, "a second run compiles no dependency again");
     // A compile error names the page and line.
     site.write("content/recipes/broken.md", "---\ntitle: B\nsummary: S\n---\n\n```rust\nlet n: i32 = \"text\";\n```\n");

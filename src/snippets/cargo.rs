@@ -17,14 +17,27 @@ use std::process::{Command, Stdio};
 const PROJECT: &str = ".primer/rust";
 
 /// Writes the package for the manifest at `manifest`, removes the
-/// binaries of the last run, and builds the dependencies. Returns the
-/// package folder, or why it cannot be built.
-pub(crate) fn prepare(root: &Path, manifest: &Path, env: &[(OsString, OsString)]) -> Result<PathBuf, String> {
+/// binaries of the last run, and builds the dependencies. `editions` are
+/// the binaries whose blocks name an edition (`edition2018`…): each is
+/// declared with it, as Cargo allows per target. Returns the package
+/// folder, or why it cannot be built.
+pub(crate) fn prepare(
+    root: &Path,
+    manifest: &Path,
+    editions: &[(String, u16)],
+    env: &[(OsString, OsString)],
+) -> Result<PathBuf, String> {
     let dir = crate::paths::absolute(&root.join(PROJECT));
-    let text = package_manifest(manifest)?;
+    let text = package_manifest(manifest, editions)?;
     let bins = dir.join("src").join("bin");
     let _ = std::fs::remove_dir_all(&bins);
     std::fs::create_dir_all(&bins).map_err(|e| format!("cannot create {}: {e}", bins.display()))?;
+    // A declared binary must exist for Cargo to read the package; its
+    // block replaces this before it is built.
+    for (bin, _) in editions {
+        let file = bins.join(format!("{bin}.rs"));
+        std::fs::write(&file, "fn main() {}\n").map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
     // An empty library, written once: building it builds every dependency.
     let lib = dir.join("src").join("lib.rs");
     if !lib.is_file() {
@@ -54,9 +67,9 @@ pub(crate) fn prepare(root: &Path, manifest: &Path, env: &[(OsString, OsString)]
     }
 }
 
-/// The snippets' package: the manifest's dependencies, and the manifest's
-/// library itself.
-fn package_manifest(manifest: &Path) -> Result<String, String> {
+/// The snippets' package: the manifest's dependencies, the manifest's
+/// library itself, and the binaries with editions of their own.
+fn package_manifest(manifest: &Path, editions: &[(String, u16)]) -> Result<String, String> {
     let text = std::fs::read_to_string(manifest).map_err(|e| format!("cannot read it: {e}"))?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| format!("it is not valid TOML: {}", e.message()))?;
     let base = manifest.parent().map_or_else(PathBuf::new, Path::to_path_buf);
@@ -87,6 +100,19 @@ fn package_manifest(manifest: &Path) -> Result<String, String> {
     document.insert("package".to_owned(), toml::Value::Table(ours));
     document.insert("dependencies".to_owned(), toml::Value::Table(dependencies));
     document.insert("workspace".to_owned(), toml::Value::Table(toml::Table::new()));
+    let bins: Vec<toml::Value> = editions
+        .iter()
+        .map(|(bin, edition)| {
+            let mut target = toml::Table::new();
+            target.insert("name".to_owned(), bin.as_str().into());
+            target.insert("path".to_owned(), format!("src/bin/{bin}.rs").into());
+            target.insert("edition".to_owned(), edition.to_string().into());
+            toml::Value::Table(target)
+        })
+        .collect();
+    if !bins.is_empty() {
+        document.insert("bin".to_owned(), toml::Value::Array(bins));
+    }
     let text = toml::to_string(&document).map_err(|e| format!("cannot copy its dependencies: {e}"))?;
     Ok(format!(
         "# Written by primer test from {}: the site's Rust snippets, one binary each.\n{text}",
@@ -129,7 +155,8 @@ mod tests {
             "[package]\nname = \"widgets\"\nedition = \"2024\"\n\n[dependencies]\nitoa = \"1\"\nlocal = { path = \"../local\" }\n\n[dev-dependencies]\nfastrand = \"2\"\n",
         )
         .expect("manifest");
-        let text = package_manifest(&manifest).expect("valid");
+        let text = package_manifest(&manifest, &[("p1_0".to_owned(), 2015)]).expect("valid");
+        assert!(text.contains("[[bin]]\nedition = \"2015\"\nname = \"p1_0\"\npath = \"src/bin/p1_0.rs\""), "{text}");
         assert!(text.contains("edition = \"2024\""), "{text}");
         assert!(text.contains("itoa = \"1\"") && text.contains("fastrand = \"2\""), "{text}");
         assert!(text.contains(&format!("path = \"{}\"", dir.path().join("../local").display())), "{text}");

@@ -17,6 +17,7 @@ pub(crate) mod extract;
 mod namespaces;
 mod preload;
 mod process;
+mod programs;
 mod report;
 pub(crate) mod runners;
 mod rustdoc;
@@ -268,7 +269,9 @@ fn prepare_projects(
         .map(|(name, path, line)| (name.to_owned(), path.to_path_buf(), line))
         .collect();
     for (name, manifest, line) in wanted {
-        let project = cargo::prepare(&config.root, &manifest, env).map_err(|why| {
+        let editions: Vec<(String, u16)> =
+            planned.iter().flat_map(|p| session::bin_editions(&p.page, &p.snippets, runners, &name)).collect();
+        let project = cargo::prepare(&config.root, &manifest, &editions, env).map_err(|why| {
             let shown = config.display(&manifest);
             vec![
                 config

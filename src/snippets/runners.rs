@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::config::{Config, RunnerSettings};
@@ -209,11 +208,10 @@ impl Runners {
 
     /// Replaces the program each runner of `langs` starts (`python3`,
     /// `node`, `rustc`…) by its real path, found once per run from the
-    /// site root with the snippets' environment: a version manager's shim
-    /// (pyenv, asdf, rustup) is then paid once, not once per page. Python
-    /// is asked for its `sys.executable`, rustc for its sysroot; other
-    /// programs are looked up on `PATH`. A program that cannot be found
-    /// stays as written, to fail with the shell's own message.
+    /// site root with the snippets' environment (see `programs`): a
+    /// version manager's shim (pyenv, asdf, rustup) is then paid at most
+    /// once, not once per page. A program that cannot be found stays as
+    /// written, to fail with the shell's own message.
     pub(crate) fn resolve_programs<'a>(
         &mut self,
         root: &Path,
@@ -223,18 +221,20 @@ impl Runners {
         let mut names: Vec<String> = langs.into_iter().map(|lang| canonical(lang).to_owned()).collect();
         names.sort();
         names.dedup();
+        let mut finder = super::programs::Finder::new(root, env);
         let mut found: BTreeMap<String, Option<String>> = BTreeMap::new();
         for name in names {
             let Some(runner) = self.by_name.get_mut(&name) else { continue };
             for command in std::iter::once(&mut runner.command).chain(runner.check.as_mut()) {
                 let Some(program) = command.split_whitespace().next().map(str::to_owned) else { continue };
-                let real = found.entry(program.clone()).or_insert_with(|| real_program(&program, root, env));
+                let real = found.entry(program.clone()).or_insert_with(|| finder.real(&program));
                 if let Some(real) = real {
                     *command = format!("{}{}", shell_quote(real), &command[program.len()..]);
                     runner.program.get_or_insert_with(|| real.clone());
                 }
             }
         }
+        finder.save();
     }
 
     /// Runners whose blocks build in a Cargo package (`manifest`), with
@@ -257,34 +257,6 @@ impl Runners {
         let names = self.by_name.keys().map(String::as_str).chain(["py", "js", "rs", "node", "shell"]);
         did_you_mean(lang, names)
     }
-}
-
-/// The real path of `program` as the snippets would start it.
-fn real_program(program: &str, root: &Path, env: &[(OsString, OsString)]) -> Option<String> {
-    if program.contains(['/', '\'', '"', '$', '{']) {
-        return None;
-    }
-    let ask = |args: &[&str]| -> Option<String> {
-        let output = Command::new(program)
-            .args(args)
-            .current_dir(root)
-            .env_clear()
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .output()
-            .ok()?;
-        let text = String::from_utf8(output.stdout).ok()?;
-        output.status.success().then(|| text.trim().to_owned())
-    };
-    let real = match program {
-        "python" | "python3" => ask(&["-c", "import sys; print(sys.executable)"]).map(PathBuf::from),
-        "rustc" => ask(&["--print", "sysroot"]).map(|sysroot| Path::new(&sysroot).join("bin").join("rustc")),
-        _ => {
-            let path = env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone()).unwrap_or_default();
-            std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
-        }
-    }?;
-    (real.is_absolute() && real.is_file()).then(|| real.to_string_lossy().into_owned())
 }
 
 /// Quotes a word for `sh -c`.

@@ -141,6 +141,21 @@ pub(crate) fn run_page(
     results
 }
 
+/// The programs of `page` that build in the Cargo package of runner
+/// `name` and name their own edition, by binary name.
+pub(crate) fn bin_editions(page: &Page, snippets: &[Snippet], runners: &Runners, name: &str) -> Vec<(String, u16)> {
+    let mut scratch: Vec<BlockResult> = snippets.iter().map(pending).collect();
+    plan(page, snippets, runners, &mut scratch)
+        .iter()
+        .enumerate()
+        .filter(|(_, program)| program.runner.name == name)
+        .filter_map(|(n, program)| {
+            let edition = program.blocks.iter().find_map(|&i| snippets[i].attrs.edition)?;
+            Some((super::cargo::bin_name(&page.source.rel, n), edition))
+        })
+        .collect()
+}
+
 fn pending(snippet: &Snippet) -> BlockResult {
     BlockResult {
         line: snippet.line,
