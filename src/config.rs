@@ -119,7 +119,36 @@ struct RawSite {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTaxonomy {
-    tags: BTreeMap<String, String>,
+    tags: BTreeMap<String, RawTag>,
+    /// The order of tag groups in filters; groups not named here follow,
+    /// alphabetically.
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+/// A declared tag: its description, or a table with a group too.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawTag {
+    Description(String),
+    Full(RawTagTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTagTable {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    group: Option<String>,
+}
+
+/// A tag declared under `[taxonomy.tags]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TagInfo {
+    pub(crate) description: Option<String>,
+    /// The labelled row of the tag filter it shows in.
+    pub(crate) group: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -184,8 +213,11 @@ pub(crate) struct Config {
     pub(crate) author: Option<String>,
     /// Branch of `repository` that holds the built site, for Colab links.
     pub(crate) colab_branch: Option<String>,
-    /// Allowed tags and their descriptions; `None` allows any tag.
-    pub(crate) taxonomy: Option<BTreeMap<String, String>>,
+    /// Allowed tags with their descriptions and groups; `None` allows any
+    /// tag.
+    pub(crate) taxonomy: Option<BTreeMap<String, TagInfo>>,
+    /// Tag groups in the order filters show them.
+    pub(crate) tag_groups: Vec<String>,
     pub(crate) callouts: Vec<Callout>,
     pub(crate) newest: usize,
     /// Folders searched for theme files before the embedded default theme.
@@ -362,7 +394,8 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         edit_branch: raw.site.edit_branch.unwrap_or_else(|| "main".to_owned()),
         author: raw.site.author,
         colab_branch: raw.site.colab_branch,
-        taxonomy: raw.taxonomy.map(|t| t.tags),
+        tag_groups: tag_groups(raw.taxonomy.as_ref()),
+        taxonomy: raw.taxonomy.map(tags),
         callouts,
         newest: raw.home.newest.unwrap_or(3),
         theme_dirs,
@@ -449,7 +482,41 @@ fn key_problem(text: &str, key: &str, message: String) -> Diagnostic {
 }
 
 /// Suggests a declared tag for a misspelled one.
-pub(crate) fn suggest_tag(taxonomy: &BTreeMap<String, String>, tag: &str) -> String {
+/// The declared tags, checked.
+fn tags(taxonomy: RawTaxonomy) -> BTreeMap<String, TagInfo> {
+    taxonomy
+        .tags
+        .into_iter()
+        .map(|(name, tag)| {
+            let info = match tag {
+                RawTag::Description(description) => TagInfo { description: Some(description), group: None },
+                RawTag::Full(table) => TagInfo { description: table.description, group: table.group },
+            };
+            (name, info)
+        })
+        .collect()
+}
+
+/// Every tag group: those `[taxonomy] groups` names in its order, then the
+/// rest alphabetically.
+fn tag_groups(taxonomy: Option<&RawTaxonomy>) -> Vec<String> {
+    let Some(taxonomy) = taxonomy else { return Vec::new() };
+    let mut groups = taxonomy.groups.clone();
+    let mut rest: Vec<String> = taxonomy
+        .tags
+        .values()
+        .filter_map(|tag| match tag {
+            RawTag::Full(RawTagTable { group: Some(group), .. }) if !groups.contains(group) => Some(group.clone()),
+            _ => None,
+        })
+        .collect();
+    rest.sort();
+    rest.dedup();
+    groups.append(&mut rest);
+    groups
+}
+
+pub(crate) fn suggest_tag(taxonomy: &BTreeMap<String, TagInfo>, tag: &str) -> String {
     match did_you_mean(tag, taxonomy.keys().map(String::as_str)) {
         Some(best) => format!("did you mean `{best}`? Tags must be declared under [taxonomy.tags] in {CONFIG_FILE}"),
         None => format!(

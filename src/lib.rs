@@ -26,6 +26,7 @@ mod frontmatter;
 #[doc(hidden)]
 pub mod fuzzing;
 mod history;
+mod html;
 mod listing;
 mod markdown;
 mod model;

@@ -150,6 +150,9 @@ impl Page {
 /// The output of the Markdown stage for one page.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rendered {
+    /// The title and summary, inline Markdown rendered.
+    pub(crate) title: InlineText,
+    pub(crate) summary: Option<InlineText>,
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     /// Every `id` a link may point at with `#…`.
@@ -161,6 +164,14 @@ pub(crate) struct Rendered {
     pub(crate) verified: Option<Verified>,
     /// Plain text by section, for search.
     pub(crate) text: PageText,
+}
+
+/// A line of inline Markdown (a title, a summary) as HTML, and as plain
+/// text for `<title>`, feeds and the search index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InlineText {
+    pub(crate) html: String,
+    pub(crate) plain: String,
 }
 
 /// The plain text of a page, for the search index.

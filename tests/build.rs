@@ -48,9 +48,10 @@ fn tag_filter_has_a_chip_per_tag_with_counts_linking_to_tag_pages() {
     let site = TestSite::fixture("basic");
     site.build();
     let recipes = site.html("recipes/index.html");
-    assert_eq!(recipes.attrs("a.chip", "data-tag"), ["data", "training", "vision"]);
-    assert_eq!(recipes.texts("a.chip .chip-count"), ["1", "1", "2"]);
-    assert_eq!(recipes.attrs("a.chip", "href"), ["../tags/data/", "../tags/training/", "../tags/vision/"]);
+    // The most used first, then by name.
+    assert_eq!(recipes.attrs("a.chip", "data-tag"), ["vision", "data", "training"]);
+    assert_eq!(recipes.texts("a.chip .chip-count"), ["2", "1", "1"]);
+    assert_eq!(recipes.attrs("a.chip", "href"), ["../tags/vision/", "../tags/data/", "../tags/training/"]);
     assert_eq!(recipes.attrs("[data-level] option", "value"), ["", "beginner", "intermediate"]);
     assert_eq!(recipes.texts("[data-count]"), ["3 of 3 shown"]);
     assert_eq!(recipes.count("[data-no-match]"), 1);
@@ -65,7 +66,11 @@ fn tag_pages_list_their_cards_and_the_tag_index_counts_them() {
     assert_eq!(vision.texts(".lead"), ["Working with images"]);
     let index = site.html("tags/index.html");
     assert_eq!(index.texts(".tag-index .tag"), ["data", "deploy", "training", "vision"]);
-    assert_eq!(index.texts(".tag-index .count"), ["2", "1", "2", "2"]);
+    // Counted by kind, as the listings' chips count them.
+    assert_eq!(
+        index.texts(".tag-index .count"),
+        ["1 recipe · 1 tutorial", "1 tutorial", "1 recipe · 1 tutorial", "2 recipes"]
+    );
     // The draft's tag page would list nothing: deploy comes from the tutorial only.
     assert_eq!(site.html("tags/deploy/index.html").texts(".card-title"), ["Deploy a model"]);
 }
@@ -375,4 +380,54 @@ fn pages_without_dates_take_them_from_git_history() {
     assert_eq!(site.html("about/index.html").attrs(".page-meta time", "datetime"), ["2023-01-02", "2023-06-07"]);
     // Front matter wins for the date; git's last change is before it, so no update.
     assert_eq!(site.html("recipes/augment/index.html").attrs(".page-meta time", "datetime"), ["2024-04-01"]);
+}
+
+#[test]
+fn newest_cards_follow_updated_before_date_and_empty_kinds_leave_the_nav() {
+    let site = TestSite::fixture("basic");
+    // Older by `date` than every other recipe, but updated last.
+    site.write(
+        "content/recipes/refreshed.md",
+        "---\ntitle: Refreshed recipe\nsummary: S\ndate: 2020-01-01\nupdated: 2030-01-01\n---\nBody.\n",
+    );
+    site.build();
+    let home = site.html("index.html");
+    assert_eq!(home.texts("#newest-recipes + .cards .card-title")[0], "Refreshed recipe");
+    assert_eq!(home.texts(".site-nav a"), ["Tutorials", "Recipes", "Tags", "Source"]);
+    let recipes_only = TestSite::empty();
+    recipes_only.write("book.toml", "[site]\ntitle = \"Recipes only\"\n");
+    recipes_only.write("content/recipes/one.md", "---\ntitle: One\nsummary: S\n---\nBody.\n");
+    recipes_only.build();
+    assert_eq!(recipes_only.html("index.html").texts(".site-nav a"), ["Recipes", "Tags"]);
+}
+
+#[test]
+fn a_favicon_comes_built_in_and_a_site_replaces_it() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    assert_eq!(site.html("recipes/augment/index.html").attrs("link[rel=icon]", "href"), ["../../favicon.svg"]);
+    assert!(site.read("favicon.svg").starts_with("<svg"));
+    site.write("themes/default/static/favicon.svg", "<svg id=\"ours\"/>");
+    site.build();
+    assert_eq!(site.read("favicon.svg"), "<svg id=\"ours\"/>");
+}
+
+#[test]
+fn tag_groups_from_the_taxonomy_label_the_filter_rows_in_order() {
+    let site = TestSite::fixture("basic");
+    let config = site.read_source("book.toml").replace(
+        "[taxonomy.tags]\ndata = \"Loading and preparing data\"\nvision = \"Working with images\"",
+        "[taxonomy]\ngroups = [\"Domains\"]\n\n[taxonomy.tags]\ndata = { description = \"Loading and preparing data\", group = \"Workflow\" }\nvision = { description = \"Working with images\", group = \"Domains\" }",
+    );
+    site.write("book.toml", config);
+    let run = site.build();
+    assert!(run.success, "{}", run.stderr);
+    let recipes = site.html("recipes/index.html");
+    // Named groups in the taxonomy's order, then the rest by name, then
+    // tags without a group.
+    assert_eq!(recipes.texts("[data-tag-group] .filter-label"), ["Domains", "Workflow", "Other"]);
+    assert_eq!(site.html("tags/vision/index.html").texts(".lead"), ["Working with images"]);
+    site.write("book.toml", site.read_source("book.toml").replace("group = \"Domains\"", "group = \"Domains\", colour = 1"));
+    let run = site.build_fails();
+    assert!(run.stderr.contains("book.toml"), "{}", run.stderr);
 }

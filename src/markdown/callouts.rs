@@ -130,7 +130,7 @@ fn parse_marker(
 /// The opening HTML of a callout, and the HTML that closes it.
 fn opening_html(marker: &Marker, title_events: &[Spanned<'_>]) -> (String, &'static str) {
     let (name, default_title, icon) = KINDS[marker.kind];
-    let mut title = super::code::escape_html(&marker.rest);
+    let mut title = crate::html::escape_html(&marker.rest);
     // Inline markup after the marker text (`**bold**`, `code`) is rendered.
     pulldown_cmark::html::push_html(&mut title, title_events.iter().map(|(e, _)| e.clone()));
     let title = title.trim();

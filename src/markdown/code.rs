@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::Spanned;
 use super::highlight::Session;
+use crate::html::escape_html;
 use crate::snippets::extract::runnable_code;
 use crate::snippets::{BlockResult, Status, code_hash};
 
@@ -82,7 +83,7 @@ fn captured_html(result: &BlockResult) -> Option<String> {
     for (stream, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
         if !text.trim().is_empty() {
             html.push_str(&format!(
-                "<div class=\"output-block output-{stream} captured\"><span class=\"output-label\">Output</span><pre><samp>{}</samp></pre></div>\n",
+                "<div class=\"output-block output-{stream} captured\"><span class=\"output-label\">Output</span><pre tabindex=\"0\"><samp>{}</samp></pre></div>\n",
                 escape_html(text.trim_end())
             ));
         }
@@ -95,7 +96,7 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str) -> Str
         // Expected output of the block above: shown as output, not code.
         let stream = if info.attrs.iter().any(|a| a == "stderr") { "stderr" } else { "stdout" };
         return format!(
-            "<div class=\"output-block output-{stream}\"><span class=\"output-label\">Output</span><pre><samp>{}</samp></pre></div>\n",
+            "<div class=\"output-block output-{stream}\"><span class=\"output-label\">Output</span><pre tabindex=\"0\"><samp>{}</samp></pre></div>\n",
             escape_html(code)
         );
     }
@@ -104,32 +105,8 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str) -> Str
     let lang = escape_html(&info.lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };
     format!(
-        "<div class=\"code-block\" data-lang=\"{lang}\"><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\">Copy</button><pre class=\"hl\"><code{class}>{body}</code></pre></div>\n"
+        "<div class=\"code-block\" data-lang=\"{lang}\"><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\">Copy</button><pre class=\"hl\" tabindex=\"0\"><code{class}>{body}</code></pre></div>\n"
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_escaped(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out`, escaped as [`escape_html`] does.
-pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use syntect::highlighting::{Color, FontStyle, Style, Theme, ThemeSet};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::code::{escape_html, push_escaped};
+use crate::html::{escape_html, push_escaped};
 
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
@@ -216,11 +216,12 @@ impl Palette {
         }
     }
 
-    /// One rule per class, each selector under `scope`.
-    fn rules(&self, prefix: char, scope: &str) -> String {
+    /// One rule per class, each selector under `scope`. Colours are
+    /// made legible on the page's code background `on` (WCAG AA, 4.5:1).
+    fn rules(&self, prefix: char, scope: &str, on: Color) -> String {
         let mut css = String::new();
         for (i, color) in self.foregrounds.iter().enumerate().skip(1) {
-            let _ = writeln!(css, "{scope} .{prefix}{i} {{ color: {}; }}", hex(*color));
+            let _ = writeln!(css, "{scope} .{prefix}{i} {{ color: {}; }}", hex(legible(*color, on)));
         }
         for (i, color) in self.backgrounds.iter().enumerate() {
             let _ = writeln!(css, "{scope} .{prefix}g{i} {{ background-color: {}; }}", hex(*color));
@@ -245,6 +246,47 @@ fn hex(color: Color) -> String {
     if a == 0xff { format!("#{r:02x}{g:02x}{b:02x}") } else { format!("#{r:02x}{g:02x}{b:02x}{a:02x}") }
 }
 
+/// Code backgrounds of the default stylesheet (`--code-bg`), light and
+/// dark.
+const CODE_BACKGROUNDS: [Color; 2] =
+    [Color { r: 0xf6, g: 0xf8, b: 0xfa, a: 0xff }, Color { r: 0x1b, g: 0x22, b: 0x30, a: 0xff }];
+
+/// Contrast that text must reach on its background; a little above
+/// WCAG AA's 4.5:1, so rounding never lands below it.
+const LEGIBLE: f64 = 4.6;
+
+/// WCAG relative luminance.
+fn luminance(color: Color) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// `color`, moved towards black on a light background or towards white
+/// on a dark one until it reads at [`LEGIBLE`] contrast.
+fn legible(color: Color, on: Color) -> Color {
+    let target: u8 = if luminance(on) > 0.5 { 0 } else { 255 };
+    let mut out = color;
+    for step in 1..=20u16 {
+        if contrast(out, on) >= LEGIBLE {
+            break;
+        }
+        let mix = |c: u8| {
+            let moved = (u16::from(c) * (20 - step) + u16::from(target) * step) / 20;
+            u8::try_from(moved).unwrap_or(target)
+        };
+        out = Color { r: mix(color.r), g: mix(color.g), b: mix(color.b), a: 0xff };
+    }
+    out
+}
+
 fn bundled_themes() -> [Theme; 2] {
     let mut set = ThemeSet::load_defaults();
     [LIGHT_THEME, DARK_THEME].map(|name| set.themes.remove(name).unwrap_or_default())
@@ -256,12 +298,12 @@ fn bundled_themes() -> [Theme; 2] {
 /// In the dark scheme every span first drops what the light classes set.
 pub(crate) fn stylesheets() -> (String, String) {
     let [light, dark] = bundled_themes().map(|theme| Palette::of(&theme));
-    let light_css = light.rules(PREFIXES[0], ".hl");
+    let light_css = light.rules(PREFIXES[0], ".hl", CODE_BACKGROUNDS[0]);
     let dark_css = |scope: &str| {
         let hl = format!("{scope} .hl");
         format!(
             "{hl} span {{ color: inherit; background-color: transparent; font-weight: inherit; font-style: inherit; text-decoration: inherit; }}\n{}",
-            dark.rules(PREFIXES[1], &hl)
+            dark.rules(PREFIXES[1], &hl, CODE_BACKGROUNDS[1])
         )
     };
     let dark_css = format!(
@@ -315,5 +357,24 @@ mod tests {
         assert!(dark.contains("html[data-theme=\"dark\"] .hl span { color: inherit;"));
         assert!(dark.contains("html[data-theme=\"dark\"] .hl .d"));
         assert!(dark.contains("@media (prefers-color-scheme: dark)"));
+    }
+}
+
+#[cfg(test)]
+mod contrast_tests {
+    use super::*;
+
+    #[test]
+    fn every_syntax_colour_reads_at_aa_contrast_on_its_code_background() {
+        let (light, dark) = stylesheets();
+        for (css, on) in [(light, CODE_BACKGROUNDS[0]), (dark, CODE_BACKGROUNDS[1])] {
+            let colours: Vec<&str> = css.split("{ color: #").skip(1).map(|rest| &rest[..6]).collect();
+            assert!(colours.len() > 5, "{css}");
+            for hex in colours {
+                let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex");
+                let colour = Color { r: channel(0), g: channel(2), b: channel(4), a: 0xff };
+                assert!(contrast(colour, on) >= 4.5, "#{hex} reads at {:.2}:1", contrast(colour, on));
+            }
+        }
     }
 }

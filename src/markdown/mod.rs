@@ -13,6 +13,7 @@ mod callouts;
 pub(crate) mod code;
 mod headings;
 pub(crate) mod highlight;
+mod inline;
 pub(crate) mod links;
 mod raw;
 mod text;
@@ -89,7 +90,11 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let body = page.body();
     let locator = Locator { page };
     let mut problems = Vec::new();
-    let mut rendered = Rendered::default();
+    let mut rendered = Rendered {
+        title: inline::render(&page.meta.title),
+        summary: page.meta.summary.as_deref().map(inline::render),
+        ..Rendered::default()
+    };
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
     let events = links::transform(events, page, context.targets, &locator, &mut rendered.links, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
@@ -100,7 +105,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     rendered.verified = record
         .filter(|record| record.status != "skipped")
         .map(|record| Verified { date: record.verified.clone(), failed: record.status == "failed" });
-    let events = headings::drop_title(events, &page.meta.title);
+    let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);
     let events = code::transform(events, highlighter, &captured);

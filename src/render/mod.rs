@@ -19,14 +19,14 @@ use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, line_col};
-use crate::listing::{RECIPES_URL, Site, TAGS_URL, TUTORIALS_URL};
-use crate::markdown::code;
+use crate::listing::{RECIPES_URL, SEARCH_URL, Site, TAGS_URL, TUTORIALS_URL};
 use crate::markdown::links::root_of;
 use crate::model::Kind;
 use crate::search::SearchInfo;
 use theme::Theme;
 use views::{
-    CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, PageView, SiteView, SitemapEntry, TagView,
+    CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, NavView, PageView, SiteView, SitemapEntry,
+    TagView,
 };
 
 /// A file to write, by its path inside the output folder.
@@ -65,6 +65,7 @@ enum Job {
     TagsIndex,
     Tag(usize),
     NotFound,
+    SearchPage,
     Sitemap,
     Feed,
 }
@@ -97,6 +98,7 @@ impl Selection {
                 Job::Listing(Kind::Recipe),
                 Job::TagsIndex,
                 Job::NotFound,
+                Job::SearchPage,
                 Job::Sitemap,
                 Job::Feed,
             ]);
@@ -183,7 +185,7 @@ pub(crate) fn compile(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     }
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default escaper also escapes `/`, which bloats every URL.
-    tera.set_escape_fn(code::escape_html);
+    tera.set_escape_fn(crate::html::escape_html);
     tera.add_raw_templates(sources).map_err(|error| vec![template_error(theme, None, &error)])?;
     Ok(tera)
 }
@@ -248,36 +250,21 @@ impl Renderer<'_> {
                 files.append(&mut downloads);
                 let image =
                     page.meta.image.as_deref().map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
-                let description = page.meta.summary.as_deref().unwrap_or(&self.config.description);
-                self.insert_meta(&mut context, &page.meta.title, description, &page.url, image);
+                let description = page.rendered.summary.as_ref().map_or(self.config.description.as_str(), |s| &s.plain);
+                self.insert_meta(&mut context, &page.rendered.title.plain, description, &page.url, image);
                 (format!("{}index.html", page.url), "page.html", context)
             }
             Job::Listing(kind) => self.listing(kind),
             Job::TagsIndex => {
                 let mut context = self.context(TAGS_URL);
-                let tags: Vec<TagView<'_>> = self
-                    .site
-                    .tags
-                    .iter()
-                    .map(|t| TagView {
-                        name: &t.name,
-                        url: &t.url,
-                        description: t.description.as_deref(),
-                        count: t.pages.len(),
-                    })
-                    .collect();
+                let tags: Vec<TagView<'_>> = self.site.tags.iter().map(|t| TagView::new(self.site, t)).collect();
                 context.insert("tags", &tags);
                 (format!("{TAGS_URL}index.html"), "tags.html", context)
             }
             Job::Tag(index) => {
                 let tag = &self.site.tags[index];
                 let mut context = self.context(&tag.url);
-                let view = TagView {
-                    name: &tag.name,
-                    url: &tag.url,
-                    description: tag.description.as_deref(),
-                    count: tag.pages.len(),
-                };
+                let view = TagView::new(self.site, tag);
                 context.insert("tag", &view);
                 let description = tag.description.as_deref().unwrap_or(&self.config.description);
                 self.insert_meta(&mut context, &format!("Tagged “{}”", tag.name), description, &tag.url, None);
@@ -289,6 +276,11 @@ impl Renderer<'_> {
                 // The 404 page is served at any depth: links must be absolute.
                 context.insert("root", &self.config.base_path());
                 ("404.html".to_owned(), "404.html", context)
+            }
+            Job::SearchPage => {
+                let mut context = self.context(SEARCH_URL);
+                self.insert_meta(&mut context, "Search", &self.config.description, SEARCH_URL, None);
+                (format!("{SEARCH_URL}index.html"), "search.html", context)
             }
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
@@ -322,6 +314,10 @@ impl Renderer<'_> {
         context.insert("current_url", url);
         context.insert("primer_version", env!("CARGO_PKG_VERSION"));
         context.insert("search", self.search);
+        context.insert(
+            "nav",
+            &NavView { tutorials: !self.site.tutorials.is_empty(), recipes: !self.site.recipes.is_empty() },
+        );
         context
     }
 
@@ -332,7 +328,9 @@ impl Renderer<'_> {
     fn home(&self) -> Context {
         let mut context = self.context("");
         let page = self.site.home.map(|i| &self.site.pages[i]);
-        context.insert("title", &page.map_or(self.config.title.as_str(), |p| p.meta.title.as_str()));
+        context.insert("title", &page.map_or(self.config.title.as_str(), |p| p.rendered.title.plain.as_str()));
+        let escaped = crate::html::escape_html(&self.config.title);
+        context.insert("title_html", &page.map_or(escaped.as_str(), |p| p.rendered.title.html.as_str()));
         context.insert("intro", &page.map_or("", |p| p.rendered.html.as_str()));
         let callouts: Vec<CalloutView<'_>> = self
             .config
@@ -395,15 +393,19 @@ impl Renderer<'_> {
         };
         let mut context = self.context(url);
         let intro = self.site.intros.get(url).map(|&i| &self.site.pages[i]);
-        let title = intro.map(|p| p.meta.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(title);
+        let titled = intro.map(|p| &p.rendered.title).filter(|t| !t.plain.is_empty());
+        let title = titled.map_or(title, |t| t.plain.as_str());
         context.insert("title", title);
-        let description = intro.and_then(|p| p.meta.summary.as_deref()).unwrap_or(&self.config.description);
+        context.insert("title_html", &titled.map_or(title, |t| t.html.as_str()));
+        let summary = intro.and_then(|p| p.rendered.summary.as_ref());
+        let description = summary.map_or(self.config.description.as_str(), |s| &s.plain);
         self.insert_meta(&mut context, title, description, url, None);
         context.insert("kind", &kind);
         context.insert("intro", &intro.map_or("", |p| p.rendered.html.as_str()));
-        context.insert("summary", &intro.and_then(|p| p.meta.summary.as_deref()));
+        context.insert("summary", &summary.map(|s| &s.plain));
+        context.insert("summary_html", &summary.map(|s| &s.html));
         context.insert("cards", &self.cards(cards));
-        context.insert("filter", &FilterView::new(self.site, cards));
+        context.insert("filter", &FilterView::new(self.config, self.site, cards));
         (format!("{url}index.html"), "listing.html", context)
     }
 

@@ -29,6 +29,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/tag.html",
     "templates/tags.html",
     "templates/404.html",
+    "templates/search.html",
     "templates/partials/card.html",
     "templates/partials/filter.html",
     "templates/partials/page-meta.html",
@@ -37,6 +38,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/assets/style.css",
     "static/assets/primer.js",
     "static/assets/search.js",
+    "static/favicon.svg",
 ];
 
 /// One theme file, from the site's theme folder or from the binary.

@@ -34,6 +34,13 @@ impl<'a> SiteView<'a> {
     }
 }
 
+/// Which sections the header links to: those with pages.
+#[derive(Debug, Serialize)]
+pub(super) struct NavView {
+    pub(super) tutorials: bool,
+    pub(super) recipes: bool,
+}
+
 #[derive(Debug, Serialize)]
 pub(super) struct TagLink<'a> {
     pub(super) name: &'a str,
@@ -59,8 +66,12 @@ fn date_view(date: Option<NaiveDate>) -> Option<DateView> {
 /// A tutorial or recipe as a card in a listing.
 #[derive(Debug, Serialize)]
 pub(super) struct CardView<'a> {
+    /// Plain text; `title_html` and `summary_html` have the inline
+    /// Markdown rendered.
     title: &'a str,
+    title_html: &'a str,
     summary: &'a str,
+    summary_html: &'a str,
     url: &'a str,
     kind: Kind,
     level: Option<&'static str>,
@@ -73,8 +84,10 @@ pub(super) struct CardView<'a> {
 impl<'a> CardView<'a> {
     pub(super) fn new(page: &'a Page) -> Self {
         Self {
-            title: &page.meta.title,
-            summary: page.meta.summary.as_deref().unwrap_or_default(),
+            title: &page.rendered.title.plain,
+            title_html: &page.rendered.title.html,
+            summary: page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str()),
+            summary_html: page.rendered.summary.as_ref().map_or("", |s| s.html.as_str()),
             url: &page.url,
             kind: page.kind,
             level: page.meta.level.map(|l| l.name()),
@@ -115,6 +128,7 @@ fn site_path(page: &Page, path: &str) -> String {
 #[derive(Debug, Serialize)]
 pub(super) struct LinkView<'a> {
     title: &'a str,
+    title_html: &'a str,
     url: &'a str,
 }
 
@@ -127,8 +141,11 @@ pub(super) struct Crumb<'a> {
 /// A full page.
 #[derive(Debug, Serialize)]
 pub(super) struct PageView<'a> {
+    /// Plain text; the `_html` fields have the inline Markdown rendered.
     title: &'a str,
+    title_html: &'a str,
     summary: Option<&'a str>,
+    summary_html: Option<&'a str>,
     url: &'a str,
     kind: Kind,
     level: Option<&'static str>,
@@ -145,12 +162,16 @@ pub(super) struct PageView<'a> {
     verified: Option<&'a Verified>,
     prev: Option<LinkView<'a>>,
     next: Option<LinkView<'a>>,
+    sidebar: Option<SidebarView<'a>>,
 }
 
 impl<'a> PageView<'a> {
-    pub(super) fn new(config: &Config, site: &'a Site, index: usize) -> Self {
+    pub(super) fn new(config: &'a Config, site: &'a Site, index: usize) -> Self {
         let page = &site.pages[index];
-        let link = |i: usize| LinkView { title: &site.pages[i].meta.title, url: &site.pages[i].url };
+        let link = |i: usize| {
+            let title = &site.pages[i].rendered.title;
+            LinkView { title: &title.plain, title_html: &title.html, url: &site.pages[i].url }
+        };
         let (prev, next) = site.neighbours(index);
         let (prev, next) = (prev.map(link), next.map(link));
         let mut breadcrumbs = vec![Crumb { title: "Home", url: "" }];
@@ -160,8 +181,10 @@ impl<'a> PageView<'a> {
             _ => {}
         }
         Self {
-            title: &page.meta.title,
-            summary: page.meta.summary.as_deref(),
+            title: &page.rendered.title.plain,
+            title_html: &page.rendered.title.html,
+            summary: page.rendered.summary.as_ref().map(|s| s.plain.as_str()),
+            summary_html: page.rendered.summary.as_ref().map(|s| s.html.as_str()),
             url: &page.url,
             kind: page.kind,
             level: page.meta.level.map(|l| l.name()),
@@ -181,7 +204,71 @@ impl<'a> PageView<'a> {
             verified: page.rendered.verified.as_ref(),
             prev,
             next,
+            sidebar: SidebarView::new(config, site, index),
         }
+    }
+}
+
+/// The pages of the current page's section, beside it on wide screens:
+/// by the group of their first grouped tag when the taxonomy has groups.
+#[derive(Debug, Serialize)]
+pub(super) struct SidebarView<'a> {
+    title: &'static str,
+    url: &'static str,
+    groups: Vec<SidebarGroup<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct SidebarGroup<'a> {
+    /// Empty for the one group of a taxonomy without groups.
+    name: &'a str,
+    /// Whether it holds the current page.
+    current: bool,
+    links: Vec<SidebarLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct SidebarLink<'a> {
+    title_html: &'a str,
+    url: &'a str,
+    current: bool,
+}
+
+impl<'a> SidebarView<'a> {
+    fn new(config: &'a Config, site: &'a Site, index: usize) -> Option<Self> {
+        let (title, url) = match site.pages[index].kind {
+            Kind::Tutorial => ("Tutorials", crate::listing::TUTORIALS_URL),
+            Kind::Recipe => ("Recipes", crate::listing::RECIPES_URL),
+            _ => return None,
+        };
+        let group_of = |i: usize| -> &'a str {
+            let taxonomy = config.taxonomy.as_ref();
+            site.pages[i]
+                .meta
+                .tags
+                .iter()
+                .find_map(|tag| taxonomy?.get(tag)?.group.as_deref())
+                .unwrap_or(if config.tag_groups.is_empty() { "" } else { "Other" })
+        };
+        let order: Vec<&str> = config.tag_groups.iter().map(String::as_str).chain(["Other", ""]).collect();
+        let mut groups: Vec<SidebarGroup<'a>> = Vec::new();
+        for &i in site.siblings(index) {
+            let name = group_of(i);
+            let link = SidebarLink {
+                title_html: &site.pages[i].rendered.title.html,
+                url: &site.pages[i].url,
+                current: i == index,
+            };
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(group) => group.links.push(link),
+                None => groups.push(SidebarGroup { name, current: false, links: vec![link] }),
+            }
+        }
+        for group in &mut groups {
+            group.current = group.links.iter().any(|l| l.current);
+        }
+        groups.sort_by_key(|g| order.iter().position(|o| *o == g.name));
+        Some(Self { title, url, groups })
     }
 }
 
@@ -189,42 +276,101 @@ impl<'a> PageView<'a> {
 #[derive(Debug, Serialize)]
 pub(super) struct FilterTag<'a> {
     name: &'a str,
-    url: String,
+    url: &'a str,
     count: usize,
+    /// 1 for the most used tag of the listing, 2 for the next…
+    rank: usize,
 }
 
-/// The tag filter of a listing: tags of its cards with counts, and levels.
+/// A labelled row of chips: one group of the taxonomy, or every tag
+/// (`name` empty) when the taxonomy has no groups.
+#[derive(Debug, Serialize)]
+pub(super) struct FilterGroup<'a> {
+    name: &'a str,
+    tags: Vec<FilterTag<'a>>,
+}
+
+/// The tag filter of a listing: the tags of its cards with counts, by
+/// group and most used first, and levels.
 #[derive(Debug, Serialize)]
 pub(super) struct FilterView<'a> {
-    tags: Vec<FilterTag<'a>>,
+    groups: Vec<FilterGroup<'a>>,
+    /// How many tags the cards carry.
+    tag_count: usize,
     levels: Vec<&'static str>,
     total: usize,
 }
 
 impl<'a> FilterView<'a> {
-    pub(super) fn new(site: &'a Site, cards: &[usize]) -> Self {
-        let tags = site
+    pub(super) fn new(config: &'a Config, site: &'a Site, cards: &[usize]) -> Self {
+        let mut used: Vec<(&'a crate::listing::Tag, usize)> = site
             .tags
             .iter()
             .filter_map(|tag| {
                 let count = tag.pages.iter().filter(|i| cards.contains(i)).count();
-                (count > 0).then(|| FilterTag { name: &tag.name, url: tag.url.clone(), count })
+                (count > 0).then_some((tag, count))
             })
             .collect();
+        used.sort_by(|(a, x), (b, y)| y.cmp(x).then_with(|| a.name.cmp(&b.name)));
+        let chip = |rank: usize, (tag, count): &(&'a crate::listing::Tag, usize)| FilterTag {
+            name: &tag.name,
+            url: &tag.url,
+            count: *count,
+            rank: rank + 1,
+        };
+        let ungrouped = || used.iter().enumerate().filter(|(_, (tag, _))| tag.group.is_none());
+        let mut groups: Vec<FilterGroup<'a>> = config
+            .tag_groups
+            .iter()
+            .map(|group| FilterGroup {
+                name: group,
+                tags: used
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (tag, _))| tag.group.as_ref() == Some(group))
+                    .map(|(rank, used)| chip(rank, used))
+                    .collect(),
+            })
+            .filter(|group| !group.tags.is_empty())
+            .collect();
+        if ungrouped().next().is_some() {
+            let name = if groups.is_empty() { "" } else { "Other" };
+            groups.push(FilterGroup { name, tags: ungrouped().map(|(rank, used)| chip(rank, used)).collect() });
+        }
         let mut levels: Vec<_> = cards.iter().filter_map(|&i| site.pages[i].meta.level).collect();
         levels.sort_unstable();
         levels.dedup();
-        Self { tags, levels: levels.into_iter().map(|l| l.name()).collect(), total: cards.len() }
+        Self {
+            groups,
+            tag_count: used.len(),
+            levels: levels.into_iter().map(|l| l.name()).collect(),
+            total: cards.len(),
+        }
     }
 }
 
-/// A tag on the page listing all tags.
+/// A tag on the page listing all tags, and atop its own page.
 #[derive(Debug, Serialize)]
 pub(super) struct TagView<'a> {
-    pub(super) name: &'a str,
-    pub(super) url: &'a str,
-    pub(super) description: Option<&'a str>,
-    pub(super) count: usize,
+    name: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    count: usize,
+    /// The count by kind, as listings count it: `21 recipes · 1 tutorial`.
+    counts: String,
+}
+
+impl<'a> TagView<'a> {
+    pub(super) fn new(site: &Site, tag: &'a crate::listing::Tag) -> Self {
+        let of = |kind: Kind| tag.pages.iter().filter(|&&i| site.pages[i].kind == kind).count();
+        let counts = [(of(Kind::Recipe), "recipe"), (of(Kind::Tutorial), "tutorial")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, noun)| format!("{n} {noun}{}", if n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        Self { name: &tag.name, url: &tag.url, description: tag.description.as_deref(), count: tag.pages.len(), counts }
+    }
 }
 
 /// The newest cards of one kind on the home page.
@@ -268,9 +414,9 @@ impl<'a> FeedEntry<'a> {
     pub(super) fn new(config: &Config, page: &'a Page, fallback: NaiveDate) -> Self {
         let rfc3339 = |d: NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
         Self {
-            title: &page.meta.title,
+            title: &page.rendered.title.plain,
             url: format!("{}{}", config.base_url, page.url),
-            summary: page.meta.summary.as_deref().unwrap_or_default(),
+            summary: page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str()),
             updated: rfc3339(page.meta.updated.or(page.meta.date).unwrap_or(fallback)),
             published: page.meta.date.map(rfc3339),
             authors: &page.meta.authors,

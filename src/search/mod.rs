@@ -195,12 +195,12 @@ pub(crate) fn field_texts(page: &Page) -> [String; FIELDS] {
     let body: Vec<&str> = text.sections.iter().map(|s| s.text.as_str()).collect();
     let summary = format!(
         "{} {} {} {}",
-        page.meta.summary.as_deref().unwrap_or_default(),
+        page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str()),
         page.meta.tags.join(" "),
         kind_name(page.kind),
         page.meta.level.map(|l| l.name()).unwrap_or_default()
     );
-    [page.meta.title.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
+    [page.rendered.title.plain.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
 }
 
 /// A page's term frequencies and lengths per field, with the (word, stem)
@@ -331,7 +331,7 @@ fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>
         let page = docs[id].page;
         let mut card = vec![json!(id)];
         card.extend(result_heading(page));
-        card.push(json!(page.meta.summary.as_deref().unwrap_or_default()));
+        card.push(json!(page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str())));
         out.push_str(&serde_json::Value::Array(card).to_string());
         out.push('\n');
     }
@@ -431,10 +431,17 @@ fn result(page: &Page) -> serde_json::Value {
 }
 
 /// What every result shows of a page, in result files and cards alike:
-/// URL, title, kind, level and tags.
+/// URL, title, kind, level and tags. The title is its plain text, or
+/// `[plain, html]` when it has inline Markdown to show.
 fn result_heading(page: &Page) -> [serde_json::Value; 5] {
     let [kind, level, tags] = facet(page);
-    [json!(page.url), json!(page.meta.title), kind, level, tags]
+    let title = &page.rendered.title;
+    let title = if crate::html::escape_html(&title.plain) == title.html {
+        json!(title.plain)
+    } else {
+        json!([title.plain, title.html])
+    };
+    [json!(page.url), title, kind, level, tags]
 }
 
 /// What filters look at: kind, level and tags.
@@ -453,7 +460,7 @@ fn kind_name(kind: Kind) -> &'static str {
 /// Text by section for excerpts; the summary comes first, as the best
 /// excerpt when only the title or summary matched.
 fn fragments(page: &Page) -> serde_json::Value {
-    let summary = page.meta.summary.iter().map(|summary| json!(["", "", summary]));
+    let summary = page.rendered.summary.iter().map(|summary| json!(["", "", summary.plain]));
     let sections = page.rendered.text.sections.iter().map(|s| {
         let text: String = s.text.chars().take(SECTION_TEXT).collect();
         json!([s.anchor, s.heading, text])

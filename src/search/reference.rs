@@ -43,7 +43,7 @@ pub(crate) fn rank(config: &Config, site: &Site, query: &str, limit: usize) -> t
             document.add_text(*field, value);
         }
         document.add_text(url, &page.url);
-        document.add_text(title, &page.meta.title);
+        document.add_text(title, &page.rendered.title.plain);
         writer.add_document(document)?;
     }
     writer.commit()?;

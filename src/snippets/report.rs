@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::session::{BlockResult, Status};
-use crate::markdown::code::escape_html;
+use crate::html::escape_html;
 
 /// One page's results, as reported.
 #[derive(Debug)]

@@ -173,6 +173,45 @@ impl Browser {
         self.call("Emulation.setScriptExecutionDisabled", json!({ "value": !enabled }));
     }
 
+    /// Sizes the window as a phone (`mobile`) or a desktop would be.
+    pub fn set_viewport(&mut self, width: u32, height: u32, mobile: bool) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }),
+        );
+    }
+
+    /// Makes the page see a system that prefers dark colours, or light.
+    pub fn prefer_dark(&mut self, dark: bool) {
+        let scheme = if dark { "dark" } else { "light" };
+        self.call(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+        );
+    }
+
+    /// Runs axe-core on the page and returns its violations as
+    /// `rule: target…` lines. `None` (skip) when axe-core is not installed
+    /// outside CI (`npm ci --prefix tests/browser`).
+    pub fn axe_violations(&mut self) -> Option<Vec<String>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/node_modules/axe-core/axe.min.js");
+        let Ok(source) = std::fs::read_to_string(path) else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "axe-core is required under CI=true but {path} is missing (npm ci --prefix tests/browser)"
+            );
+            eprintln!("skipping accessibility check: {path} not found (npm ci --prefix tests/browser)");
+            return None;
+        };
+        if self.eval("typeof axe") != json!("object") {
+            self.eval(&source);
+        }
+        let found = self.eval(
+            "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' '))))",
+        );
+        Some(found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+    }
+
     /// Text of every element matching `selector` that is displayed.
     pub fn visible_texts(&mut self, selector: &str) -> Vec<String> {
         let value = self.eval(&format!(

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::needless_pass_by_value)]
 
 pub mod browser;
+pub mod cookbook;
 pub mod serve;
 pub mod server;
 
@@ -95,6 +96,11 @@ impl TestSite {
     }
 
     /// A file of the built site as text.
+    /// A source file of the site (`book.toml`, `content/…`).
+    pub fn read_source(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
     pub fn read(&self, rel: &str) -> String {
         let path = self.out(rel);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))

@@ -56,31 +56,54 @@
   }
 
   function writeState(state) {
-    var params = new URLSearchParams(location.search);
-    if (state.tags.length) params.set("tags", state.tags.join(",")); else params.delete("tags");
-    if (state.match === "all") params.set("match", "all"); else params.delete("match");
-    if (state.level) params.set("level", state.level); else params.delete("level");
+    // Always tags, match, level in that order, then anything else.
+    var params = new URLSearchParams();
+    if (state.tags.length) params.set("tags", state.tags.join(","));
+    if (state.match === "all") params.set("match", "all");
+    if (state.level) params.set("level", state.level);
+    new URLSearchParams(location.search).forEach(function (value, key) {
+      if (key !== "tags" && key !== "match" && key !== "level") params.append(key, value);
+    });
     var query = params.toString().replace(/%2C/g, ",");
     history.pushState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
-  function matches(card, state) {
-    var tags = card.dataset.tags ? card.dataset.tags.split(",") : [];
+  function cardTags(card) {
+    return card.dataset.tags ? card.dataset.tags.split(",") : [];
+  }
+
+  function matches(card, state, tags) {
     var has = function (tag) { return tags.indexOf(tag) >= 0; };
-    var tagsOk = state.tags.length === 0 ||
-      (state.match === "all" ? state.tags.every(has) : state.tags.some(has));
+    var selected = state.tags;
+    var tagsOk = selected.length === 0 ||
+      (state.match === "all" ? selected.every(has) : selected.some(has));
     return tagsOk && (!state.level || card.dataset.level === state.level);
   }
 
+  // With more tags than this, the most used show first and the rest
+  // behind "All N tags".
+  var TOP_TAGS = 12;
+
   function setUpFilter(filter) {
     var cards = Array.prototype.slice.call(document.querySelectorAll("[data-cards] .card"));
+    var tagsOf = cards.map(cardTags);
     var controls = filter.querySelector("[data-filter-controls]");
     var count = filter.querySelector("[data-count]");
     var level = filter.querySelector("[data-level]");
     var radios = filter.querySelectorAll("input[name=match]");
     var noMatch = document.querySelector("[data-no-match]");
+    var toggle = filter.querySelector("[data-filter-toggle]");
+    var search = filter.querySelector("[data-tag-search]");
+    var allTags = filter.querySelector("[data-all-tags]");
+    var noTags = filter.querySelector("[data-no-tags]");
+    var groups = Array.prototype.slice.call(filter.querySelectorAll("[data-tag-group]"));
     var state = readState();
+    var expanded = false;
+    filter.classList.add("filter-js");
     if (controls) controls.hidden = false;
+    if (search) search.hidden = false;
+    if (allTags) allTags.hidden = false;
+    if (toggle) toggle.hidden = false;
 
     // Without JavaScript chips are links to the tag pages; with it they
     // become toggle buttons.
@@ -89,6 +112,7 @@
       button.type = "button";
       button.className = "chip";
       button.dataset.tag = link.dataset.tag;
+      button.dataset.rank = link.dataset.rank;
       button.innerHTML = link.innerHTML;
       link.replaceWith(button);
       button.addEventListener("click", function () {
@@ -100,21 +124,82 @@
       return button;
     });
 
+    // What choosing `tag` would show: with "all", the cards that also
+    // carry it; with "any", the cards it brings.
+    function facet(tag) {
+      var n = 0;
+      for (var i = 0; i < cards.length; i++) {
+        var tags = tagsOf[i];
+        if (tags.indexOf(tag) < 0) continue;
+        if (state.level && cards[i].dataset.level !== state.level) continue;
+        if (state.match === "all" && !state.tags.every(function (t) { return tags.indexOf(t) >= 0; })) continue;
+        n += 1;
+      }
+      return n;
+    }
+
+    // Which chips show: those the text box matches, else the most used
+    // (and the chosen) until "All N tags" is pressed.
+    function showChips() {
+      var query = search ? search.value.trim().toLowerCase() : "";
+      var any = false;
+      chips.forEach(function (chip) {
+        var chosen = state.tags.indexOf(chip.dataset.tag) >= 0;
+        var shown = query
+          ? chip.dataset.tag.toLowerCase().indexOf(query) >= 0
+          : expanded || !allTags || chosen || Number(chip.dataset.rank) <= TOP_TAGS;
+        chip.hidden = !shown;
+        any = any || shown;
+      });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector(".chip:not([hidden])");
+      });
+      if (noTags) noTags.hidden = any;
+      if (allTags) {
+        allTags.hidden = !!query;
+        allTags.setAttribute("aria-expanded", expanded ? "true" : "false");
+        allTags.textContent = expanded ? "Most used tags" : "All " + chips.length + " tags";
+      }
+    }
+
     function apply() {
       chips.forEach(function (chip) {
-        chip.setAttribute("aria-pressed", state.tags.indexOf(chip.dataset.tag) >= 0 ? "true" : "false");
+        var chosen = state.tags.indexOf(chip.dataset.tag) >= 0;
+        var n = facet(chip.dataset.tag);
+        chip.setAttribute("aria-pressed", chosen ? "true" : "false");
+        chip.disabled = n === 0 && !chosen;
+        chip.querySelector(".chip-count").textContent = n;
       });
       Array.prototype.forEach.call(radios, function (radio) { radio.checked = radio.value === state.match; });
       if (level) level.value = state.level;
       var shown = 0;
-      cards.forEach(function (card) {
-        card.hidden = !matches(card, state);
+      cards.forEach(function (card, i) {
+        card.hidden = !matches(card, state, tagsOf[i]);
         if (!card.hidden) shown += 1;
       });
       if (count) count.textContent = shown + " of " + cards.length + " shown";
       if (noMatch) noMatch.hidden = shown > 0;
+      if (toggle) {
+        var active = state.tags.length + (state.level ? 1 : 0);
+        toggle.textContent = active ? "Filter (" + active + ")" : "Filter";
+      }
+      showChips();
     }
 
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var open = !filter.classList.contains("filter-open");
+        filter.classList.toggle("filter-open", open);
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    if (search) search.addEventListener("input", showChips);
+    if (allTags) {
+      allTags.addEventListener("click", function () {
+        expanded = !expanded;
+        showChips();
+      });
+    }
     Array.prototype.forEach.call(radios, function (radio) {
       radio.addEventListener("change", function () {
         state.match = radio.value === "all" ? "all" : "any";
@@ -143,6 +228,40 @@
     apply();
   }
 
+  // Opened from disk, a link to a folder shows a directory listing: such
+  // links get the folder's index.html, those on the page and those added
+  // later (search results).
+  function setUpDiskLinks() {
+    if (location.protocol !== "file:") return;
+    function fix(link) {
+      var href = link.getAttribute("href");
+      if (!href || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.charAt(0) === "#") return;
+      var url = new URL(href, location.href);
+      if (url.protocol === "file:" && /\/$/.test(url.pathname)) {
+        url.pathname += "index.html";
+        link.href = url.href;
+      }
+    }
+    function fixAll(node) {
+      if (node.nodeType !== 1) return;
+      if (node.matches("a[href]")) fix(node);
+      node.querySelectorAll("a[href]").forEach(fix);
+    }
+    fixAll(document.body);
+    new MutationObserver(function (records) {
+      records.forEach(function (record) { record.addedNodes.forEach(fixAll); });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  // "On this page" comes before the article and starts folded on narrow
+  // screens; beside it on wide ones, it stays open.
+  function setUpToc() {
+    var toc = document.querySelector("[data-toc]");
+    if (toc && window.matchMedia && matchMedia("(max-width: 59.99rem)").matches) toc.open = false;
+  }
+
+  setUpDiskLinks();
+  setUpToc();
   setUpThemeToggle();
   setUpCopyButtons();
   var filter = document.querySelector("[data-filter]");

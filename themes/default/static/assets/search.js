@@ -247,7 +247,12 @@
           var narrowed = filtering
             ? get("facets").then(function (facets) { return ranked.filter(function (doc) { return passes(facets[doc], filters); }); })
             : Promise.resolve(ranked);
-          return narrowed.then(function (docs) { return describe(docs.slice(0, limit), totals, terms, excerpts); });
+          return narrowed.then(function (docs) {
+            return describe(docs.slice(0, limit), totals, terms, excerpts).then(function (results) {
+              results.total = docs.length;
+              return results;
+            });
+          });
         });
     }
 
@@ -256,7 +261,7 @@
     function describe(docs, totals, terms, excerpts) {
       return Promise.all(docs.map(function (doc, place) {
         var card = cards[doc];
-        var cardWords = card ? words(card[2] + " " + card[6]) : [];
+        var cardWords = card ? words(titleText(card[2]) + " " + card[6]) : [];
         var shown = card && terms.every(function (t) { return cardWords.some(matcher([t])); });
         var meta = shown
           ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
@@ -265,7 +270,9 @@
           var excerpt = place < excerpts ? makeExcerpt(meta[5], terms) : { html: "", anchor: "" };
           return {
             url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
-            title: meta[1],
+            title: titleText(meta[1]),
+            // Inline Markdown rendered by primer, safe to insert.
+            titleHtml: typeof meta[1] === "string" ? escapeHtml(meta[1]) : meta[1][1],
             kind: meta[2],
             level: meta[3],
             tags: meta[4],
@@ -277,6 +284,11 @@
     }
 
     return { search: search, words: words };
+  }
+
+  // A title is its text, or [text, html] when it has inline Markdown.
+  function titleText(title) {
+    return typeof title === "string" ? title : title[0];
   }
 
   // Whether a word of the text matches one of the query words: as a
@@ -369,6 +381,37 @@
     return engine;
   }
 
+  // How many results the panel shows; "All N results" opens the rest.
+  var PANEL_RESULTS = 8;
+
+  // "#tag" words filter by tag, like the card filter in "all" mode.
+  function parseQuery(query) {
+    var tags = (query.match(/#[\w-]+/g) || []).map(function (t) { return t.slice(1); });
+    return { text: query.replace(/#[\w-]+/g, " "), tags: tags };
+  }
+
+  function resultItem(root, r) {
+    var details = [r.kind, r.level].filter(Boolean).join(" · ");
+    return '<li><a href="' + escapeHtml(root + r.url) + '">' +
+      '<span class="result-title">' + r.titleHtml + '</span> <span class="result-meta">' + escapeHtml(details) + "</span>" +
+      '<span class="result-excerpt">' + r.excerpt + "</span></a></li>";
+  }
+
+  function engineFor(meta) {
+    var base = meta.getAttribute("content");
+    return {
+      root: base.replace(/search\/[^/]+\/$/, ""),
+      engine: createEngine({ prefix: Number(meta.dataset.prefix), block: Number(meta.dataset.block), load: scriptLoader(base) })
+    };
+  }
+
+  function resultsPageUrl(root, query) {
+    var page = root + "search/" + (location.protocol === "file:" ? "index.html" : "");
+    return page + "?q=" + encodeURIComponent(query);
+  }
+
+  // The search box in the header: results in a panel under it, links
+  // that arrows move between, Escape back to the box.
   function setUpSearchBox() {
     var box = document.querySelector("[data-search]");
     var meta = document.querySelector("meta[name=primer-search]");
@@ -376,66 +419,94 @@
     var input = box.querySelector("[data-search-input]");
     var panel = box.querySelector("[data-search-panel]");
     var list = box.querySelector("[data-search-results]");
+    var status = box.querySelector("[data-search-status]");
+    var all = box.querySelector("[data-search-all]");
     var kind = box.querySelector("[data-search-kind]");
     var level = box.querySelector("[data-search-level]");
-    var base = meta.getAttribute("content");
-    var root = base.replace(/search\/[^/]+\/$/, "");
-    var engine = createEngine({ prefix: Number(meta.dataset.prefix), block: Number(meta.dataset.block), load: scriptLoader(base) });
-    var selected = -1, latest = 0;
+    var site = engineFor(meta);
+    var latest = 0, timer = 0;
     box.hidden = false;
 
-    function options() { return list.querySelectorAll("[role=option]"); }
-    function select(index) {
-      var all = options();
-      if (!all.length) return;
-      selected = (index + all.length) % all.length;
-      all.forEach(function (o, i) { o.setAttribute("aria-selected", i === selected ? "true" : "false"); });
-      input.setAttribute("aria-activedescendant", all[selected].id);
-      all[selected].scrollIntoView({ block: "nearest" });
-    }
-    function close() {
-      panel.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      selected = -1;
-    }
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+    function close() { panel.hidden = true; }
     function run() {
       var query = input.value;
       var ticket = ++latest;
       if (!query.trim()) { close(); return; }
-      // "#tag" words filter by tag, like the card filter in "all" mode.
-      var tags = (query.match(/#[\w-]+/g) || []).map(function (t) { return t.slice(1); });
-      var text = query.replace(/#[\w-]+/g, " ");
-      var filters = { tags: tags, match: "all", kind: kind.value, level: level.value };
-      engine.search(text, filters, 6).then(function (results) {
+      var parsed = parseQuery(query);
+      var filters = { tags: parsed.tags, match: "all", kind: kind.value, level: level.value };
+      site.engine.search(parsed.text, filters, PANEL_RESULTS).then(function (results) {
         if (ticket !== latest) return;
-        list.innerHTML = results.length ? results.map(function (r, i) {
-          var details = [r.kind, r.level].filter(Boolean).join(" · ");
-          return '<li role="option" id="search-result-' + i + '" aria-selected="false"><a href="' + escapeHtml(root + r.url) + '">' +
-            '<span class="result-title">' + escapeHtml(r.title) + '</span> <span class="result-meta">' + escapeHtml(details) + "</span>" +
-            '<span class="result-excerpt">' + r.excerpt + "</span></a></li>";
-        }).join("") : '<li class="no-results">No results for “' + escapeHtml(query.trim()) + "”</li>";
+        list.innerHTML = results.map(function (r) { return resultItem(site.root, r); }).join("");
+        list.hidden = !results.length;
+        status.textContent = results.length
+          ? results.total + (results.total === 1 ? " result" : " results")
+          : "No results for “" + query.trim() + "”";
+        all.hidden = results.total <= results.length;
+        all.textContent = "All " + results.total + " results";
+        all.href = resultsPageUrl(site.root, query.trim());
         panel.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-        selected = -1;
       });
     }
-    input.addEventListener("input", run);
+    // Typing fast starts one search, not one per key.
+    function soon() {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    }
+    input.addEventListener("input", soon);
     kind.addEventListener("change", run);
     level.addEventListener("change", run);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { event.preventDefault(); select(selected + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); select(selected - 1); }
-      else if (event.key === "Enter") {
-        var all = options();
-        var target = all[selected >= 0 ? selected : 0];
-        if (target) { event.preventDefault(); location.href = target.querySelector("a").href; }
-      } else if (event.key === "Escape") { close(); input.blur(); }
+    box.addEventListener("keydown", function (event) {
+      var items = links();
+      var at = items.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        items[Math.min(at + 1, items.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        if (at === 0) input.focus(); else items[at - 1].focus();
+      } else if (event.key === "Enter" && event.target === input && items.length) {
+        event.preventDefault();
+        location.href = items[0].href;
+      } else if (event.key === "Escape") {
+        close();
+        input.focus();
+      }
     });
+    // The panel closes when focus leaves the box, or a click lands outside.
+    box.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !box.contains(event.relatedTarget)) close();
+    });
+    input.addEventListener("focus", function () { if (input.value.trim() && list.childElementCount) panel.hidden = false; });
     document.addEventListener("keydown", function (event) {
       var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable;
       if (event.key === "/" && !typing) { event.preventDefault(); input.focus(); input.select(); }
     });
     document.addEventListener("click", function (event) { if (!box.contains(event.target)) close(); });
+  }
+
+  // The results page (search/?q=…): every hit with its excerpt.
+  function setUpResultsPage() {
+    var page = document.querySelector("[data-search-page]");
+    var meta = document.querySelector("meta[name=primer-search]");
+    if (!page || !meta) return;
+    var form = page.querySelector("form");
+    var input = page.querySelector("input[name=q]");
+    var list = page.querySelector("[data-search-page-results]");
+    var status = page.querySelector("[data-search-page-status]");
+    var site = engineFor(meta);
+    form.hidden = false;
+    var query = new URLSearchParams(location.search).get("q") || "";
+    input.value = query;
+    if (!query.trim()) { status.textContent = "Type words to search for."; return; }
+    document.title = "“" + query + "” · " + document.title;
+    var parsed = parseQuery(query);
+    site.engine.search(parsed.text, { tags: parsed.tags, match: "all" }, 1000).then(function (results) {
+      list.innerHTML = results.map(function (r) { return resultItem(site.root, r); }).join("");
+      status.textContent = results.length
+        ? results.length + (results.length === 1 ? " result" : " results") + " for “" + query + "”"
+        : "No results for “" + query + "”";
+    });
   }
 
   var api = { createEngine: createEngine, openSite: openSite, words: words };
@@ -444,8 +515,9 @@
   } else {
     global.PrimerSearch = api;
     if (typeof document !== "undefined") {
-      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpSearchBox);
-      else setUpSearchBox();
+      var setUp = function () { setUpSearchBox(); setUpResultsPage(); };
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+      else setUp();
     }
   }
 })(typeof globalThis !== "undefined" ? globalThis : this);
