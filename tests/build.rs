@@ -427,7 +427,10 @@ fn tag_groups_from_the_taxonomy_label_the_filter_rows_in_order() {
     // tags without a group.
     assert_eq!(recipes.texts("[data-tag-group] .filter-label"), ["Domains", "Workflow", "Other"]);
     assert_eq!(site.html("tags/vision/index.html").texts(".lead"), ["Working with images"]);
-    site.write("book.toml", site.read_source("book.toml").replace("group = \"Domains\"", "group = \"Domains\", colour = 1"));
+    site.write(
+        "book.toml",
+        site.read_source("book.toml").replace("group = \"Domains\"", "group = \"Domains\", colour = 1"),
+    );
     let run = site.build_fails();
     assert!(run.stderr.contains("book.toml"), "{}", run.stderr);
 }
