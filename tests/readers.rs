@@ -138,6 +138,11 @@ fn phones_get_a_folded_filter_a_compact_header_and_no_sideways_scroll() {
     assert!(header.as_f64().unwrap() <= 110.0, "header is {header} px tall");
     assert_eq!(browser.visible_texts("[data-filter-toggle]"), ["Filter"]);
     assert_eq!(visible_count(&mut browser, "button.chip"), 0);
+    // Long summaries stop after three lines.
+    let lines = browser.eval(
+        "(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))(document.querySelector('.card-summary'))",
+    );
+    assert!(lines.as_f64().unwrap() <= 3.05, "{lines} lines");
     browser.click("[data-filter-toggle]");
     assert_eq!(browser.eval("document.querySelector('[data-filter-toggle]').getAttribute('aria-expanded')"), "true");
     assert_eq!(visible_count(&mut browser, "button.chip"), 12);
