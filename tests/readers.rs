@@ -177,9 +177,14 @@ fn a_sidebar_lists_the_section_by_group_on_wide_screens_only() {
     let site = built_cookbook();
     let server = StaticServer::start(&site.path().join("public"));
     browser.set_viewport(WIDE.0, WIDE.1, false);
-    browser.goto(&server.url("recipes/recipe-010/"));
-    assert_eq!(browser.visible_texts(".sidebar [aria-current=page]"), ["Communicate with mpsc channels, part 10"]);
+    browser.goto(&server.url("recipes/recipe-199/"));
+    assert_eq!(browser.visible_texts(".sidebar [aria-current=page]"), ["Communicate with mpsc channels, part 199"]);
     assert_eq!(browser.eval("document.querySelector('.sidebar [aria-current=page] code').textContent"), "mpsc");
+    // Scrolled to show the current page.
+    let shown = browser.eval(
+        "(s => { const c = s.querySelector('[aria-current=page]').getBoundingClientRect(), r = s.getBoundingClientRect(); return c.top >= r.top && c.bottom <= r.bottom; })(document.querySelector('.sidebar'))",
+    );
+    assert_eq!(shown, true);
     let open = browser.eval("[...document.querySelectorAll('.sidebar details[open] summary')].map(s => s.textContent)");
     assert_eq!(open.as_array().unwrap().len(), 1, "the current page's group is open: {open}");
     browser.set_viewport(PHONE.0, PHONE.1, true);

@@ -1,4 +1,5 @@
-//! `primer search`: query the site from the terminal.
+//! `primer search`: query the site from the terminal, with the rules the
+//! browser's search box uses.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,39 +9,38 @@ use crate::config::Overrides;
 /// Arguments of `primer search`.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the current
+    /// folder).
     #[arg(long, default_value = ".")]
-    site: PathBuf,
+    root: PathBuf,
     /// Results to show.
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
     /// Print results as JSON lines.
     #[arg(long)]
     json: bool,
-    /// What to search for; every word must match.
+    /// What to search for, as a reader would type it: pages with every
+    /// word come first, then pages with some of them.
     query: String,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    let loaded = match crate::build::load(&args.site, &Overrides::default()) {
+    let loaded = match crate::build::load(&args.root, &Overrides::default()) {
         Ok(loaded) => loaded,
         Err(problems) => return super::report(&problems, "nothing was searched"),
     };
-    let hits = match crate::search::reference::rank(&loaded.config, &loaded.site, &args.query, args.limit) {
-        Ok(hits) => hits,
-        Err(error) => {
-            eprintln!("error: the search index failed: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let hits = crate::search::query::search(&loaded.config, &loaded.site, &args.query, args.limit);
     if hits.is_empty() && !args.json {
         println!("no results for “{}”", args.query);
     }
     for (rank, hit) in hits.iter().enumerate() {
         if args.json {
-            println!("{}", serde_json::json!({ "url": hit.url, "title": hit.title, "score": hit.score }));
+            let line =
+                serde_json::json!({ "url": hit.url, "title": hit.title, "score": hit.score, "partial": hit.partial });
+            println!("{line}");
         } else {
-            println!("{:>2}. {}  /{}  ({:.2})", rank + 1, hit.title, hit.url, hit.score);
+            let partial = if hit.partial { "  (some words)" } else { "" };
+            println!("{:>2}. {}  /{}  ({:.2}){partial}", rank + 1, hit.title, hit.url, hit.score);
         }
     }
     ExitCode::SUCCESS

@@ -13,6 +13,8 @@ pub(super) fn collect(events: &[Spanned<'_>]) -> PageText {
     let mut text = PageText { sections: vec![SectionText::default()], code: String::new() };
     let mut in_heading = false;
     let mut in_code = false;
+    // An image's alt text (badges: "build passing") is not the page's prose.
+    let mut in_image = 0usize;
     for (event, _) in events {
         let section = text.sections.last_mut().expect("there is always a section");
         match event {
@@ -29,6 +31,9 @@ pub(super) fn collect(events: &[Spanned<'_>]) -> PageText {
                 in_code = false;
                 text.code.push('\n');
             }
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(_) | Event::Code(_) if in_image > 0 => {}
             Event::Text(t) | Event::Code(t) if in_code => text.code.push_str(t),
             Event::Text(t) | Event::Code(t) if in_heading => section.heading.push_str(t),
             Event::Text(t) | Event::Code(t) => section.text.push_str(t),

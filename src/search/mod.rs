@@ -27,7 +27,7 @@
 //! size go into every page, so the first query needs no manifest request.
 
 pub(crate) mod analyze;
-pub(crate) mod reference;
+pub(crate) mod query;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -51,13 +51,15 @@ use analyze::{Analyzer, Term};
 
 /// Field weights of BM25F: title, headings, summary (with tags, kind and
 /// level), body, code.
-pub(crate) const FIELD_WEIGHTS: [f64; FIELDS] = [4.0, 2.0, 1.5, 1.0, 0.8];
-pub(crate) const FIELD_NAMES: [&str; FIELDS] = ["title", "headings", "summary", "body", "code"];
-pub(crate) const FIELDS: usize = 5;
+const FIELD_WEIGHTS: [f64; FIELDS] = [4.0, 2.0, 1.5, 1.0, 0.8];
+const FIELDS: usize = 5;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Weights are stored in two characters: 1 to 4095 parts of the stem's top.
-const WEIGHT_LEVELS: f64 = 4094.0;
+/// A posting's weight is stored in two characters (12 bits) together with
+/// the best field the stem occurs in: `field * FIELD_SPAN + level`, the
+/// level 1 to `WEIGHT_LEVELS` parts of the stem's top score.
+pub(super) const FIELD_SPAN: u16 = 819;
+const WEIGHT_LEVELS: f64 = 818.0;
 /// Documents per result file: small enough that a shown result costs
 /// little more than its own text, large enough to keep files well under
 /// one per page.
@@ -76,6 +78,9 @@ pub(crate) struct SearchInfo {
     /// Documents per result file.
     pub(crate) block: usize,
     pub(crate) docs: usize,
+    /// Which shard files exist, as a bitmap (see [`shard_bitmap`]), so the
+    /// client never asks for a missing one.
+    pub(crate) shards: String,
 }
 
 /// The index files and how to reach them.
@@ -96,37 +101,63 @@ struct Doc<'a> {
     lengths: [u32; FIELDS],
 }
 
+/// What the index holds before it becomes files, and what `primer search`
+/// queries: the documents, every word readers may type with its stem,
+/// sorted, and the postings of every stem.
+pub(crate) struct Vocabulary<'a> {
+    docs: Vec<Doc<'a>>,
+    words: Vec<WordStem>,
+    postings: FxHashMap<Arc<str>, Postings>,
+    /// Characters of a word that name its shard.
+    prefix: usize,
+}
+
+impl<'a> Vocabulary<'a> {
+    pub(crate) fn new(config: &Config, site: &'a Site) -> Self {
+        let pages = indexed_pages(site);
+        let analyzed: Vec<(Doc<'a>, Vec<WordStem>)> = pages
+            .par_iter()
+            .map_init(|| Analyzer::new(&config.language), |analyzer, page| analyze_page(analyzer, page))
+            .collect();
+        // Merged in document order, so the index is the same on every run.
+        let mut stem_of: FxHashMap<Arc<str>, Arc<str>> = FxHashMap::default();
+        let mut docs = Vec::with_capacity(analyzed.len());
+        for (doc, words) in analyzed {
+            for (surface, stem) in words {
+                stem_of.entry(surface).or_insert(stem);
+            }
+            docs.push(doc);
+        }
+        let mut words: Vec<WordStem> = stem_of.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let postings = weigh(&docs);
+        let prefix = if words.len() > 4000 { 2 } else { 1 };
+        Self { docs, words, postings, prefix }
+    }
+
+    /// The words of every shard, sorted, with their stems.
+    fn shards(&self) -> BTreeMap<String, Vec<(&str, &str)>> {
+        let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+        for (surface, stem) in &self.words {
+            shards.entry(shard_key(surface, self.prefix)).or_default().push((surface.as_ref(), stem.as_ref()));
+        }
+        shards
+    }
+}
+
 /// Builds the search index of a site.
 pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
-    let pages = indexed_pages(site);
-    let analyzed: Vec<(Doc<'_>, Vec<WordStem>)> = pages
-        .par_iter()
-        .map_init(|| Analyzer::new(&config.language), |analyzer, page| analyze_page(analyzer, page))
-        .collect();
-    // Merged in document order, so the index is the same on every run.
-    let mut stem_of: FxHashMap<Arc<str>, Arc<str>> = FxHashMap::default();
-    let mut docs = Vec::with_capacity(analyzed.len());
-    for (doc, words) in analyzed {
-        for (surface, stem) in words {
-            stem_of.entry(surface).or_insert(stem);
-        }
-        docs.push(doc);
-    }
-    let mut stem_of: Vec<WordStem> = stem_of.into_iter().collect();
-    stem_of.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let postings = weigh(&docs);
-    let prefix = if stem_of.len() > 4000 { 2 } else { 1 };
+    let vocabulary = Vocabulary::new(config, site);
+    let Vocabulary { docs, words: stem_of, postings, prefix } = &vocabulary;
+    let prefix = *prefix;
     // (name, data) of every file; compressed in parallel at the end.
     let mut contents: Vec<(String, serde_json::Value)> = Vec::new();
-    let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
-    for (surface, stem) in &stem_of {
-        shards.entry(shard_key(surface, prefix)).or_default().push((surface.as_ref(), stem.as_ref()));
-    }
+    let shards = vocabulary.shards();
     // A typo key goes to the shard of its prefix when that shard exists;
     // otherwise to a shared `<shorter prefix>~` file, so typos cost few
     // extra files.
     let mut redirects: BTreeMap<String, Vec<(String, &str)>> = BTreeMap::new();
-    for (key, word) in typo_keys(&stem_of) {
+    for (key, word) in typo_keys(stem_of) {
         let shard = shard_key(&key, prefix);
         let file = if shards.contains_key(&shard) { shard } else { format!("{}~", shard_key(&key, prefix - 1)) };
         redirects.entry(file).or_default().push((key, word));
@@ -140,10 +171,10 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
             contents.push((format!("t/{file}"), json!(payload)));
         }
     }
-    let best_titles = best_title_matches(&docs, &postings);
+    let best_titles = best_title_matches(docs, postings);
     for (key, words) in &shards {
-        let mut payload = shard_payload(words, &postings);
-        payload.push_str(&title_cards(words, &best_titles, &docs));
+        let mut payload = shard_payload(words, postings);
+        payload.push_str(&title_cards(words, &best_titles, docs));
         for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
             payload.push_str(&format!("{typo}\t~{word}\n"));
         }
@@ -153,7 +184,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         let list: Vec<_> = chunk.iter().map(|d| result(d.page)).collect();
         contents.push((format!("r/{block}"), json!(list)));
     }
-    contents.push(("facets".to_owned(), facets(&docs)));
+    contents.push(("facets".to_owned(), facets(docs)));
     let mut files: Vec<OutputFile> = contents.par_iter().map(|(name, data)| script(name, data)).collect();
     let mut hasher = blake3::Hasher::new();
     for file in &files {
@@ -163,7 +194,9 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     for file in &mut files {
         file.path = format!("search/{version}/{}", file.path);
     }
-    SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len() }, files }
+    let keys = shards.keys().map(String::as_str).chain(redirects.keys().map(String::as_str));
+    let shards = shard_bitmap(keys, prefix);
+    SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len(), shards }, files }
 }
 
 impl SearchInfo {}
@@ -181,7 +214,7 @@ impl SearchIndex {
 }
 
 /// The pages the index holds, in document-id order.
-pub(crate) fn indexed_pages(site: &Site) -> Vec<&Page> {
+fn indexed_pages(site: &Site) -> Vec<&Page> {
     let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.kind.has_own_page()).collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages
@@ -189,7 +222,7 @@ pub(crate) fn indexed_pages(site: &Site) -> Vec<&Page> {
 
 /// The text of each field: title, headings, summary (with tags, kind and
 /// level), body and code.
-pub(crate) fn field_texts(page: &Page) -> [String; FIELDS] {
+fn field_texts(page: &Page) -> [String; FIELDS] {
     let text = &page.rendered.text;
     let headings: Vec<&str> = text.sections.iter().map(|s| s.heading.as_str()).collect();
     let body: Vec<&str> = text.sections.iter().map(|s| s.text.as_str()).collect();
@@ -235,18 +268,20 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<Wo
 }
 
 /// The postings of one stem: its highest BM25F score, and each
-/// document's score as a fraction of it, quantized to 1..=4095.
+/// document's score as a fraction of it, quantized to 1..=818, with the
+/// best field (title first) the stem occurs in there.
 struct Postings {
     /// Highest score, in hundredths.
     top: usize,
-    docs: Vec<(usize, u16)>,
+    /// Document, best field, level.
+    docs: Vec<(usize, u16, u16)>,
 }
 
 /// The relevance of every (stem, document), as postings sorted by
 /// document: BM25 in each field, scaled by the field's weight and summed
 /// over fields — the same model as tantivy's multi-field queries, so the
 /// browser and `primer search` rank alike.
-fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
+fn weigh(docs: &[Doc<'_>]) -> FxHashMap<Arc<str>, Postings> {
     #[allow(clippy::cast_precision_loss)]
     let count = docs.len().max(1) as f64;
     let mut average = [0.0f64; FIELDS];
@@ -256,7 +291,7 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
         }
     }
     // Documents containing each stem, per field.
-    let mut frequency: FxHashMap<&str, [u32; FIELDS]> = FxHashMap::default();
+    let mut frequency: FxHashMap<&Arc<str>, [u32; FIELDS]> = FxHashMap::default();
     for doc in docs {
         for (stem, tf) in &doc.frequencies {
             let entry = frequency.entry(stem).or_default();
@@ -265,10 +300,10 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
             }
         }
     }
-    let mut scores: FxHashMap<&str, Vec<(usize, f64)>> = FxHashMap::default();
+    let mut scores: FxHashMap<&Arc<str>, Vec<(usize, u16, f64)>> = FxHashMap::default();
     for (id, doc) in docs.iter().enumerate() {
         for (stem, tf) in &doc.frequencies {
-            let df = frequency[stem.as_ref()];
+            let df = frequency[stem];
             let score: f64 = (0..FIELDS)
                 .filter(|&f| tf[f] > 0)
                 .map(|f| {
@@ -280,36 +315,40 @@ fn weigh<'a>(docs: &'a [Doc<'_>]) -> FxHashMap<&'a str, Postings> {
                     FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm)
                 })
                 .sum();
-            scores.entry(stem.as_ref()).or_default().push((id, score));
+            let best = (0..FIELDS).find(|&f| tf[f] > 0).and_then(|f| u16::try_from(f).ok()).unwrap_or(0);
+            scores.entry(stem).or_default().push((id, best, score));
         }
     }
     scores
         .into_iter()
         .map(|(stem, list)| {
-            let highest = list.iter().map(|(_, s)| *s).fold(f64::MIN_POSITIVE, f64::max);
+            let highest = list.iter().map(|(_, _, s)| *s).fold(f64::MIN_POSITIVE, f64::max);
             // Both casts are of small positive numbers by construction.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let docs = list
                 .into_iter()
-                .map(|(id, score)| (id, (score / highest * WEIGHT_LEVELS).round() as u16 + 1))
+                .map(|(id, field, score)| (id, field, ((score / highest * (WEIGHT_LEVELS - 1.0)).round() as u16) + 1))
                 .collect();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let top = (highest * 100.0).round() as usize;
-            (stem, Postings { top, docs })
+            (Arc::clone(stem), Postings { top, docs })
         })
         .collect()
 }
 
 /// The documents with each stem in their title, best first, at most
 /// [`TITLE_CARDS`] of them.
-fn best_title_matches<'a>(docs: &'a [Doc<'_>], postings: &FxHashMap<&str, Postings>) -> FxHashMap<&'a str, Vec<usize>> {
+fn best_title_matches<'a>(
+    docs: &'a [Doc<'_>],
+    postings: &FxHashMap<Arc<str>, Postings>,
+) -> FxHashMap<&'a str, Vec<usize>> {
     // From the documents' few title stems, not from every posting.
     let mut titled: FxHashMap<&str, Vec<(usize, u16)>> = FxHashMap::default();
     for (id, doc) in docs.iter().enumerate() {
         for stem in doc.frequencies.iter().filter(|(_, tf)| tf[0] > 0).map(|(stem, _)| stem.as_ref()) {
             let Some(stem_postings) = postings.get(stem) else { continue };
-            let found = stem_postings.docs.binary_search_by_key(&id, |(doc, _)| *doc);
-            titled.entry(stem).or_default().push((id, found.map_or(0, |at| stem_postings.docs[at].1)));
+            let found = stem_postings.docs.binary_search_by_key(&id, |(doc, ..)| *doc);
+            titled.entry(stem).or_default().push((id, found.map_or(0, |at| stem_postings.docs[at].2)));
         }
     }
     titled
@@ -343,12 +382,13 @@ fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>
 const TYPO_KEY_MIN: usize = 5;
 
 /// Words as a reader would type them with the first or the second letter
-/// left out, pointing at the word itself. Such a typo changes the word's
+/// left out, or one of the first three swapped with its neighbour,
+/// pointing at the word itself. Such a typo changes the word's
 /// shard, where the client could not find it; the key sits in the shard
 /// the reader's query goes to. Keys that are words of their own are kept:
 /// when the word taken as typed matches too little, the client follows
 /// them.
-fn typo_keys(words: &[WordStem]) -> Vec<(String, &str)> {
+pub(super) fn typo_keys(words: &[WordStem]) -> Vec<(String, &str)> {
     let mut keys = Vec::new();
     for (word, _) in words {
         let chars: Vec<char> = word.chars().collect();
@@ -357,8 +397,15 @@ fn typo_keys(words: &[WordStem]) -> Vec<(String, &str)> {
         }
         let without_first: String = chars[1..].iter().collect();
         let without_second: String = std::iter::once(chars[0]).chain(chars[2..].iter().copied()).collect();
-        for key in [without_first, without_second] {
-            keys.push((key, word.as_ref()));
+        let swapped = |at: usize| {
+            let mut swapped = chars.clone();
+            swapped.swap(at, at + 1);
+            swapped.into_iter().collect::<String>()
+        };
+        for key in [without_first, without_second, swapped(0), swapped(1)] {
+            if key != word.as_ref() {
+                keys.push((key, word.as_ref()));
+            }
         }
     }
     keys.sort();
@@ -368,8 +415,37 @@ fn typo_keys(words: &[WordStem]) -> Vec<(String, &str)> {
 
 /// The shard a word belongs to: its first `prefix` characters, with
 /// anything outside `a-z0-9` as `_`.
-fn shard_key(word: &str, prefix: usize) -> String {
+pub(super) fn shard_key(word: &str, prefix: usize) -> String {
     word.chars().take(prefix).map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' }).collect()
+}
+
+/// The characters of shard keys: `^` ends a key shorter than the prefix,
+/// `~` names a file of typo keys.
+const KEY_CHARS: &str = "^_0123456789abcdefghijklmnopqrstuvwxyz~";
+
+/// The set of shard keys as a bitmap in [`DIGITS`], 6 bits a character:
+/// bit `n` for the key whose characters, read as digits in base 39 (last
+/// character most significant), make `n`.
+fn shard_bitmap<'a>(keys: impl Iterator<Item = &'a str>, prefix: usize) -> String {
+    let base = KEY_CHARS.len();
+    let size = (0..prefix).fold(1, |n, _| n * base);
+    let mut bits = vec![false; size];
+    for key in keys {
+        let mut n = 0;
+        let mut scale = 1;
+        for at in 0..prefix {
+            let c = key.chars().nth(at).unwrap_or('^');
+            n += KEY_CHARS.find(c).unwrap_or(0) * scale;
+            scale *= base;
+        }
+        bits[n] = true;
+    }
+    bits.chunks(6)
+        .map(|chunk| {
+            let value = chunk.iter().enumerate().fold(0, |v, (i, &bit)| v | (usize::from(bit) << i));
+            char::from(DIGITS[value])
+        })
+        .collect()
 }
 
 /// Digits of the index's compact number encoding: 6 bits per character.
@@ -390,9 +466,10 @@ fn push_varint(out: &mut String, mut value: usize) {
 }
 
 /// A shard: one line per stem (its top score in hundredths, then pairs of
-/// document-id delta and a two-character weight in 4095ths of the top), then
+/// document-id delta and a two-character weight: best field and level in
+/// 818ths of the top), then
 /// `word<TAB>stem-number` per word.
-fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<&str, Postings>) -> String {
+fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<Arc<str>, Postings>) -> String {
     let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
     stems.sort_unstable();
     stems.dedup();
@@ -404,7 +481,8 @@ fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<&str, Postings>) -
             continue;
         };
         push_varint(&mut out, stem_postings.top);
-        for &(doc, weight) in &stem_postings.docs {
+        for &(doc, field, level) in &stem_postings.docs {
+            let weight = field * FIELD_SPAN + level;
             push_varint(&mut out, doc - previous);
             out.push(char::from(DIGITS[usize::from(weight >> 6)]));
             out.push(char::from(DIGITS[usize::from(weight & 63)]));

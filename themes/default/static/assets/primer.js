@@ -260,8 +260,18 @@
     if (toc && window.matchMedia && matchMedia("(max-width: 59.99rem)").matches) toc.open = false;
   }
 
+  // The sidebar opens scrolled to the current page.
+  function setUpSidebar() {
+    var sidebar = document.querySelector(".sidebar");
+    var current = sidebar && sidebar.querySelector("[aria-current=page]");
+    if (!current || !sidebar.offsetParent) return;
+    var top = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
+    sidebar.scrollTop += top - sidebar.clientHeight / 2;
+  }
+
   setUpDiskLinks();
   setUpToc();
+  setUpSidebar();
   setUpThemeToggle();
   setUpCopyButtons();
   var filter = document.querySelector("[data-filter]");

@@ -9,9 +9,122 @@
   var VALUE = {};
   for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS[d]] = d;
   var EXACT = 1, PREFIX = 0.7, TYPO = 0.5;
+  // A posting's weight is field * FIELD_SPAN + level (see src/search).
+  var FIELD_SPAN = 819;
+  // The characters of shard keys, for the bitmap of which shards exist.
+  var KEY_CHARS = "^_0123456789abcdefghijklmnopqrstuvwxyz~";
+  // Words that say little about what a reader looks for: left out of a
+  // query unless it has nothing else. The same list as the index's.
+  var STOPWORDS = {};
+  ("a about after all also am an and any are as at be been but by can could did do does doing for from had has " +
+    "have how i if in into is it its just me my no not of on or our out so some than that the their them then " +
+    "there these they this those to too us was we were what when where which while who why will with would " +
+    "you your").split(" ").forEach(function (w) { STOPWORDS[w] = true; });
   // One typo is tolerated between words of 5 letters or more, typed with
   // 4 or more (a letter left out).
   var MIN_TYPED = 4, MIN_TYPO_WORD = 5;
+
+  // The Snowball English stemmer (Porter2), as the index is built with, so
+  // a query word finds its stem even when the site never writes that form
+  // ("sorting" finds "sort"). Tested against the index's own stemmer.
+  var stemEnglish = (function () {
+    var EXCEPTIONS = {
+      skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl", gently: "gentl",
+      ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky", news: "news", howe: "howe",
+      atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes"
+    };
+    var AFTER_1A = { inning: 1, outing: 1, canning: 1, herring: 1, earring: 1, proceed: 1, exceed: 1, succeed: 1 };
+    var STEP2 = [
+      ["ization", "ize"], ["ational", "ate"], ["fulness", "ful"], ["ousness", "ous"], ["iveness", "ive"],
+      ["tional", "tion"], ["biliti", "ble"], ["lessli", "less"], ["entli", "ent"], ["ation", "ate"],
+      ["alism", "al"], ["aliti", "al"], ["ousli", "ous"], ["iviti", "ive"], ["fulli", "ful"], ["enci", "ence"],
+      ["anci", "ance"], ["abli", "able"], ["izer", "ize"], ["ator", "ate"], ["alli", "al"], ["bli", "ble"],
+      ["ogi", "og"], ["li", ""]
+    ];
+    var STEP3 = [
+      ["ational", "ate"], ["tional", "tion"], ["alize", "al"], ["icate", "ic"], ["iciti", "ic"], ["ative", ""],
+      ["ical", "ic"], ["ness", ""], ["ful", ""]
+    ];
+    var STEP4 = ["ement", "ance", "ence", "able", "ible", "ment", "ant", "ent", "ism", "ate", "iti", "ous", "ive",
+      "ize", "ion", "al", "er", "ic"];
+    function vowel(c) { return "aeiouy".indexOf(c) >= 0; }
+    function ends(w, s) { return w.length >= s.length && w.slice(w.length - s.length) === s; }
+    // A short syllable ends the word at `end`.
+    function shortSyllable(w, end) {
+      if (end === 2) return vowel(w[0]) && !vowel(w[1]);
+      if (end < 3) return false;
+      return !vowel(w[end - 3]) && vowel(w[end - 2]) && !vowel(w[end - 1]) && "wxY".indexOf(w[end - 1]) < 0;
+    }
+    function longest(w, list) {
+      for (var i = 0; i < list.length; i++) if (ends(w, Array.isArray(list[i]) ? list[i][0] : list[i])) return list[i];
+      return null;
+    }
+    return function (word) {
+      if (EXCEPTIONS[word]) return EXCEPTIONS[word];
+      if (word.length < 3) return word;
+      var w = word.charAt(0) === "'" ? word.slice(1) : word;
+      w = w.replace(/^y/, "Y").replace(/([aeiouy])y/g, "$1Y");
+      // R1 and R2: after the first non-vowel that follows a vowel.
+      function region(from) {
+        for (var i = from; i < w.length - 1; i++) if (vowel(w[i]) && !vowel(w[i + 1])) return i + 2;
+        return w.length;
+      }
+      var prefix = /^(gener|commun|arsen)/.exec(w);
+      var r1 = prefix ? prefix[0].length : region(0);
+      var r2 = region(r1);
+      // Step 0.
+      var step0 = longest(w, ["'s'", "'s", "'"]);
+      if (step0) w = w.slice(0, w.length - step0.length);
+      // Step 1a.
+      if (ends(w, "sses")) w = w.slice(0, -2);
+      else if (ends(w, "ied") || ends(w, "ies")) w = w.slice(0, -3) + (w.length > 4 ? "i" : "ie");
+      else if (ends(w, "us") || ends(w, "ss")) { /* kept */ }
+      else if (ends(w, "s") && /[aeiouy]/.test(w.slice(0, -2))) w = w.slice(0, -1);
+      if (AFTER_1A[w]) return w;
+      // Step 1b.
+      var step1b = longest(w, ["eedly", "ingly", "edly", "eed", "ing", "ed"]);
+      if (step1b === "eed" || step1b === "eedly") {
+        if (w.length - step1b.length >= r1) w = w.slice(0, w.length - step1b.length) + "ee";
+      } else if (step1b) {
+        var stem = w.slice(0, w.length - step1b.length);
+        if (/[aeiouy]/.test(stem)) {
+          w = stem;
+          if (ends(w, "at") || ends(w, "bl") || ends(w, "iz")) w += "e";
+          else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
+          else if (r1 >= w.length && shortSyllable(w, w.length)) w += "e";
+        }
+      }
+      // Step 1c.
+      if (w.length > 2 && /[yY]$/.test(w) && !vowel(w[w.length - 2])) w = w.slice(0, -1) + "i";
+      // Step 2.
+      var step2 = longest(w, STEP2);
+      if (step2 && w.length - step2[0].length >= r1) {
+        var before = w.slice(0, w.length - step2[0].length);
+        if (step2[0] === "ogi") { if (ends(before, "l")) w = before + "og"; }
+        else if (step2[0] === "li") { if (/[cdeghkmnrt]$/.test(before)) w = before; }
+        else w = before + step2[1];
+      }
+      // Step 3.
+      var step3 = longest(w, STEP3);
+      if (step3 && w.length - step3[0].length >= r1) {
+        if (step3[0] !== "ative" || w.length - 5 >= r2) w = w.slice(0, w.length - step3[0].length) + step3[1];
+      }
+      // Step 4.
+      var step4 = longest(w, STEP4);
+      if (step4 && w.length - step4.length >= r2) {
+        var rest = w.slice(0, w.length - step4.length);
+        if (step4 !== "ion" || /[st]$/.test(rest)) w = rest;
+      }
+      // Step 5.
+      if (ends(w, "e")) {
+        var at = w.length - 1;
+        if (at >= r2 || (at >= r1 && !shortSyllable(w, at))) w = w.slice(0, -1);
+      } else if (ends(w, "ll") && w.length - 1 >= r2) {
+        w = w.slice(0, -1);
+      }
+      return w.replace(/Y/g, "y");
+    };
+  })();
 
   function normalize(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -58,15 +171,19 @@
     return { stems: stems, words: list, redirects: redirects, cards: cards, postings: {} };
   }
 
+  // A stem's postings as [doc, score, field] triples: the weight's two
+  // characters hold the best field the stem is in (0 title … 4 code) and
+  // the score in 818ths of the stem's top.
   function postings(shard, stem) {
     if (!shard.postings[stem]) {
       var text = shard.stems[stem], at = { i: 0 }, doc = 0, out = [];
-      var unit = text ? readVarint(text, at) / 100 / 4095 : 0;
+      var unit = text ? readVarint(text, at) / 100 / 818 : 0;
       while (at.i < text.length) {
         doc += readVarint(text, at);
         var weight = VALUE[text[at.i]] * 64 + VALUE[text[at.i + 1]];
+        var field = Math.floor((weight - 1) / FIELD_SPAN);
         at.i += 2;
-        out.push(doc, weight * unit);
+        out.push(doc, (weight - field * FIELD_SPAN) * unit, field);
       }
       shard.postings[stem] = out;
     }
@@ -107,9 +224,39 @@
     return lo;
   }
 
+  // `camelCase` → camel, Case; other words unchanged.
+  function camelParts(word) {
+    return word.replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1 $2").split(" ");
+  }
+
+  // The terms of a query. A plain word matches itself, its stem and, for
+  // the word being typed, the words it begins. An identifier
+  // (`read_to_string`, `HashMap`) matches whole, or by all of its parts.
+  // Stopwords are left out unless the query has nothing else.
+  function queryTerms(query) {
+    var raw = String(query).normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    var terms = [];
+    raw.split(/[^\p{L}\p{N}_]+/u).filter(Boolean).forEach(function (piece) {
+      var parts = [];
+      piece.split(/_+/).filter(Boolean).forEach(function (p) { parts = parts.concat(camelParts(p)); });
+      parts = parts.map(function (p) { return p.toLowerCase(); });
+      if (parts.length > 1) terms.push({ whole: piece.replace(/^_+|_+$/g, "").toLowerCase(), parts: parts });
+      else if (parts.length === 1) terms.push({ word: parts[0] });
+    });
+    var content = terms.filter(function (t) { return !(t.word && STOPWORDS[t.word]); });
+    return content.length ? content : terms;
+  }
+
+  // Every word that shows a term in a text: the word, the identifier and
+  // its parts.
+  function termForms(term) {
+    return term.word ? [term.word] : [term.whole].concat(term.parts);
+  }
+
   function createEngine(options) {
     var prefix = options.prefix || 1;
     var block = options.block || 1;
+    var stem = options.stem || function (w) { return w; };
     var files = {};
     var shards = {};
     // Cards from every shard loaded so far, by document.
@@ -121,12 +268,22 @@
     function shardKey(word) {
       return word.slice(0, prefix).replace(/[^a-z0-9]/g, "_");
     }
-    function shard(word) {
-      return loadShard(shardKey(word));
+    // Whether the index has a shard file: the page lists them, so a query
+    // never asks for one that is not there.
+    function exists(key) {
+      if (!options.shards) return true;
+      var n = 0, scale = 1;
+      for (var i = 0; i < prefix; i++) {
+        var at = KEY_CHARS.indexOf(key.charAt(i) || "^");
+        n += Math.max(at, 0) * scale;
+        scale *= KEY_CHARS.length;
+      }
+      var digit = VALUE[options.shards.charAt(Math.floor(n / 6))] || 0;
+      return ((digit >> (n % 6)) & 1) === 1;
     }
     function loadShard(key) {
       if (!shards[key]) {
-        shards[key] = get("t/" + key).then(function (payload) {
+        shards[key] = !exists(key) ? Promise.resolve(null) : get("t/" + key).then(function (payload) {
           if (!payload) return null;
           var parsed = parseShard(payload);
           Object.assign(cards, parsed.cards);
@@ -135,36 +292,41 @@
       }
       return shards[key];
     }
-    // Documents of the word `target` exactly, into `scores` at `factor`.
-    function addExact(target, factor, scores) {
+    function shard(word) {
+      return loadShard(shardKey(word));
+    }
+    // Adds a stem's postings to `found` (doc → [score, field]) at `factor`.
+    function addPostings(s, stemNumber, factor, found) {
+      var list = postings(s, stemNumber);
+      for (var k = 0; k < list.length; k += 3) {
+        var score = list[k + 1] * factor, old = found[list[k]];
+        if (!old || old[0] < score) found[list[k]] = [score, list[k + 2]];
+      }
+    }
+    // Documents of the word `target` exactly, into `found` at `factor`.
+    function addExact(target, factor, found) {
       return shard(target).then(function (s) {
         if (!s) return;
         var at = lowerBound(s.words, target);
-        if (at < s.words.length && s.words[at][0] === target) addPostings(s, s.words[at][1], factor, scores);
+        if (at < s.words.length && s.words[at][0] === target) addPostings(s, s.words[at][1], factor, found);
       });
     }
-    function addPostings(s, stem, factor, scores) {
-      var list = postings(s, stem);
-      for (var k = 0; k < list.length; k += 2) {
-        var score = list[k + 1] * factor;
-        if (!(scores[list[k]] >= score)) scores[list[k]] = score;
-      }
-    }
-    function isEmpty(scores) {
-      for (var key in scores) return false;
+    function isEmpty(found) {
+      for (var key in found) return false;
       return true;
     }
 
-    // Documents matching one query word, by how: `exact` for the word
-    // itself and, while typing, the words it begins; `typo` for words one
-    // typo away. A typo in the first two letters moves the word to another
-    // shard: the index points there from the shard of the misspelling, and
-    // an extra first or second letter is tried by leaving it out. Those
-    // cost fetches, so they are followed when the word alone finds nothing
-    // or when `wide` asks for more.
+    // Documents matching one word, by how: `exact` for the word, its stem
+    // and, while typing, the words it begins; `typo` for words one typo
+    // away. A typo in the first letters moves the word to another shard:
+    // the index points there from the shard of the misspelling, and an
+    // extra first or second letter is tried by leaving it out. Those cost
+    // fetches, so they are followed when the word alone finds nothing or
+    // when `wide` asks for more.
     function matchWord(word, typing, wide) {
       var found = { exact: {}, typo: {} };
       var tolerant = word.length >= MIN_TYPED;
+      var stemmed = stem(word);
       return shard(word).then(function (s) {
         if (s) {
           var at = lowerBound(s.words, word);
@@ -180,6 +342,9 @@
             }
           }
         }
+        // A form the pages never use finds their words through its stem.
+        return stemmed !== word ? addExact(stemmed, EXACT, found.exact).then(function () { return s; }) : s;
+      }).then(function (s) {
         if (!tolerant || !(wide || (isEmpty(found.exact) && isEmpty(found.typo)))) return found;
         var redirects = s ? Promise.resolve(s) : loadShard(shardKey(word).slice(0, prefix - 1) + "~");
         return redirects.then(function (r) {
@@ -193,24 +358,57 @@
       });
     }
 
-    // Documents matching every word, fewest typos first, then by score.
-    function rank(perWord) {
-      var totals = {}, typos = {};
-      var candidates = Object.assign({}, perWord[0].typo, perWord[0].exact);
-      Object.keys(candidates).forEach(function (doc) {
-        var sum = 0, count = 0;
-        for (var i = 0; i < perWord.length; i++) {
-          if (doc in perWord[i].exact) sum += perWord[i].exact[doc];
-          else if (doc in perWord[i].typo) { sum += perWord[i].typo[doc]; count++; }
-          else return;
-        }
-        totals[doc] = sum;
-        typos[doc] = count;
+    // Documents matching one term: doc → [score, field, typo].
+    function matchTerm(term, typing, wide) {
+      function merged(found) {
+        var out = {};
+        Object.keys(found.typo).forEach(function (doc) { out[doc] = [found.typo[doc][0], found.typo[doc][1], 1]; });
+        Object.keys(found.exact).forEach(function (doc) { out[doc] = [found.exact[doc][0], found.exact[doc][1], 0]; });
+        return out;
+      }
+      if (term.word) return matchWord(term.word, typing, wide).then(merged);
+      var forms = [term.whole].concat(term.parts);
+      return Promise.all(forms.map(function (w) { return matchWord(w, false, wide).then(merged); })).then(function (each) {
+        var out = each[0];
+        // Pages with every part, when they lack the whole identifier.
+        Object.keys(each[1]).forEach(function (doc) {
+          var score = 0, field = 0, typo = 0;
+          for (var i = 1; i < each.length; i++) {
+            if (!(doc in each[i])) return;
+            score += each[i][doc][0] / (each.length - 1);
+            field = Math.max(field, each[i][doc][1]);
+            typo = Math.max(typo, each[i][doc][2]);
+          }
+          if (!(doc in out) || out[doc][0] < score) out[doc] = [score, field, typo];
+        });
+        return out;
       });
-      var ranked = Object.keys(totals).map(Number).sort(function (a, b) {
-        return typos[a] - typos[b] || totals[b] - totals[a] || a - b;
+    }
+
+    // Documents by how well they match: most terms first, then fewest
+    // typos, then the best fields (a title beats a mention in the body),
+    // then score. Pages that lack some terms follow those with every term
+    // when there are fewer than `limit` of those, marked partial.
+    function rank(perTerm, limit) {
+      var all = {};
+      perTerm.forEach(function (found) { Object.keys(found).forEach(function (doc) { all[doc] = true; }); });
+      var rows = Object.keys(all).map(function (doc) {
+        var row = { doc: Number(doc), matched: 0, typos: 0, fields: 0, score: 0 };
+        perTerm.forEach(function (found) {
+          var hit = found[doc];
+          if (!hit) { row.fields += 5; return; }
+          row.matched += 1;
+          row.typos += hit[2];
+          row.fields += hit[1];
+          row.score += hit[0];
+        });
+        return row;
       });
-      return { docs: ranked, totals: totals };
+      rows.sort(function (a, b) {
+        return b.matched - a.matched || a.typos - b.typos || a.fields - b.fields || b.score - a.score || a.doc - b.doc;
+      });
+      var complete = rows.filter(function (r) { return r.matched === perTerm.length; });
+      return complete.length >= limit ? complete : rows;
     }
 
     function passes(facet, filters) {
@@ -225,62 +423,62 @@
 
     // The `limit` best documents; the first `excerpts` of them (all by
     // default) come with an excerpt, which costs a fetch per few documents.
+    // The list's `total` counts every match.
     function search(query, filters, limit, excerpts) {
       limit = limit || 10;
       excerpts = excerpts === undefined ? limit : excerpts;
-      var terms = words(query).filter(function (w) { return w.length >= prefix; });
-      if (!terms.length) return Promise.resolve([]);
+      var terms = queryTerms(query);
+      if (!terms.length) return Promise.resolve(Object.assign([], { total: 0 }));
       var typing = !/\s$/.test(query);
       var match = function (wide) {
-        return Promise.all(terms.map(function (w, i) { return matchWord(w, typing && i === terms.length - 1, wide); }));
+        return Promise.all(terms.map(function (t, i) { return matchTerm(t, typing && i === terms.length - 1, wide); }));
       };
+      var tolerant = terms.some(function (t) { return termForms(t).some(function (w) { return w.length >= MIN_TYPED; }); });
       return match(false)
-        .then(function (perWord) {
-          var found = rank(perWord);
+        .then(function (perTerm) {
+          var rows = rank(perTerm, limit);
           // Too few results: follow the typos that cost fetches too.
-          var tolerant = terms.some(function (w) { return w.length >= MIN_TYPED; });
-          return found.docs.length >= limit || !tolerant ? found : match(true).then(rank);
+          var complete = rows.filter(function (r) { return r.matched === terms.length; }).length;
+          return complete >= limit || !tolerant ? rows : match(true).then(function (wider) { return rank(wider, limit); });
         })
-        .then(function (found) {
-          var ranked = found.docs, totals = found.totals;
+        .then(function (rows) {
           var filtering = filters && (filters.kind || filters.level || (filters.tags && filters.tags.length));
           var narrowed = filtering
-            ? get("facets").then(function (facets) { return ranked.filter(function (doc) { return passes(facets[doc], filters); }); })
-            : Promise.resolve(ranked);
-          return narrowed.then(function (docs) {
-            return describe(docs.slice(0, limit), totals, terms, excerpts).then(function (results) {
-              results.total = docs.length;
+            ? get("facets").then(function (facets) { return rows.filter(function (r) { return passes(facets[r.doc], filters); }); })
+            : Promise.resolve(rows);
+          return narrowed.then(function (rows) {
+            return describe(rows.slice(0, limit), terms).then(function (results) {
+              results.total = rows.length;
               return results;
             });
           });
         });
-    }
-
-    // A result's card from a shard serves when its title and summary show
-    // every query word; otherwise the result file has the text to quote.
-    function describe(docs, totals, terms, excerpts) {
-      return Promise.all(docs.map(function (doc, place) {
-        var card = cards[doc];
-        var cardWords = card ? words(titleText(card[2]) + " " + card[6]) : [];
-        var shown = card && terms.every(function (t) { return cardWords.some(matcher([t])); });
-        var meta = shown
-          ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
-          : get("r/" + Math.floor(doc / block)).then(function (results) { return results[doc % block]; });
-        return meta.then(function (meta) {
-          var excerpt = place < excerpts ? makeExcerpt(meta[5], terms) : { html: "", anchor: "" };
-          return {
-            url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
-            title: titleText(meta[1]),
-            // Inline Markdown rendered by primer, safe to insert.
-            titleHtml: typeof meta[1] === "string" ? escapeHtml(meta[1]) : meta[1][1],
-            kind: meta[2],
-            level: meta[3],
-            tags: meta[4],
-            excerpt: excerpt.html,
-            score: totals[doc]
-          };
-        });
-      }));
+      function describe(rows, terms) {
+        var highlight = matcher(terms, stem);
+        return Promise.all(rows.map(function (row, place) {
+          var card = cards[row.doc];
+          var cardWords = card ? words(titleText(card[2]) + " " + card[6]) : [];
+          var shown = card && terms.every(function (t) { return cardWords.some(matcher([t], stem)); });
+          var meta = shown
+            ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
+            : get("r/" + Math.floor(row.doc / block)).then(function (results) { return results[row.doc % block]; });
+          return meta.then(function (meta) {
+            var excerpt = place < excerpts ? makeExcerpt(meta[5], highlight) : { html: "", anchor: "" };
+            return {
+              url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
+              title: titleText(meta[1]),
+              // Inline Markdown rendered by primer, safe to insert.
+              titleHtml: typeof meta[1] === "string" ? escapeHtml(meta[1]) : meta[1][1],
+              kind: meta[2],
+              level: meta[3],
+              tags: meta[4],
+              excerpt: excerpt.html,
+              partial: row.matched < terms.length,
+              score: row.score
+            };
+          });
+        }));
+      }
     }
 
     return { search: search, words: words };
@@ -291,34 +489,40 @@
     return typeof title === "string" ? title : title[0];
   }
 
-  // Whether a word of the text matches one of the query words: as a
-  // prefix, or with one typo.
-  function matcher(terms) {
+  // Whether a word of a text shows one of the query's terms: the same
+  // word, the same stem, or one typo away; whole words only, so "http"
+  // does not light up "https".
+  function matcher(terms, stem) {
+    var forms = [];
+    terms.forEach(function (t) { forms = forms.concat(termForms(t)); });
+    var stems = forms.map(function (f) { return stem(f); });
     return function (word) {
       var w = normalize(word);
-      return terms.some(function (t) { return w.lastIndexOf(t, 0) === 0 || oneTypo(w, t); });
+      if (!w) return false;
+      var s = stem(w);
+      return forms.some(function (f, i) { return w === f || s === stems[i] || oneTypo(w, f); });
     };
   }
 
   // The section with the most query words, cut around the first of them,
   // escaped, with every matching word in <mark>.
-  function makeExcerpt(sections, terms) {
-    var matches = matcher(terms);
+  function makeExcerpt(sections, matches) {
     var best = null, bestCount = -1;
     (sections || []).forEach(function (section) {
-      var count = (section[1] + " " + section[2]).split(/\s+/).filter(matches).length;
+      var count = (section[1] + " " + section[2]).split(/[^\p{L}\p{N}_]+/u).filter(matches).length;
       if (count > bestCount) { best = section; bestCount = count; }
     });
     if (!best) return { html: "", anchor: "" };
     var tokens = best[2].split(/(\s+)/);
-    var first = tokens.findIndex(function (t) { return /\S/.test(t) && matches(t.replace(/^\W+|\W+$/g, "")); });
+    var core = function (token) { return token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""); };
+    var first = tokens.findIndex(function (t) { return /\S/.test(t) && matches(core(t)); });
     var start = Math.max(0, (first < 0 ? 0 : first) - 16);
     var slice = tokens.slice(start, start + 60);
     var html = slice.map(function (token) {
-      var core = token.replace(/^\W+|\W+$/g, "");
-      if (core && matches(core)) {
-        var at = token.indexOf(core);
-        return escapeHtml(token.slice(0, at)) + "<mark>" + escapeHtml(core) + "</mark>" + escapeHtml(token.slice(at + core.length));
+      var word = core(token);
+      if (word && matches(word)) {
+        var at = token.indexOf(word);
+        return escapeHtml(token.slice(0, at)) + "<mark>" + escapeHtml(word) + "</mark>" + escapeHtml(token.slice(at + word.length));
       }
       return escapeHtml(token);
     }).join("");
@@ -358,13 +562,16 @@
   function openSite(dir) {
     var fs = require("fs"), path = require("path");
     var html = fs.readFileSync(path.join(dir, "index.html"), "utf8");
-    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)" data-block="(\d+)"/.exec(html);
+    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)" data-block="(\d+)" data-shards="([^"]*)"/.exec(html);
     if (!meta) throw new Error("no search index in " + dir);
+    var lang = (/<html lang="([^"]*)"/.exec(html) || [])[1];
     var base = path.join(dir, meta[1]);
     var bytes = 0, requests = 0, fetched = [];
     var engine = createEngine({
       prefix: Number(meta[2]),
       block: Number(meta[3]),
+      shards: meta[4],
+      stem: stemmerFor(lang),
       load: function (name) {
         var file = path.join(base, name + ".js");
         if (!fs.existsSync(file)) return Promise.resolve(null);
@@ -394,14 +601,30 @@
     var details = [r.kind, r.level].filter(Boolean).join(" · ");
     return '<li><a href="' + escapeHtml(root + r.url) + '">' +
       '<span class="result-title">' + r.titleHtml + '</span> <span class="result-meta">' + escapeHtml(details) + "</span>" +
+      (r.partial ? '<span class="result-partial">Matches some of the words</span>' : "") +
       '<span class="result-excerpt">' + r.excerpt + "</span></a></li>";
+  }
+
+  // The index stems English words; other languages match words as written.
+  function stemmerFor(lang) {
+    return /^en\b/i.test(lang || "") ? stemEnglish : null;
+  }
+
+  function counted(n) {
+    return n + (n === 1 ? " result" : " results");
   }
 
   function engineFor(meta) {
     var base = meta.getAttribute("content");
     return {
       root: base.replace(/search\/[^/]+\/$/, ""),
-      engine: createEngine({ prefix: Number(meta.dataset.prefix), block: Number(meta.dataset.block), load: scriptLoader(base) })
+      engine: createEngine({
+        prefix: Number(meta.dataset.prefix),
+        block: Number(meta.dataset.block),
+        shards: meta.dataset.shards,
+        stem: stemmerFor(document.documentElement.lang),
+        load: scriptLoader(base)
+      })
     };
   }
 
@@ -439,9 +662,7 @@
         if (ticket !== latest) return;
         list.innerHTML = results.map(function (r) { return resultItem(site.root, r); }).join("");
         list.hidden = !results.length;
-        status.textContent = results.length
-          ? results.total + (results.total === 1 ? " result" : " results")
-          : "No results for “" + query.trim() + "”";
+        status.textContent = results.length ? counted(results.total) : "No results for “" + query.trim() + "”";
         all.hidden = results.total <= results.length;
         all.textContent = "All " + results.total + " results";
         all.href = resultsPageUrl(site.root, query.trim());
@@ -451,7 +672,7 @@
     // Typing fast starts one search, not one per key.
     function soon() {
       clearTimeout(timer);
-      timer = setTimeout(run, 60);
+      timer = setTimeout(run, 100);
     }
     input.addEventListener("input", soon);
     kind.addEventListener("change", run);
@@ -503,13 +724,11 @@
     var parsed = parseQuery(query);
     site.engine.search(parsed.text, { tags: parsed.tags, match: "all" }, 1000).then(function (results) {
       list.innerHTML = results.map(function (r) { return resultItem(site.root, r); }).join("");
-      status.textContent = results.length
-        ? results.length + (results.length === 1 ? " result" : " results") + " for “" + query + "”"
-        : "No results for “" + query + "”";
+      status.textContent = (results.length ? counted(results.length) : "No results") + " for “" + query + "”";
     });
   }
 
-  var api = { createEngine: createEngine, openSite: openSite, words: words };
+  var api = { createEngine: createEngine, openSite: openSite, words: words, stem: stemEnglish };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else {
