@@ -1,7 +1,8 @@
 // Measures one search engine over a built site in Node: bytes and requests
 // of a first query on a fresh engine, and the rank of the expected page for
 // many queries. Usage: node search_measure.mjs primer|pagefind SITE QUERIES.json
-// QUERIES.json: {"first": "...", "three": "a b c", "items": [[query, url], ...]}
+// QUERIES.json: {"first": "...", "three": "a b c", "items": [[query, url, typo], ...],
+//                "set": [[query, url], ...]}  (the public query set: top-1, top-3, MRR)
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL, fileURLToPath } from "node:url";
@@ -19,7 +20,11 @@ async function primerEngine() {
   return {
     // Ranks need the top 10 addresses; excerpts only for what a reader
     // sees first.
+    // A finished query ends with a space; text being typed does not.
     search: async (q, shown) => (await engine.search(q + " ", {}, shown || 10, shown || 0)).map((r) => r.url.split("#")[0]),
+    // As the search box does: an excerpt for the first result while
+    // typing, and for all once typing stops.
+    typing: async (q, shown, settled) => (await engine.search(q, {}, shown, settled ? shown : 1)).map((r) => r.url.split("#")[0]),
     transferred: () => ({ bytes: engine.transferred().bytes + runtime, requests: engine.transferred().requests + 1 }),
   };
 }
@@ -62,7 +67,28 @@ for (const key of ["first", "three"]) {
   await engine.search(queries[key], SHOWN);
   out[key] = engine.transferred();
 }
+// The three-word query typed one key at a time on one engine, searching
+// after every key (no pause at all, the worst case for the pause the
+// search box waits for).
+{
+  const engine = await make();
+  const text = queries.three;
+  for (let i = 1; i <= text.length; i++) await (engine.typing || engine.search)(text.slice(0, i), SHOWN, i === text.length);
+  out.typed = engine.transferred();
+}
 const engine = await make();
+if (queries.set) {
+  let top1 = 0, top3 = 0, rr = 0;
+  const misses = [];
+  for (const [query, url] of queries.set) {
+    const rank = (await engine.search(query)).indexOf(url);
+    if (rank === 0) top1 += 1;
+    if (rank >= 0 && rank < 3) top3 += 1; else misses.push(query);
+    if (rank >= 0) rr += 1 / (rank + 1);
+  }
+  const n = queries.set.length;
+  out.set = { n, top1: top1 / n, top3: top3 / n, mrr: rr / n, misses };
+}
 let reciprocal = 0, hits = 0, typoHits = 0;
 for (const [query, url, typo] of queries.items) {
   const results = await engine.search(query);

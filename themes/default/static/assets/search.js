@@ -23,6 +23,8 @@
   // One typo is tolerated between words of 5 letters or more, typed with
   // 4 or more (a letter left out).
   var MIN_TYPED = 4, MIN_TYPO_WORD = 5;
+  // Letters of a word being typed before it is searched for.
+  var MIN_PREFIX = 3;
 
   // The Snowball English stemmer (Porter2), as the index is built with, so
   // a query word finds its stem even when the site never writes that form
@@ -345,7 +347,9 @@
         // A form the pages never use finds their words through its stem.
         return stemmed !== word ? addExact(stemmed, EXACT, found.exact).then(function () { return s; }) : s;
       }).then(function (s) {
-        if (!tolerant || !(wide || (isEmpty(found.exact) && isEmpty(found.typo)))) return found;
+        // A word still being typed is matched by the words it begins; the
+        // typos that cost fetches wait until it is finished.
+        if (!tolerant || typing || !(wide || (isEmpty(found.exact) && isEmpty(found.typo)))) return found;
         var redirects = s ? Promise.resolve(s) : loadShard(shardKey(word).slice(0, prefix - 1) + "~");
         return redirects.then(function (r) {
           var targets = (r && r.redirects[word]) || [];
@@ -428,8 +432,13 @@
       limit = limit || 10;
       excerpts = excerpts === undefined ? limit : excerpts;
       var terms = queryTerms(query);
-      if (!terms.length) return Promise.resolve(Object.assign([], { total: 0 }));
       var typing = !/\s$/.test(query);
+      // While typing, the first two letters of a word, or stopwords alone,
+      // say too little to fetch anything for: they wait for more.
+      var last = terms[terms.length - 1];
+      if (typing && last && last.word && last.word.length < MIN_PREFIX) terms.pop();
+      if (typing && terms.every(function (t) { return t.word && STOPWORDS[t.word]; })) terms = [];
+      if (!terms.length) return Promise.resolve(Object.assign([], { total: 0 }));
       var match = function (wide) {
         return Promise.all(terms.map(function (t, i) { return matchTerm(t, typing && i === terms.length - 1, wide); }));
       };
@@ -590,6 +599,10 @@
 
   // How many results the panel shows; "All N results" opens the rest.
   var PANEL_RESULTS = 8;
+  var TYPING_EXCERPTS = 1;
+  // Milliseconds of no typing before a search runs, and before its results
+  // get every excerpt.
+  var PAUSE = 100, SETTLE = 400;
 
   // "#tag" words filter by tag, like the card filter in "all" mode.
   function parseQuery(query) {
@@ -647,18 +660,22 @@
     var kind = box.querySelector("[data-search-kind]");
     var level = box.querySelector("[data-search-level]");
     var site = engineFor(meta);
-    var latest = 0, timer = 0;
+    var latest = 0, timer = 0, settle = 0;
     box.hidden = false;
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
     function close() { panel.hidden = true; }
-    function run() {
+    function run(settled) {
       var query = input.value;
       var ticket = ++latest;
       if (!query.trim()) { close(); return; }
       var parsed = parseQuery(query);
       var filters = { tags: parsed.tags, match: "all", kind: kind.value, level: level.value };
-      site.engine.search(parsed.text, filters, PANEL_RESULTS).then(function (results) {
+      // While a word is being typed, only the first result fetches its
+      // excerpt: each keystroke would otherwise fetch text for results
+      // that the next one replaces. Once typing stops, all of them do.
+      var excerpts = settled === true || /\s$/.test(query) ? PANEL_RESULTS : TYPING_EXCERPTS;
+      site.engine.search(parsed.text, filters, PANEL_RESULTS, excerpts).then(function (results) {
         if (ticket !== latest) return;
         list.innerHTML = results.map(function (r) { return resultItem(site.root, r); }).join("");
         list.hidden = !results.length;
@@ -672,7 +689,9 @@
     // Typing fast starts one search, not one per key.
     function soon() {
       clearTimeout(timer);
-      timer = setTimeout(run, 100);
+      clearTimeout(settle);
+      timer = setTimeout(run, PAUSE);
+      settle = setTimeout(function () { run(true); }, SETTLE);
     }
     input.addEventListener("input", soon);
     kind.addEventListener("change", run);
