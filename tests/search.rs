@@ -238,7 +238,8 @@ fn a_query_its_result_cards_answer_needs_only_the_shard() {
     let value = run("quantize int8 ");
     let hit = &value["results"][0][0];
     assert_eq!(hit["title"], "Quantize a model");
-    assert_eq!(hit["url"], "recipes/quantize/");
+    // The card names the section where "quantize" is most at home.
+    assert_eq!(hit["url"], "recipes/quantize/#quantization");
     assert_eq!(hit["level"], "intermediate");
     // Words of the same stem light up too.
     assert_eq!(hit["excerpt"], "Shrink a model with <mark>int8</mark> <mark>quantization</mark>.");
@@ -469,4 +470,18 @@ fn excerpts_quote_rendered_text_without_markup_or_badge_alt_text() {
     for result in &results[2] {
         assert!(!result["excerpt"].as_str().unwrap().contains("<mark>http</mark>s"), "{result}");
     }
+}
+
+#[test]
+fn one_letter_words_count_when_pages_have_them() {
+    let site = TestSite::fixture("search");
+    site.write(
+        "content/recipes/c-api.md",
+        "---\ntitle: Call the C API\nsummary: Bindings for C programs.\n---\nUse the header.\n",
+    );
+    site.build();
+    let results = search(&site, &[("c api ", json!({})), ("the c ", json!({}))]);
+    assert_eq!(titles(&results[0])[0], "Call the C API");
+    assert!(!partial(&results[0])[0]);
+    assert_eq!(titles(&results[1])[0], "Call the C API");
 }

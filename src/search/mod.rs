@@ -172,9 +172,10 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         }
     }
     let best_titles = best_title_matches(docs, postings);
+    let sections = section_stems(config, docs, &best_titles);
     for (key, words) in &shards {
         let mut payload = shard_payload(words, postings);
-        payload.push_str(&title_cards(words, &best_titles, docs));
+        payload.push_str(&title_cards(words, &best_titles, docs, &sections));
         for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
             payload.push_str(&format!("{typo}\t~{word}\n"));
         }
@@ -360,17 +361,79 @@ fn best_title_matches<'a>(
         .collect()
 }
 
+/// For each section of a card's page (by anchor; none for the text before
+/// the first heading), how often each stem occurs there, a heading
+/// counting three times.
+type SectionStems = Vec<(String, FxHashMap<Arc<str>, u32>)>;
+
+/// The stems by section of every page that shows as a card somewhere.
+fn section_stems(
+    config: &Config,
+    docs: &[Doc<'_>],
+    best_titles: &FxHashMap<&str, Vec<usize>>,
+) -> FxHashMap<usize, SectionStems> {
+    let mut carded: Vec<usize> = best_titles.values().flatten().copied().collect();
+    carded.sort_unstable();
+    carded.dedup();
+    carded
+        .into_par_iter()
+        .map_init(
+            || Analyzer::new(&config.language),
+            |analyzer, id| {
+                let sections = docs[id].page.rendered.text.sections.iter().filter(|s| !s.anchor.is_empty());
+                let counted = sections
+                    .map(|section| {
+                        let mut counts: FxHashMap<Arc<str>, u32> = FxHashMap::default();
+                        for term in analyzer.words(&section.heading) {
+                            *counts.entry(term.stem).or_default() += 3;
+                        }
+                        for term in analyzer.words(&section.text) {
+                            *counts.entry(term.stem).or_default() += 1;
+                        }
+                        (section.anchor.clone(), counts)
+                    })
+                    .collect();
+                (id, counted)
+            },
+        )
+        .collect()
+}
+
 /// The card lines of a shard: for every document among the best title
-/// matches of its stems, `[id, url, title, kind, level, tags, summary]`.
-fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>, docs: &[Doc<'_>]) -> String {
+/// matches of its stems, `[id, url, title, kind, level, tags, summary,
+/// anchors]`, `anchors` naming for stems of the shard the section of the
+/// page that has most of them, so a card's result links there.
+fn title_cards(
+    words: &[(&str, &str)],
+    best_titles: &FxHashMap<&str, Vec<usize>>,
+    docs: &[Doc<'_>],
+    sections: &FxHashMap<usize, SectionStems>,
+) -> String {
     let chosen: std::collections::BTreeSet<usize> =
         words.iter().filter_map(|(_, stem)| best_titles.get(stem)).flatten().copied().collect();
+    let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
+    stems.sort_unstable();
+    stems.dedup();
     let mut out = String::new();
     for id in chosen {
         let page = docs[id].page;
         let mut card = vec![json!(id)];
         card.extend(result_heading(page));
         card.push(json!(page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str())));
+        let mut anchors = serde_json::Map::new();
+        for stem in &stems {
+            let best =
+                sections.get(&id).into_iter().flatten().fold(None, |best: Option<(&str, u32)>, (anchor, counts)| {
+                    let count = counts.get(*stem).copied().unwrap_or(0);
+                    if count > best.map_or(0, |(_, c)| c) { Some((anchor, count)) } else { best }
+                });
+            if let Some((anchor, _)) = best {
+                anchors.insert((*stem).to_owned(), json!(anchor));
+            }
+        }
+        if !anchors.is_empty() {
+            card.push(serde_json::Value::Object(anchors));
+        }
         out.push_str(&serde_json::Value::Array(card).to_string());
         out.push('\n');
     }

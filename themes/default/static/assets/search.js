@@ -473,8 +473,9 @@
             : get("r/" + Math.floor(row.doc / block)).then(function (results) { return results[row.doc % block]; });
           return meta.then(function (meta) {
             var excerpt = place < excerpts ? makeExcerpt(meta[5], highlight) : { html: "", anchor: "" };
+            var anchor = excerpt.anchor || (shown ? cardAnchor(card[7], terms) : "");
             return {
-              url: meta[0] + (excerpt.anchor ? "#" + excerpt.anchor : ""),
+              url: meta[0] + (anchor ? "#" + anchor : ""),
               title: titleText(meta[1]),
               // Inline Markdown rendered by primer, safe to insert.
               titleHtml: typeof meta[1] === "string" ? escapeHtml(meta[1]) : meta[1][1],
@@ -488,6 +489,20 @@
           });
         }));
       }
+    }
+
+    // The section a card's result links to: the one the index names for
+    // most of the query's terms (by their stems), else the page's top.
+    function cardAnchor(anchors, terms) {
+      if (!anchors) return "";
+      var votes = {}, best = "", most = 0;
+      terms.forEach(function (t) {
+        var named = termForms(t).map(function (f) { return anchors[stem(f)]; }).filter(Boolean)[0];
+        if (!named) return;
+        votes[named] = (votes[named] || 0) + 1;
+        if (votes[named] > most) { most = votes[named]; best = named; }
+      });
+      return best;
     }
 
     return { search: search, words: words };
