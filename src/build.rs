@@ -38,6 +38,12 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// Wall time of each stage, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Files written because they changed, and files of the last build
+    /// deleted.
+    pub written: usize,
+    pub deleted: usize,
+    /// Files in the output folder that primer did not write, left alone.
+    pub foreign: usize,
 }
 
 /// Records the wall time of stages.
@@ -207,8 +213,11 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
     let started = Instant::now();
     let mut stages = Stages::default();
     let Prepared { config, site, assets, files } = prepare(root, overrides, &mut stages)?;
-    stages.time("write output", || output::write(&config, &files, &assets))?;
+    let wrote = stages.time("write output", || output::write(&config, &files, &assets))?;
     Ok(BuildSummary {
+        written: wrote.written,
+        deleted: wrote.deleted,
+        foreign: wrote.foreign,
         stages: stages.0,
         pages: site.pages.len(),
         tutorials: site.tutorials.len(),

@@ -3,18 +3,21 @@
 //! First [`check_paths`] makes sure that every rendered file and every
 //! asset has an output path of its own, made of plain relative segments:
 //! two sources that would write one file, or a file that would land where
-//! a folder must be, are errors naming both. Then [`write`] writes every
-//! file and copies every asset into a fresh folder next to the output
-//! folder, each path joined through [`confined`], and swaps it in with two
-//! renames. A build that fails anywhere, this stage included, leaves the
-//! previous output as it was: readers (and `primer serve`) never see a
-//! half-written site, and nothing is ever written outside the output
-//! folder.
+//! a folder must be, are errors naming both. Then [`write`] updates the
+//! output folder in place: a file is written only when its content
+//! changed since the last build (a manifest under `.primer/` records what
+//! was written), each through a temporary file and a rename, and files
+//! primer made before and no longer makes are deleted. Every stage before
+//! this one runs in memory, so a build that fails changes nothing; one
+//! stopped while writing leaves each file old or new, never cut short.
+//! Every path is joined through [`confined`]: nothing is ever written
+//! outside the output folder.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -86,58 +89,174 @@ fn confined(dir: &Path, rel: &str) -> std::io::Result<PathBuf> {
     Ok(dir.join(rel))
 }
 
-/// Writes the site to `config.output_dir`, replacing what was there.
-pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> Result<(), Vec<Diagnostic>> {
+/// Where the manifest of the last build's output is kept, in the site root.
+const MANIFEST: &str = ".primer/output.json";
+
+/// What primer wrote into the output folder: every file's path with the
+/// hash of what was written (for an asset, its source's size and time)
+/// and the written file's size and modification time, which tell whether
+/// it is still as primer left it without reading it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    output: PathBuf,
+    files: BTreeMap<String, Written>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Written {
+    content: String,
+    len: u64,
+    modified: u128,
+}
+
+/// What a build wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WriteSummary {
+    /// Files written because they are new or changed.
+    pub(crate) written: usize,
+    /// Files primer wrote before and no longer makes, deleted.
+    pub(crate) deleted: usize,
+    /// Files in the output folder that primer never wrote, left alone.
+    pub(crate) foreign: usize,
+}
+
+/// Writes the site into `config.output_dir` in place: only files whose
+/// content changed since the last build are written, each to a temporary
+/// file renamed over the old one, so a build stopped at any moment leaves
+/// every file old or new, never cut short. Files primer wrote last time
+/// and no longer makes are deleted; files it never wrote are left alone.
+pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> Result<WriteSummary, Vec<Diagnostic>> {
     let out = absolute(&config.output_dir);
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".to_owned());
-    let parent = out.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let staging = parent.join(format!(".{name}.primer-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.primer-old-{}", std::process::id()));
     let problem = |what: &str, error: &std::io::Error| {
         vec![Diagnostic::file(config.display(&out), format!("cannot {what}: {error}"))]
     };
-    std::fs::create_dir_all(&parent).map_err(|e| problem("create the output folder", &e))?;
-    let _ = std::fs::remove_dir_all(&staging);
-    if let Err(error) = fill(&staging, files, assets) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(problem("write the output", &error));
-    }
-    let had_output = out.exists();
-    if had_output {
-        let _ = std::fs::remove_dir_all(&retired);
-        if let Err(error) = std::fs::rename(&out, &retired) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(problem("replace the previous output", &error));
+    std::fs::create_dir_all(&out).map_err(|e| problem("create the output folder", &e))?;
+    let manifest_path = config.root.join(MANIFEST);
+    let previous: Manifest = std::fs::read(&manifest_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|m: &Manifest| m.output == out)
+        .unwrap_or_default();
+    let wanted: HashSet<&str> =
+        files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.rel.as_str())).collect();
+    // Stale files go first: one may stand where a new folder must be.
+    let mut deleted = 0;
+    for rel in previous.files.keys().filter(|rel| !wanted.contains(rel.as_str())) {
+        let path = confined(&out, rel).map_err(|e| problem("delete a stale file", &e))?;
+        if std::fs::remove_file(&path).is_ok() {
+            deleted += 1;
+            remove_empty_parents(&out, &path);
         }
     }
-    if let Err(error) = std::fs::rename(&staging, &out) {
-        if had_output {
-            let _ = std::fs::rename(&retired, &out);
+    let sources = files
+        .iter()
+        .map(|file| Source::Bytes(&file.path, &file.bytes))
+        .chain(assets.iter().map(|asset| Source::Copy(&asset.rel, &asset.path)));
+    let sources: Vec<Source<'_>> = sources.collect();
+    let results: Vec<std::io::Result<(String, Written, bool)>> =
+        sources.par_iter().map(|source| source.write(&out, &previous)).collect();
+    let mut manifest = Manifest { output: out.clone(), files: BTreeMap::new() };
+    let mut written = 0;
+    for result in results {
+        let (rel, entry, fresh) = result.map_err(|e| problem("write the output", &e))?;
+        written += usize::from(fresh);
+        manifest.files.insert(rel, entry);
+    }
+    // What else is in the folder: the temporary files of a build that was
+    // killed go; anything else is someone's, and stays.
+    let mut foreign = 0;
+    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let rel = entry.path().strip_prefix(&out).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if manifest.files.contains_key(&rel) {
+            continue;
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(problem("move the new output in place", &error));
+        if is_temporary(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        } else {
+            foreign += 1;
+        }
     }
-    if had_output {
-        let _ = std::fs::remove_dir_all(&retired);
+    let text = serde_json::to_vec(&manifest).map_err(|e| problem("record the output", &std::io::Error::other(e)))?;
+    if let Some(parent) = manifest_path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| problem("record the output", &e))?;
     }
-    Ok(())
+    replace(&manifest_path, |file| std::io::Write::write_all(file, &text))
+        .map_err(|e| problem("record the output", &e))?;
+    Ok(WriteSummary { written, deleted, foreign })
 }
 
-fn fill(dir: &Path, files: &[OutputFile], assets: &[Asset]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for rel in files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.rel.as_str())) {
-        if let Some(parent) = confined(dir, rel)?.parent() {
-            folders.push(parent.to_path_buf());
+/// A file to put in the output: rendered bytes, or an asset to copy.
+enum Source<'a> {
+    Bytes(&'a str, &'a [u8]),
+    Copy(&'a str, &'a Path),
+}
+
+impl Source<'_> {
+    /// Writes the file unless the output already holds it as primer left
+    /// it; returns its manifest entry and whether it was written.
+    fn write(&self, out: &Path, previous: &Manifest) -> std::io::Result<(String, Written, bool)> {
+        let (rel, content) = match self {
+            Source::Bytes(rel, bytes) => (*rel, blake3::hash(bytes).to_hex().to_string()),
+            Source::Copy(rel, from) => {
+                let meta = std::fs::metadata(from)?;
+                (*rel, format!("{}:{}", meta.len(), modified(&meta)))
+            }
+        };
+        let path = confined(out, rel)?;
+        if let Some(before) = previous.files.get(rel) {
+            let same_on_disk = std::fs::metadata(&path)
+                .is_ok_and(|meta| meta.len() == before.len && modified(&meta) == before.modified);
+            if before.content == content && same_on_disk {
+                return Ok((rel.to_owned(), before.clone(), false));
+            }
         }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        replace(&path, |file| match self {
+            Source::Bytes(_, bytes) => std::io::Write::write_all(file, bytes),
+            Source::Copy(_, from) => std::io::copy(&mut std::fs::File::open(from)?, file).map(drop),
+        })?;
+        let meta = std::fs::metadata(&path)?;
+        Ok((rel.to_owned(), Written { content, len: meta.len(), modified: modified(&meta) }, true))
     }
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(folder)?;
+}
+
+/// Writes `path` through a temporary file beside it and a rename, so the
+/// file is at all times either the old one or the new one.
+fn replace(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.primer-{}", std::process::id()));
+    let result = std::fs::File::create(&temporary)
+        .and_then(|mut file| fill(&mut file))
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
     }
-    files.par_iter().try_for_each(|file| std::fs::write(confined(dir, &file.path)?, &file.bytes))?;
-    assets.par_iter().try_for_each(|asset| std::fs::copy(&asset.path, confined(dir, &asset.rel)?).map(drop))
+    result
+}
+
+/// Whether a file name is one of [`replace`]'s temporary files.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .rsplit_once(".primer-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn modified(meta: &std::fs::Metadata) -> u128 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
+}
+
+/// Removes the folders above `path` that a deletion left empty, up to `out`.
+fn remove_empty_parents(out: &Path, path: &Path) {
+    let mut folder = path.parent();
+    while let Some(dir) = folder.filter(|dir| dir.starts_with(out) && *dir != out) {
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
 }
 
 #[cfg(test)]

@@ -3,13 +3,20 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use common::TestSite;
 
 #[test]
 fn summary_line_counts_pages_kinds_and_tags() {
     let site = TestSite::fixture("basic");
     let run = site.build();
-    assert_eq!(run.stdout.trim(), "Built 8 pages (2 tutorials, 3 recipes, 4 tags) in [TIME] → public");
+    assert!(
+        run.stdout.trim().starts_with("Built 8 pages (2 tutorials, 3 recipes, 4 tags) in [TIME] → public ("),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -272,21 +279,109 @@ fn output_folder_from_the_command_line() {
     assert!(run.success, "{}", run.stderr);
     assert!(site.path().join("dist/site/index.html").is_file());
     assert!(!site.path().join("public").exists());
+    // Paths on the command line are relative to the current folder, not
+    // to the site's.
+    std::fs::create_dir(site.path().join("work")).unwrap();
+    let run = site
+        .run_command(site.command(&["build", "--root", "..", "--out", "out"]).current_dir(site.path().join("work")));
+    assert!(run.success, "{}", run.stderr);
+    assert!(site.path().join("work/out/index.html").is_file());
+    assert!(!site.path().join("out").exists());
 }
 
 #[test]
-fn a_rebuild_replaces_the_output_and_leaves_no_temporary_folders() {
+fn serve_in_a_folder_without_book_toml_is_an_error() {
+    let site = TestSite::empty();
+    let run = site.run(&["serve", "--port", "0"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("has no book.toml: it is not a primer site"), "{}", run.stderr);
+    assert!(run.stderr.contains("primer init"), "{}", run.stderr);
+}
+
+/// Every file under `dir` with its modification time.
+fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), e.metadata().unwrap().modified().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_deletes_what_it_no_longer_makes_and_leaves_the_rest() {
     let site = TestSite::fixture("basic");
+    let first = site.build();
+    assert!(first.stdout.contains("files written)"), "{}", first.stdout);
+    std::fs::write(site.out("CNAME"), "docs.example.org").unwrap();
+    let before = mtimes(&site.out(""));
+    let again = site.build();
+    assert!(
+        again.stdout.ends_with("(0 files written; 1 files primer did not write left as they are)\n"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(mtimes(&site.out("")), before, "nothing is rewritten");
+    // One page changes: its page is rewritten, an unrelated one is not.
+    let page = site.read_source("content/recipes/augment.md");
+    site.write("content/recipes/augment.md", page.replace("Text.", "Rotate each picture."));
     site.build();
-    std::fs::write(site.out("stale.html"), "old").unwrap();
+    let after = mtimes(&site.out(""));
+    assert_ne!(after["recipes/augment/index.html"], before["recipes/augment/index.html"]);
+    assert_eq!(after["recipes/checkpoint/index.html"], before["recipes/checkpoint/index.html"]);
+    // A removed page's files go; the file primer never wrote stays.
+    site.remove("content/recipes/augment.md");
+    let removed = site.build();
+    assert!(removed.stdout.contains("deleted"), "{}", removed.stdout);
+    assert!(!site.out("recipes/augment").exists(), "its folder goes too");
+    assert_eq!(site.read("CNAME"), "docs.example.org");
+    let temporary: Vec<String> = mtimes(site.path()).into_keys().filter(|name| name.contains(".primer-")).collect();
+    assert!(temporary.is_empty(), "{temporary:?}");
+}
+
+#[test]
+fn a_build_killed_while_writing_leaves_every_file_old_or_new() {
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"Killed\"\n");
+    let write_pages = |word: &str| {
+        for n in 0..300 {
+            let body = format!("{word} ").repeat(400);
+            site.write(
+                &format!("content/recipes/r{n:03}.md"),
+                format!("---\ntitle: Recipe {n}\nsummary: S.\n---\n{body}\n"),
+            );
+        }
+    };
+    write_pages("alpha");
     site.build();
-    assert!(!site.out("stale.html").exists(), "the output is replaced whole");
-    let leftovers: Vec<String> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains("primer-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let started = std::time::Instant::now();
+    write_pages("beta");
+    site.build();
+    let took = started.elapsed();
+    let mut mixed = false;
+    for (attempt, word) in ["gamma", "delta", "epsilon", "zeta", "eta", "theta"].iter().enumerate() {
+        write_pages(word);
+        let mut child = site.command(&["build"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+        // From half of a build's time to nearly all of it: most kills land
+        // while files are being written.
+        std::thread::sleep(took.mul_f64(0.5 + 0.08 * attempt as f64));
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGKILL)
+            .unwrap();
+        child.wait().unwrap();
+        let (mut old, mut new) = (0, 0);
+        for n in 0..300 {
+            let html = site.read(&format!("recipes/r{n:03}/index.html"));
+            assert!(html.trim_end().ends_with("</html>"), "r{n:03} is cut short");
+            if html.contains(&format!("{word} {word}")) { new += 1 } else { old += 1 }
+        }
+        mixed |= old > 0 && new > 0;
+        // The next build repairs everything.
+        site.build();
+        assert!(site.read("recipes/r299/index.html").contains(&format!("{word} {word}")));
+    }
+    eprintln!("a kill landed between two files: {mixed}");
+    let temporary: Vec<String> = mtimes(&site.out("")).into_keys().filter(|name| name.contains(".primer-")).collect();
+    assert!(temporary.is_empty(), "a later build clears what a killed one left: {temporary:?}");
 }
 
 #[test]

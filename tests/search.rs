@@ -281,15 +281,18 @@ fn absent_words_find_nothing() {
 #[test]
 fn the_index_is_small_static_files_fetched_per_query() {
     let site = built();
-    let search_dir = std::fs::read_dir(site.out("search")).unwrap().next().unwrap().unwrap().path();
+    let search_dir =
+        std::fs::read_dir(site.out("search")).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
     let count =
         walkdir::WalkDir::new(&search_dir).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file()).count();
     assert!(count < 40, "{count} files");
-    // Every page knows where the index is: no manifest request.
+    // Every page loads the index's entry, whose name never changes.
     let page = site.html("recipes/quantize/index.html");
-    let base = page.attrs("meta[name=primer-search]", "content");
-    assert_eq!(base.len(), 1);
-    assert!(base[0].starts_with("../../search/"), "{base:?}");
+    assert_eq!(page.attrs("meta[name=primer-search]", "content"), ["../../search/"]);
+    assert_eq!(page.attrs("script[src$='entry.js']", "src"), ["../../search/entry.js"]);
+    let entry = site.read("search/entry.js");
+    let version = search_dir.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(entry.contains(&format!("\"version\":\"{version}\"")), "{entry}");
 }
 
 /// `primer search --json` results, as (url, title).

@@ -178,7 +178,8 @@ fn editor_scratch_files_do_not_rebuild() {
     let events = server.events();
     // vim's swap and backup files and its write test, Emacs's lock and
     // autosave files.
-    for scratch in [".augment.md.swp", "augment.md~", "4913", ".#augment.md", "#augment.md#"] {
+    // `sed -i` writes `sedXXXXXX` beside the file it edits.
+    for scratch in [".augment.md.swp", "augment.md~", "4913", ".#augment.md", "#augment.md#", "sedbs9AGE"] {
         site.write(&format!("content/recipes/{scratch}"), "scratch");
     }
     assert!(events.quiet_for(Duration::from_millis(800)), "a scratch file caused a rebuild");

@@ -8,10 +8,12 @@ use crate::config::Overrides;
 /// Arguments of `primer build`.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the
+    /// current folder).
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// Output folder (default: [build] output in book.toml, or public/).
+    /// Output folder, relative to the current folder (default: [build]
+    /// output in book.toml, relative to book.toml, or public/ beside it).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Include pages marked `draft: true`.
@@ -26,17 +28,22 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    let overrides = Overrides { output: args.out.clone(), base_url: args.base_url.clone(), drafts: args.drafts };
+    // Paths on the command line are relative to the current folder.
+    let output = args.out.as_deref().map(crate::paths::absolute);
+    let overrides = Overrides { output, base_url: args.base_url.clone(), drafts: args.drafts };
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
+            let output = summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display();
+            let mut changes = format!("{} files written", summary.written);
+            if summary.deleted > 0 {
+                changes.push_str(&format!(", {} deleted", summary.deleted));
+            }
+            if summary.foreign > 0 {
+                changes.push_str(&format!("; {} files primer did not write left as they are", summary.foreign));
+            }
             println!(
-                "Built {} pages ({} tutorials, {} recipes, {} tags) in {:.2?} → {}",
-                summary.pages,
-                summary.tutorials,
-                summary.recipes,
-                summary.tags,
-                summary.elapsed,
-                summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display()
+                "Built {} pages ({} tutorials, {} recipes, {} tags) in {:.2?} → {output} ({changes})",
+                summary.pages, summary.tutorials, summary.recipes, summary.tags, summary.elapsed,
             );
             if args.timings {
                 for (stage, took) in &summary.stages {

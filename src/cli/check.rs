@@ -19,7 +19,8 @@ enum Format {
 /// Arguments of `primer check`.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the
+    /// current folder).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Check pages marked `draft: true` too.

@@ -28,7 +28,8 @@ pub(super) struct Args {
     /// beginner, intermediate or advanced.
     #[arg(long)]
     level: Option<String>,
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the
+    /// current folder).
     #[arg(long, default_value = ".")]
     root: PathBuf,
 }

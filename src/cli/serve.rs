@@ -9,7 +9,8 @@ use crate::serve::{self, Options};
 /// Arguments of `primer serve`.
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the
+    /// current folder).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Port to listen on; 0 picks a free one.
@@ -35,6 +36,13 @@ pub(super) fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        eprintln!(
+            "error: {} has no book.toml: it is not a primer site\n  = help: run `primer init` there to start one, or pass --root with the site's folder",
+            args.root.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let options = Options { root, port: args.port, bind: args.bind, open: args.open, drafts: args.drafts };
     match serve::run(&options) {
         Ok(()) => ExitCode::SUCCESS,

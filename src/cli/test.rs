@@ -10,7 +10,8 @@ use crate::snippets::{Refused, Running, TestOptions};
 pub(super) struct Args {
     /// Pages or folders to test (default: every page).
     paths: Vec<PathBuf>,
-    /// Site folder, holding book.toml and content/.
+    /// Site folder, holding book.toml and content/ (relative to the
+    /// current folder).
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// Pages run at once (default: the number of cores).
@@ -19,7 +20,7 @@ pub(super) struct Args {
     /// Run part K of N, for CI matrices (e.g. 2/4).
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
-    /// Write a JUnit XML report to FILE.
+    /// Write a JUnit XML report to FILE (relative to the current folder).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Run pages even if they passed unchanged before.

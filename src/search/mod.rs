@@ -23,8 +23,10 @@
 //! `primerSearch.load`, so the index loads with `<script>` tags from any
 //! static host and from disk; the client inflates it with the platform's
 //! `DecompressionStream`.
-//! The version (a hash of the content), the prefix length and the block
-//! size go into every page, so the first query needs no manifest request.
+//! The version (a hash of the content), the prefix length, the block size
+//! and which shard files exist go into `search/entry.js`, which every page
+//! loads with the search script: pages stay the same when only the index
+//! changes.
 
 pub(crate) mod analyze;
 pub(crate) mod query;
@@ -197,19 +199,40 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     }
     let keys = shards.keys().map(String::as_str).chain(redirects.keys().map(String::as_str));
     let shards = shard_bitmap(keys, prefix);
-    SearchIndex { info: SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len(), shards }, files }
+    let info = SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len(), shards };
+    files.push(info.entry());
+    SearchIndex { info, files }
 }
 
-impl SearchInfo {}
+/// The file every page loads to find the index. Its name never changes,
+/// so pages do not change when only the index does: a rebuild after one
+/// page changed rewrites that page and the index, not every page.
+pub(crate) const ENTRY: &str = "search/entry.js";
+
+impl SearchInfo {
+    fn entry(&self) -> OutputFile {
+        let data =
+            json!({ "version": self.version, "prefix": self.prefix, "block": self.block, "shards": self.shards });
+        OutputFile {
+            path: ENTRY.to_owned(),
+            bytes: format!("self.primerSearchEntry = {data};\n").into_bytes(),
+            source: None,
+        }
+    }
+}
 
 impl SearchIndex {
     /// The same index under another version name.
     pub(crate) fn relabel(mut self, version: &str) -> Self {
         let old = format!("search/{}/", self.info.version);
-        for file in &mut self.files {
-            file.path = format!("search/{version}/{}", &file.path[old.len()..]);
-        }
         self.info.version = version.to_owned();
+        for file in &mut self.files {
+            if file.path == ENTRY {
+                *file = self.info.entry();
+            } else {
+                file.path = format!("search/{version}/{}", &file.path[old.len()..]);
+            }
+        }
         self
     }
 }

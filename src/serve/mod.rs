@@ -230,9 +230,16 @@ fn changed_names(paths: &[PathBuf], root: &Path) -> String {
     if paths.is_empty() {
         return String::new();
     }
+    // A file that is gone and was no page (an editor's or `sed -i`'s
+    // temporary file, renamed away) is not worth naming.
+    let real: Vec<&PathBuf> =
+        paths.iter().filter(|p| p.exists() || p.extension().is_some_and(|e| e == "md" || e == "toml")).collect();
+    if real.is_empty() {
+        return String::new();
+    }
     let names: Vec<String> =
-        paths.iter().take(3).map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
-    let more = if paths.len() > 3 { format!(" and {} more", paths.len() - 3) } else { String::new() };
+        real.iter().take(3).map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
+    let more = if real.len() > 3 { format!(" and {} more", real.len() - 3) } else { String::new() };
     format!(" after {}{more}", names.join(", "))
 }
 

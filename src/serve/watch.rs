@@ -85,7 +85,9 @@ impl Watcher {
             || name.ends_with(['~', '#'])
             || name.ends_with(".swp")
             || name.ends_with(".tmp")
-            || name == "4913";
+            || name == "4913"
+            // `sed -i`: `sedAb12Cd`, renamed over the file it edits.
+            || (name.len() == 9 && name.starts_with("sed") && name.chars().all(|c| c.is_ascii_alphanumeric()));
         let in_site_folder = path.parent() == self.config.parent();
         // Of `.primer/`, only the test results show in pages.
         let tool_state = path.components().any(|c| c.as_os_str() == ".primer") && name != "results.json";

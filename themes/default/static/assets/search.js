@@ -586,15 +586,17 @@
   function openSite(dir) {
     var fs = require("fs"), path = require("path");
     var html = fs.readFileSync(path.join(dir, "index.html"), "utf8");
-    var meta = /<meta name="primer-search" content="([^"]*)" data-prefix="(\d+)" data-block="(\d+)" data-shards="([^"]*)"/.exec(html);
-    if (!meta) throw new Error("no search index in " + dir);
+    if (!/<meta name="primer-search"/.test(html)) throw new Error("no search index in " + dir);
     var lang = (/<html lang="([^"]*)"/.exec(html) || [])[1];
-    var base = path.join(dir, meta[1]);
-    var bytes = 0, requests = 0, fetched = [];
+    var entryText = fs.readFileSync(path.join(dir, "search", "entry.js"), "utf8");
+    var entry = JSON.parse(entryText.slice(entryText.indexOf("{"), entryText.lastIndexOf("}") + 1));
+    var base = path.join(dir, "search", entry.version);
+    // The entry is fetched with the page, and counted as a browser would.
+    var bytes = Buffer.byteLength(entryText), requests = 1, fetched = [];
     var engine = createEngine({
-      prefix: Number(meta[2]),
-      block: Number(meta[3]),
-      shards: meta[4],
+      prefix: entry.prefix,
+      block: entry.block,
+      shards: entry.shards,
       stem: stemmerFor(lang),
       load: function (name) {
         var file = path.join(base, name + ".js");
@@ -642,14 +644,18 @@
     return n + (n === 1 ? " result" : " results");
   }
 
+  // The index's entry (search/entry.js, loaded before this script) names
+  // the current version of the index and how it is cut into files.
   function engineFor(meta) {
-    var base = meta.getAttribute("content");
+    var entry = global.primerSearchEntry;
+    var search = meta.getAttribute("content");
+    var base = search + entry.version + "/";
     return {
-      root: base.replace(/search\/[^/]+\/$/, ""),
+      root: search.replace(/search\/$/, ""),
       engine: createEngine({
-        prefix: Number(meta.dataset.prefix),
-        block: Number(meta.dataset.block),
-        shards: meta.dataset.shards,
+        prefix: entry.prefix,
+        block: entry.block,
+        shards: entry.shards,
         stem: stemmerFor(document.documentElement.lang),
         load: scriptLoader(base)
       })
@@ -666,7 +672,7 @@
   function setUpSearchBox() {
     var box = document.querySelector("[data-search]");
     var meta = document.querySelector("meta[name=primer-search]");
-    if (!box || !meta) return;
+    if (!box || !meta || !global.primerSearchEntry) return;
     var input = box.querySelector("[data-search-input]");
     var panel = box.querySelector("[data-search-panel]");
     var list = box.querySelector("[data-search-results]");
@@ -744,7 +750,7 @@
   function setUpResultsPage() {
     var page = document.querySelector("[data-search-page]");
     var meta = document.querySelector("meta[name=primer-search]");
-    if (!page || !meta) return;
+    if (!page || !meta || !global.primerSearchEntry) return;
     var form = page.querySelector("form");
     var input = page.querySelector("input[name=q]");
     var list = page.querySelector("[data-search-page-results]");
