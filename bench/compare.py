@@ -154,6 +154,41 @@ def on_disk(pages, runs, primer, peers):
     return means["primer"], means["hugo"], files["primer"], files["hugo"]
 
 
+def rebuilds(pages, runs, primer, peers):
+    """primer against Hugo on the disk, as authors build: into a new
+    folder, again with nothing changed, and again after one page changed.
+    Returns {case: (primer mean, Hugo mean)}."""
+    cases = {}
+    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, "target")) as work:
+        sites = builds(("primer", "hugo"), work, pages, primer, peers)
+        page = os.path.join("content", "recipes", "page-00001.md")
+        for case, prepare in (
+            ("a new folder", "rm -rf {out}"),
+            ("the same folder, nothing changed", "true"),
+            ("the same folder, one page changed", f"echo 'One more line.' >> {page}"),
+        ):
+            means = []
+            for name in ("primer", "hugo"):
+                folder, command, out = sites[name]
+                subprocess.run(command, cwd=folder, check=True, stdout=subprocess.DEVNULL)
+                export = os.path.join(work, f"{name}.json")
+                subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--export-json", export,
+                                "--prepare", prepare.format(out=out), f"{' '.join(command)} > /dev/null 2>&1"],
+                               cwd=folder, check=True, stdout=subprocess.DEVNULL)
+                with open(export) as f:
+                    means.append(json.load(f)["results"][0]["mean"])
+            cases[case] = tuple(means)
+            print(f"{case}: primer {means[0]:.3f} s, hugo {means[1]:.3f} s", file=sys.stderr, flush=True)
+    return cases
+
+
+def peak_memory(pages, primer):
+    """primer's peak memory (MB) building `pages` pages into a new folder."""
+    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, "target")) as work:
+        sitegen.generate(work, pages)
+        return timed_once([primer, "build"], work)[1]
+
+
 def chart(rows, sizes, path):
     """Build time against pages, one line per generator, as an SVG file."""
     width, height, left, bottom, top, right = 640, 360, 64, 48, 24, 120
@@ -305,6 +340,8 @@ def main():
     parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
     parser.add_argument("--work", default=default_work_root(), help="folder for the generated sites (default: /dev/shm)")
     parser.add_argument("--docs", action="store_true", help="write content/reference/benchmarks.md and its chart")
+    parser.add_argument("--rebuilds", action="store_true",
+                        help="only the rows timed on the disk (new folder, unchanged, one page changed) and peak memory")
     args = parser.parse_args()
     for tool in ("hyperfine", "node", "npm"):
         if not shutil.which(tool):
@@ -312,6 +349,12 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     primer = os.path.abspath(args.primer)
     peers = install_peers()
+    if args.rebuilds:
+        print("| on the disk, 2,000 pages | primer | Hugo | primer / Hugo |\n|---|---|---|---|")
+        for case, (ours, theirs) in rebuilds(2000, max(args.runs, 5), primer, peers).items():
+            print(f"| {case} | {ours:.3f} s | {theirs:.3f} s | {ours / theirs:.2f}× |")
+        print(f"| peak memory, 10,000 pages, new folder | {peak_memory(10000, primer):.0f} MB | | |")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = build_sizes(sizes, args.runs, primer, peers, args.work)
     extras = primer_extras(primer, args.serve_pages, args.edits)

@@ -164,6 +164,18 @@ pub(crate) struct Rendered {
     pub(crate) verified: Option<Verified>,
     /// Plain text by section, for search.
     pub(crate) text: PageText,
+    /// The Python blocks readers download as a script and a notebook.
+    pub(crate) cells: Vec<CodeCell>,
+}
+
+/// A Python block of a page, as the downloads need it: the code that runs
+/// (hidden lines included) and where the block and the output blocks
+/// right after it lie in the page body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CodeCell {
+    pub(crate) code: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// A line of inline Markdown (a title, a summary) as HTML, and as plain

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use super::Spanned;
 use super::highlight::Session;
 use crate::html::escape_html;
+use crate::model::CodeCell;
 use crate::snippets::extract::runnable_code;
+use crate::snippets::runners::canonical;
 use crate::snippets::{BlockResult, Status, code_hash};
 
 /// What the info string of a fenced block says: ```` ```python name=x ````.
@@ -31,13 +33,18 @@ impl CodeInfo {
 
 /// Replaces each code block with its highlighted HTML and a copy button.
 /// A block that `primer test` ran gets its captured output beneath it,
-/// unless the author wrote an output block there.
+/// unless the author wrote an output block there. Python blocks not
+/// marked `ignore` are collected into `cells`, for the downloads.
 pub(super) fn transform<'a>(
     events: Vec<Spanned<'a>>,
     highlighter: &mut Session<'_>,
     captured: &HashMap<&str, &BlockResult>,
+    cells: &mut Vec<CodeCell>,
 ) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len());
+    // Whether the last event closed a collected cell: an output block right
+    // after it belongs to the cell.
+    let mut after_cell = false;
     let mut block: Option<(CodeInfo, String, std::ops::Range<usize>)> = None;
     let mut pending: Option<Spanned<'a>> = None;
     for (event, range) in events {
@@ -46,6 +53,11 @@ pub(super) fn transform<'a>(
             if !output_follows {
                 out.push(capture);
             }
+        }
+        let closes_block = matches!(event, Event::End(TagEnd::CodeBlock));
+        let opens_block = matches!(event, Event::Start(Tag::CodeBlock(_)));
+        if !closes_block && !opens_block && block.is_none() {
+            after_cell = false;
         }
         match (event, &mut block) {
             (Event::Start(Tag::CodeBlock(kind)), _) => {
@@ -59,7 +71,16 @@ pub(super) fn transform<'a>(
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
                     out.push((Event::Html(block_html(highlighter, &info, &code).into()), range.clone()));
-                    let hash = code_hash(&info.lang, &runnable_code(&info.lang, &code));
+                    let runnable = runnable_code(&info.lang, &code);
+                    let hash = code_hash(&info.lang, &runnable);
+                    match cells.last_mut() {
+                        Some(cell) if after_cell && info.lang == "output" => cell.end = range.end,
+                        _ if canonical(&info.lang) == "python" && !info.attrs.iter().any(|a| a == "ignore") => {
+                            cells.push(CodeCell { code: runnable, start: range.start, end: range.end });
+                            after_cell = true;
+                        }
+                        _ => after_cell = false,
+                    }
                     pending = captured
                         .get(hash.as_str())
                         .and_then(|r| captured_html(r))

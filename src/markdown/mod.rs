@@ -108,7 +108,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);
-    let events = code::transform(events, highlighter, &captured);
+    let events = code::transform(events, highlighter, &captured, &mut rendered.cells);
     rendered.words = events
         .iter()
         .map(|(event, _)| match event {

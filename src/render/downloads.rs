@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 
 use super::OutputFile;
 use crate::config::Config;
-use crate::model::{Kind, Page};
-use crate::snippets::extract::{self, Snippet};
-use crate::snippets::runners::canonical;
+use crate::model::{CodeCell, Kind, Page};
 
 /// A download link on a page.
 #[derive(Debug, Clone, Serialize)]
@@ -30,8 +28,8 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
     if !matches!(page.kind, Kind::Tutorial | Kind::Recipe) {
         return (Vec::new(), Vec::new());
     }
-    let (snippets, _) = extract::snippets(page);
-    let python: Vec<&Snippet> = snippets.iter().filter(|s| canonical(&s.lang) == "python" && !s.attrs.ignore).collect();
+    // The Markdown stage collected the Python blocks as it rendered them.
+    let python = &page.rendered.cells;
     if python.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -51,22 +49,22 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
     let files = vec![
         OutputFile {
             path: script,
-            bytes: script_text(config, page, &python).into_bytes(),
+            bytes: script_text(config, page, python).into_bytes(),
             source: Some(page.source.display.clone()),
         },
         OutputFile {
             path: notebook_url,
-            bytes: notebook(page, &python).into_bytes(),
+            bytes: notebook(page, python).into_bytes(),
             source: Some(page.source.display.clone()),
         },
     ];
     (links, files)
 }
 
-fn script_text(config: &Config, page: &Page, python: &[&Snippet]) -> String {
-    let mut text = format!("# {}\n#\n", page.meta.title);
-    if let Some(summary) = &page.meta.summary {
-        text.push_str(&format!("# {summary}\n"));
+fn script_text(config: &Config, page: &Page, python: &[CodeCell]) -> String {
+    let mut text = format!("# {}\n#\n", page.rendered.title.plain);
+    if let Some(summary) = &page.rendered.summary {
+        text.push_str(&format!("# {}\n", summary.plain));
     }
     text.push_str(&format!("# {}{}\n", config.base_url, page.url));
     for snippet in python {
@@ -84,8 +82,8 @@ fn lines(text: &str) -> Vec<&str> {
     text.split_inclusive('\n').collect()
 }
 
-fn notebook(page: &Page, python: &[&Snippet]) -> String {
-    let text = &page.source.text;
+fn notebook(page: &Page, python: &[CodeCell]) -> String {
+    let text = page.body();
     let mut cells: Vec<Value> = Vec::new();
     let markdown = |cells: &mut Vec<Value>, source: &str| {
         let source = source.trim_matches('\n');
@@ -99,9 +97,9 @@ fn notebook(page: &Page, python: &[&Snippet]) -> String {
         intro.push_str(&format!("\n{summary}\n"));
     }
     markdown(&mut cells, &intro);
-    let mut cursor = page.body_start;
+    let mut cursor = 0;
     for snippet in python {
-        markdown(&mut cells, &text[cursor..snippet.block.start.max(cursor)]);
+        markdown(&mut cells, &text[cursor..snippet.start.max(cursor)]);
         let id = format!("cell-{}", cells.len());
         cells.push(json!({
             "cell_type": "code",
@@ -111,7 +109,7 @@ fn notebook(page: &Page, python: &[&Snippet]) -> String {
             "outputs": [],
             "source": lines(snippet.code.trim_end_matches('\n')),
         }));
-        cursor = snippet.end();
+        cursor = snippet.end;
     }
     markdown(&mut cells, &text[cursor..]);
     let notebook = json!({

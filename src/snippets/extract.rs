@@ -66,8 +66,6 @@ pub(crate) struct ExpectedOutput {
     pub(crate) content: Range<usize>,
     /// Indentation of the fence, repeated on every line by `--bless`.
     pub(crate) indent: String,
-    /// Byte range of the whole block, fences included.
-    pub(crate) block: Range<usize>,
 }
 
 /// A fenced code block of a page.
@@ -80,18 +78,11 @@ pub(crate) struct Snippet {
     /// The code that runs: every line, hidden ones included.
     pub(crate) code: String,
     pub(crate) outputs: Vec<ExpectedOutput>,
-    /// Byte range of the whole block, fences included.
-    pub(crate) block: Range<usize>,
 }
 
 impl Snippet {
     pub(crate) fn expected(&self, stream: Stream) -> Option<&ExpectedOutput> {
         self.outputs.iter().find(|o| o.stream == stream)
-    }
-
-    /// Where the block ends, its output blocks included.
-    pub(crate) fn end(&self) -> usize {
-        self.outputs.iter().map(|o| o.block.end).max().unwrap_or(self.block.end)
     }
 
     pub(crate) fn expected_exit(&self) -> Option<i32> {
@@ -143,7 +134,6 @@ pub(crate) fn snippets(page: &Page) -> (Vec<Snippet>, Vec<Diagnostic>) {
                 lang,
                 attrs,
                 outputs: Vec::new(),
-                block: fence.range.clone(),
             }),
             Err((message, hint)) => problems.push(at(message).with_hint(hint)),
         }
@@ -236,7 +226,6 @@ fn output_block(text: &str, fence: &Fence, words: &[&str]) -> Result<ExpectedOut
         line: line_col(text, fence.range.start).0,
         content,
         indent,
-        block: fence.range.clone(),
     })
 }
 
