@@ -185,6 +185,16 @@ fn a_sidebar_lists_the_section_by_group_on_wide_screens_only() {
         "(s => { const c = s.querySelector('[aria-current=page]').getBoundingClientRect(), r = s.getBoundingClientRect(); return c.top >= r.top && c.bottom <= r.bottom; })(document.querySelector('.sidebar'))",
     );
     assert_eq!(shown, true);
+    // 200 recipes: the sidebar lists the pages around this one in its
+    // group, and the other groups as links to the filtered listing.
+    let links = browser.eval("document.querySelectorAll('.sidebar details li a:not(.sidebar-more)').length");
+    assert_eq!(links, 40);
+    let others =
+        browser.eval("[...document.querySelectorAll('.sidebar .sidebar-group a')].map(a => a.getAttribute('href'))");
+    assert!(
+        others.as_array().unwrap().iter().all(|h| h.as_str().unwrap().starts_with("../../recipes/?tags=")),
+        "{others}"
+    );
     let open = browser.eval("[...document.querySelectorAll('.sidebar details[open] summary')].map(s => s.textContent)");
     assert_eq!(open.as_array().unwrap().len(), 1, "the current page's group is open: {open}");
     browser.set_viewport(PHONE.0, PHONE.1, true);

@@ -54,6 +54,7 @@ struct Renderer<'a> {
     theme: &'a Theme,
     tera: &'a Tera,
     search: &'a SearchInfo,
+    sidebars: [views::Sidebars<'a>; 2],
 }
 
 /// One file to render from a template.
@@ -133,7 +134,8 @@ pub(crate) fn run_selected(
     search: &SearchInfo,
     selection: &Selection,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let renderer = Renderer { config, site, theme, tera, search };
+    let sidebars = views::Sidebars::new(config, site);
+    let renderer = Renderer { config, site, theme, tera, search, sidebars };
     let jobs = selection.jobs();
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
@@ -244,7 +246,7 @@ impl Renderer<'_> {
                 let page = &self.site.pages[index];
                 source = Some(page.source.display.clone());
                 let mut context = self.context(&page.url);
-                context.insert("page", &PageView::new(self.config, self.site, index));
+                context.insert("page", &PageView::new(self.config, self.site, &self.sidebars, index));
                 let (links, mut downloads) = downloads::for_page(self.config, page);
                 context.insert("downloads", &links);
                 files.append(&mut downloads);

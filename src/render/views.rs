@@ -166,7 +166,7 @@ pub(super) struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub(super) fn new(config: &'a Config, site: &'a Site, index: usize) -> Self {
+    pub(super) fn new(config: &'a Config, site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Self {
         let page = &site.pages[index];
         let link = |i: usize| {
             let title = &site.pages[i].rendered.title;
@@ -204,13 +204,16 @@ impl<'a> PageView<'a> {
             verified: page.rendered.verified.as_ref(),
             prev,
             next,
-            sidebar: SidebarView::new(config, site, index),
+            sidebar: SidebarView::new(config, site, sidebars, index),
         }
     }
 }
 
 /// The pages of the current page's section, beside it on wide screens:
 /// by the group of their first grouped tag when the taxonomy has groups.
+/// A large section shows the pages around the current one in its group,
+/// and the other groups as links to the listing filtered by their tags,
+/// so a page's sidebar stays small however large the site grows.
 #[derive(Debug, Serialize)]
 pub(super) struct SidebarView<'a> {
     title: &'static str,
@@ -225,6 +228,9 @@ pub(super) struct SidebarGroup<'a> {
     /// Whether it holds the current page.
     current: bool,
     links: Vec<SidebarLink<'a>>,
+    /// Pages of the group not listed, and where the listing shows them.
+    more: usize,
+    more_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -234,13 +240,22 @@ pub(super) struct SidebarLink<'a> {
     current: bool,
 }
 
-impl<'a> SidebarView<'a> {
-    fn new(config: &'a Config, site: &'a Site, index: usize) -> Option<Self> {
-        let (title, url) = match site.pages[index].kind {
-            Kind::Tutorial => ("Tutorials", crate::listing::TUTORIALS_URL),
-            Kind::Recipe => ("Recipes", crate::listing::RECIPES_URL),
-            _ => return None,
-        };
+/// Sections up to this many pages list every page in the sidebar.
+const SIDEBAR_ALL: usize = 150;
+/// Pages listed around the current one in a larger section.
+const SIDEBAR_WINDOW: usize = 40;
+
+/// The sidebar groups of the tutorials and of the recipes, worked out once
+/// per build: (group name, its pages in listing order), and each page's
+/// group and place in it.
+#[derive(Debug, Default)]
+pub(super) struct Sidebars<'a> {
+    groups: Vec<(&'a str, Vec<usize>)>,
+    place: rustc_hash::FxHashMap<usize, (usize, usize)>,
+}
+
+impl<'a> Sidebars<'a> {
+    pub(super) fn new(config: &'a Config, site: &'a Site) -> [Self; 2] {
         let group_of = |i: usize| -> &'a str {
             let taxonomy = config.taxonomy.as_ref();
             site.pages[i]
@@ -251,23 +266,68 @@ impl<'a> SidebarView<'a> {
                 .unwrap_or(if config.tag_groups.is_empty() { "" } else { "Other" })
         };
         let order: Vec<&str> = config.tag_groups.iter().map(String::as_str).chain(["Other", ""]).collect();
-        let mut groups: Vec<SidebarGroup<'a>> = Vec::new();
-        for &i in site.siblings(index) {
-            let name = group_of(i);
-            let link = SidebarLink {
-                title_html: &site.pages[i].rendered.title.html,
-                url: &site.pages[i].url,
-                current: i == index,
-            };
-            match groups.iter_mut().find(|g| g.name == name) {
-                Some(group) => group.links.push(link),
-                None => groups.push(SidebarGroup { name, current: false, links: vec![link] }),
+        [&site.tutorials, &site.recipes].map(|pages| {
+            let mut groups: Vec<(&'a str, Vec<usize>)> = Vec::new();
+            for &i in pages {
+                let name = group_of(i);
+                match groups.iter_mut().find(|(g, _)| *g == name) {
+                    Some((_, members)) => members.push(i),
+                    None => groups.push((name, vec![i])),
+                }
             }
-        }
-        for group in &mut groups {
-            group.current = group.links.iter().any(|l| l.current);
-        }
-        groups.sort_by_key(|g| order.iter().position(|o| *o == g.name));
+            groups.sort_by_key(|(name, _)| order.iter().position(|o| o == name));
+            let place = groups
+                .iter()
+                .enumerate()
+                .flat_map(|(g, (_, members))| members.iter().enumerate().map(move |(at, &i)| (i, (g, at))))
+                .collect();
+            Self { groups, place }
+        })
+    }
+}
+
+impl<'a> SidebarView<'a> {
+    fn new(config: &'a Config, site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Option<Self> {
+        let (title, url, sidebar) = match site.pages[index].kind {
+            Kind::Tutorial => ("Tutorials", crate::listing::TUTORIALS_URL, &sidebars[0]),
+            Kind::Recipe => ("Recipes", crate::listing::RECIPES_URL, &sidebars[1]),
+            _ => return None,
+        };
+        let &(current_group, at) = sidebar.place.get(&index)?;
+        let whole = sidebar.groups.iter().map(|(_, m)| m.len()).sum::<usize>() <= SIDEBAR_ALL;
+        let groups = sidebar
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, (name, members))| {
+                let shown: &[usize] = if whole {
+                    members
+                } else if g == current_group {
+                    let start = at.saturating_sub(SIDEBAR_WINDOW / 2).min(members.len().saturating_sub(SIDEBAR_WINDOW));
+                    &members[start..(start + SIDEBAR_WINDOW).min(members.len())]
+                } else {
+                    &[]
+                };
+                let links = shown
+                    .iter()
+                    .map(|&i| SidebarLink {
+                        title_html: &site.pages[i].rendered.title.html,
+                        url: &site.pages[i].url,
+                        current: i == index,
+                    })
+                    .collect();
+                // The listing, filtered to the group's tags.
+                let tags: Vec<&str> = config
+                    .taxonomy
+                    .iter()
+                    .flatten()
+                    .filter(|(_, info)| info.group.as_deref() == Some(*name))
+                    .map(|(tag, _)| tag.as_str())
+                    .collect();
+                let more_url = if tags.is_empty() { url.to_owned() } else { format!("{url}?tags={}", tags.join(",")) };
+                SidebarGroup { name, current: g == current_group, links, more: members.len() - shown.len(), more_url }
+            })
+            .collect();
         Some(Self { title, url, groups })
     }
 }
