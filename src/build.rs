@@ -93,7 +93,7 @@ pub(crate) struct Tools {
 impl Tools {
     pub(crate) fn new(config: &Config) -> Self {
         Self {
-            highlighter: Highlighter::new(),
+            highlighter: Highlighter::with_cache(&config.root),
             history: History::load(config),
             results: crate::snippets::store::load_results(&config.root),
             raw_html: config.raw_html,
@@ -106,7 +106,9 @@ impl Tools {
 pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec<Diagnostic>> {
     let config = config::load(root, overrides)?;
     let tools = Tools::new(&config);
-    load_with(config, &tools)
+    let loaded = load_with(config, &tools)?;
+    tools.highlighter.save_cache(&loaded.config.root);
+    Ok(loaded)
 }
 
 /// [`load`] with a config already read and tools already made.

@@ -11,6 +11,8 @@
 //! styles. [`stylesheets`] writes the rules those classes need.
 
 use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 
@@ -26,13 +28,34 @@ const DARK_THEME: &str = "base16-ocean.dark";
 const PREFIXES: [char; 2] = ['l', 'd'];
 
 /// Highlights code with syntect's bundled syntaxes; built once per build.
+/// Blocks highlighted by an earlier build come from a cache kept under
+/// `.primer/`, and the syntaxes load only when a block is not there.
 #[derive(Debug)]
 pub(crate) struct Highlighter {
-    syntaxes: SyntaxSet,
+    syntaxes: OnceLock<SyntaxSet>,
     /// The light theme, then the dark one.
     themes: [Theme; 2],
     palettes: [Palette; 2],
+    cache: BlockCache,
 }
+
+/// Highlighted blocks by a hash of their language and code, and which
+/// languages syntect knows: what the last build found, and what this one
+/// used, which the next build reads.
+#[derive(Debug, Default)]
+struct BlockCache {
+    found: Blocks,
+    known: Languages,
+    used: Mutex<(Blocks, Languages)>,
+}
+
+/// Highlighted HTML by block key.
+type Blocks = FxHashMap<u64, Arc<str>>;
+/// Whether syntect knows each language name asked about.
+type Languages = FxHashMap<String, bool>;
+
+/// Where the cache lives, inside the site root.
+const CACHE: &str = ".primer/cache/highlight.bin";
 
 /// The colours a theme uses, numbered in the order its rules name them.
 #[derive(Debug)]
@@ -63,12 +86,48 @@ impl Highlighter {
     pub(crate) fn new() -> Self {
         let [light, dark] = bundled_themes();
         let palettes = [Palette::of(&light), Palette::of(&dark)];
-        Self { syntaxes: SyntaxSet::load_defaults_newlines(), themes: [light, dark], palettes }
+        Self { syntaxes: OnceLock::new(), themes: [light, dark], palettes, cache: BlockCache::default() }
+    }
+
+    /// A highlighter that starts from the blocks the last build of the
+    /// site at `root` highlighted.
+    pub(crate) fn with_cache(root: &Path) -> Self {
+        let mut highlighter = Self::new();
+        if let Ok(bytes) = std::fs::read(root.join(CACHE)) {
+            highlighter.cache = BlockCache::read(&bytes).unwrap_or_default();
+        }
+        highlighter
+    }
+
+    /// Keeps the blocks this build used for the next one. A cache that
+    /// cannot be written only costs the next build some highlighting.
+    pub(crate) fn save_cache(&self, root: &Path) {
+        let used = self.cache.used.lock().unwrap_or_else(PoisonError::into_inner);
+        let unchanged = used.0.len() == self.cache.found.len()
+            && used.0.keys().all(|k| self.cache.found.contains_key(k))
+            && used.1 == self.cache.known;
+        if unchanged {
+            return;
+        }
+        let path = root.join(CACHE);
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::write(&path, BlockCache::write(&used.0, &used.1));
+    }
+
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
 
     /// Whether `lang` names a syntax primer can highlight.
     pub(crate) fn knows(&self, lang: &str) -> bool {
-        self.syntaxes.find_syntax_by_token(lang).is_some()
+        let known = match self.cache.known.get(lang) {
+            Some(&known) => known,
+            None => self.syntaxes().find_syntax_by_token(lang).is_some(),
+        };
+        self.cache.used.lock().unwrap_or_else(PoisonError::into_inner).1.insert(lang.to_owned(), known);
+        known
     }
 
     /// A session for one thread's blocks.
@@ -86,9 +145,21 @@ impl Highlighter {
 }
 
 impl Session<'_> {
-    /// The inner HTML of a `<code>` element for `code` in language `lang`.
+    /// The inner HTML of a `<code>` element for `code` in language `lang`,
+    /// from the cache when an earlier build highlighted the same block.
     pub(crate) fn highlight(&mut self, code: &str, lang: &str) -> String {
-        let syntaxes = &self.highlighter.syntaxes;
+        let cache = &self.highlighter.cache;
+        let key = BlockCache::key(lang, code);
+        let html: Arc<str> = match cache.found.get(&key) {
+            Some(html) => Arc::clone(html),
+            None => Arc::from(self.highlight_now(code, lang)),
+        };
+        cache.used.lock().unwrap_or_else(PoisonError::into_inner).0.insert(key, Arc::clone(&html));
+        html.to_string()
+    }
+
+    fn highlight_now(&mut self, code: &str, lang: &str) -> String {
+        let syntaxes = self.highlighter.syntaxes();
         let syntax = match lang {
             "" | "text" | "plain" | "output" | "console" => None,
             _ => syntaxes.find_syntax_by_token(lang),
@@ -238,6 +309,81 @@ impl Palette {
     }
 }
 
+impl BlockCache {
+    /// The cache key of a block: its language and code, with what decides
+    /// how it is highlighted (primer's version and its themes).
+    fn key(lang: &str, code: &str) -> u64 {
+        let mut hasher = blake3::Hasher::new();
+        for part in [env!("CARGO_PKG_VERSION"), LIGHT_THEME, DARK_THEME, lang, code] {
+            hasher.update(part.as_bytes()).update(b"\0");
+        }
+        let bytes = hasher.finalize();
+        u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap_or_default())
+    }
+
+    /// `[count][key, length, html]…[count][length, language, known]…`,
+    /// numbers little-endian.
+    fn write(blocks: &Blocks, known: &Languages) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend((blocks.len() as u64).to_le_bytes());
+        for (key, html) in blocks {
+            out.extend(key.to_le_bytes());
+            out.extend((html.len() as u64).to_le_bytes());
+            out.extend(html.as_bytes());
+        }
+        out.extend((known.len() as u64).to_le_bytes());
+        for (lang, &yes) in known {
+            out.extend((lang.len() as u64).to_le_bytes());
+            out.extend(lang.as_bytes());
+            out.push(u8::from(yes));
+        }
+        out
+    }
+
+    fn read(bytes: &[u8]) -> Option<Self> {
+        let mut reader = Reader { bytes, at: 0 };
+        let mut cache = Self::default();
+        for _ in 0..reader.number()? {
+            let key = reader.number()?;
+            let html = reader.text()?;
+            cache.found.insert(key, Arc::from(html));
+        }
+        for _ in 0..reader.number()? {
+            let lang = reader.text()?.to_owned();
+            let known = reader.byte()? == 1;
+            cache.known.insert(lang, known);
+        }
+        Some(cache)
+    }
+}
+
+/// Reads the cache file's numbers and texts in order.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, length: usize) -> Option<&'a [u8]> {
+        let taken = self.bytes.get(self.at..self.at.checked_add(length)?)?;
+        self.at += length;
+        Some(taken)
+    }
+
+    fn number(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let length = usize::try_from(self.number()?).ok()?;
+        std::str::from_utf8(self.take(length)?).ok()
+    }
+}
+
 const FONT_STYLES: [(FontStyle, char); 3] =
     [(FontStyle::BOLD, 'b'), (FontStyle::ITALIC, 'i'), (FontStyle::UNDERLINE, 'u')];
 
@@ -376,5 +522,29 @@ mod contrast_tests {
                 assert!(contrast(colour, on) >= 4.5, "#{hex} reads at {:.2}:1", contrast(colour, on));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn a_second_highlighter_takes_blocks_from_the_cache_of_the_first() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = Highlighter::with_cache(dir.path());
+        let html = first.session().highlight("def f():\n    return 1\n", "python");
+        assert!(first.knows("rust") && !first.knows("no-such-language"));
+        first.save_cache(dir.path());
+        let second = Highlighter::with_cache(dir.path());
+        assert_eq!(second.cache.found.len(), 1);
+        assert_eq!(second.cache.known.get("rust"), Some(&true));
+        assert_eq!(second.session().highlight("def f():\n    return 1\n", "python"), html);
+        // Served from the cache: the syntaxes were never loaded.
+        assert!(second.knows("rust") && !second.knows("no-such-language"));
+        assert!(second.syntaxes.get().is_none());
+        // A corrupt cache is no cache.
+        std::fs::write(dir.path().join(CACHE), b"\x05\x00").expect("write");
+        assert!(Highlighter::with_cache(dir.path()).cache.found.is_empty());
     }
 }
