@@ -90,7 +90,7 @@ fn confined(dir: &Path, rel: &str) -> std::io::Result<PathBuf> {
 }
 
 /// Where the manifest of the last build's output is kept, in the site root.
-const MANIFEST: &str = ".primer/output.json";
+const MANIFEST: &str = ".primer/cache/output.json";
 
 /// What primer wrote into the output folder: every file's path with the
 /// hash of what was written (for an asset, its source's size and time)
