@@ -193,6 +193,8 @@ struct Prepared {
     site: Site,
     assets: Vec<Asset>,
     files: Vec<OutputFile>,
+    /// Files of the last build kept as they are.
+    kept: Vec<String>,
 }
 
 /// Every stage but writing: what `build` writes and `check` drops.
@@ -200,11 +202,12 @@ fn prepare(root: &Path, overrides: &Overrides, stages: &mut Stages) -> Result<Pr
     let LoadedSite { config, site, assets, .. } =
         stages.time("read, parse and render Markdown", || load(root, overrides))?;
     let theme = render::theme::load(&config)?;
-    let search = stages.time("search index", || search::build(&config, &site));
+    let search = stages
+        .time("search index", || search::build_or_keep(&config, &site, |paths| output::unchanged(&config, paths)));
     let mut files = stages.time("templates", || render::run(&config, &theme, &site, &search.info))?;
     files.extend(search.files);
-    output::check_paths(&files, &assets)?;
-    Ok(Prepared { config, site, assets, files })
+    output::check_paths(&files, &search.kept, &assets)?;
+    Ok(Prepared { config, site, assets, files, kept: search.kept })
 }
 
 fn sort(problems: &mut [Diagnostic]) {
@@ -214,8 +217,8 @@ fn sort(problems: &mut [Diagnostic]) {
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut stages = Stages::default();
-    let Prepared { config, site, assets, files } = prepare(root, overrides, &mut stages)?;
-    let wrote = stages.time("write output", || output::write(&config, &files, &assets))?;
+    let Prepared { config, site, assets, files, kept } = prepare(root, overrides, &mut stages)?;
+    let wrote = stages.time("write output", || output::write(&config, &files, &kept, &assets))?;
     Ok(BuildSummary {
         written: wrote.written,
         deleted: wrote.deleted,

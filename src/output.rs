@@ -27,12 +27,14 @@ use crate::render::OutputFile;
 
 /// Checks that every output path is relative, free of empty, `.` and `..`
 /// segments, and written by one source only.
-pub(crate) fn check_paths(files: &[OutputFile], assets: &[Asset]) -> Result<(), Vec<Diagnostic>> {
+/// `kept` are files of the last build kept as they are.
+pub(crate) fn check_paths(files: &[OutputFile], kept: &[String], assets: &[Asset]) -> Result<(), Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut owners: HashMap<&str, String> = HashMap::with_capacity(files.len() + assets.len());
     let sources = files
         .iter()
         .map(|file| (file.path.as_str(), file.source.clone()))
+        .chain(kept.iter().map(|path| (path.as_str(), None)))
         .chain(assets.iter().map(|asset| (asset.rel.as_str(), Some(format!("content/{}", asset.rel)))));
     for (path, source) in sources {
         let owner = source.unwrap_or_else(|| format!("primer's generated /{path}"));
@@ -125,7 +127,15 @@ pub(crate) struct WriteSummary {
 /// file renamed over the old one, so a build stopped at any moment leaves
 /// every file old or new, never cut short. Files primer wrote last time
 /// and no longer makes are deleted; files it never wrote are left alone.
-pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> Result<WriteSummary, Vec<Diagnostic>> {
+///
+/// `kept` are files of the last build that the output already holds as
+/// they should be (see [`unchanged`]): they stay without being read.
+pub(crate) fn write(
+    config: &Config,
+    files: &[OutputFile],
+    kept: &[String],
+    assets: &[Asset],
+) -> Result<WriteSummary, Vec<Diagnostic>> {
     let out = absolute(&config.output_dir);
     let problem = |what: &str, error: &std::io::Error| {
         vec![Diagnostic::file(config.display(&out), format!("cannot {what}: {error}"))]
@@ -137,8 +147,12 @@ pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> 
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .filter(|m: &Manifest| m.output == out)
         .unwrap_or_default();
-    let wanted: HashSet<&str> =
-        files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.rel.as_str())).collect();
+    let wanted: HashSet<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(kept.iter().map(String::as_str))
+        .chain(assets.iter().map(|a| a.rel.as_str()))
+        .collect();
     // Stale files go first: one may stand where a new folder must be.
     let mut deleted = 0;
     for rel in previous.files.keys().filter(|rel| !wanted.contains(rel.as_str())) {
@@ -156,6 +170,11 @@ pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> 
     let results: Vec<std::io::Result<(String, Written, bool)>> =
         sources.par_iter().map(|source| source.write(&out, &previous)).collect();
     let mut manifest = Manifest { output: out.clone(), files: BTreeMap::new() };
+    for rel in kept {
+        if let Some(entry) = previous.files.get(rel) {
+            manifest.files.insert(rel.clone(), entry.clone());
+        }
+    }
     let mut written = 0;
     for result in results {
         let (rel, entry, fresh) = result.map_err(|e| problem("write the output", &e))?;
@@ -183,6 +202,26 @@ pub(crate) fn write(config: &Config, files: &[OutputFile], assets: &[Asset]) -> 
     replace(&manifest_path, |file| std::io::Write::write_all(file, &text))
         .map_err(|e| problem("record the output", &e))?;
     Ok(WriteSummary { written, deleted, foreign })
+}
+
+/// Whether the output folder holds every file of `paths` as the last build
+/// wrote it, by the manifest's sizes and times.
+pub(crate) fn unchanged(config: &Config, paths: &[String]) -> bool {
+    let out = absolute(&config.output_dir);
+    let Some(previous) = std::fs::read(config.root.join(MANIFEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+        .filter(|m| m.output == out)
+    else {
+        return false;
+    };
+    paths.iter().all(|rel| {
+        previous.files.get(rel).is_some_and(|entry| {
+            confined(&out, rel)
+                .and_then(std::fs::metadata)
+                .is_ok_and(|meta| meta.len() == entry.len && modified(&meta) == entry.modified)
+        })
+    })
 }
 
 /// A file to put in the output: rendered bytes, or an asset to copy.
@@ -284,7 +323,7 @@ mod tests {
             Asset { rel: "recipes/a/index.html".to_owned(), path: PathBuf::from("y") },
             Asset { rel: "recipes/a/index.html/z.png".to_owned(), path: PathBuf::from("z") },
         ];
-        let problems = check_paths(&files, &assets).expect_err("collisions");
+        let problems = check_paths(&files, &[], &assets).expect_err("collisions");
         let messages: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
         assert!(
             messages.iter().any(|m| m.contains("content/index.html and primer's generated /index.html")),

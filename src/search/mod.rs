@@ -73,7 +73,7 @@ const SECTION_TEXT: usize = 800;
 const TITLE_CARDS: usize = 6;
 
 /// What pages need to find the index.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub(crate) struct SearchInfo {
     pub(crate) version: String,
     pub(crate) prefix: usize,
@@ -90,6 +90,67 @@ pub(crate) struct SearchInfo {
 pub(crate) struct SearchIndex {
     pub(crate) info: SearchInfo,
     pub(crate) files: Vec<OutputFile>,
+    /// Files of the last build's index that the output folder already
+    /// holds as they should be, when nothing the index is made from changed.
+    pub(crate) kept: Vec<String>,
+}
+
+/// What the last build's index was made from and consists of, kept in
+/// the site root.
+const LAST_INDEX: &str = ".primer/cache/search.json";
+
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct LastIndex {
+    inputs: String,
+    info: SearchInfo,
+    paths: Vec<String>,
+}
+
+/// The search index of a site, or the last build's when nothing it is made
+/// from has changed and `still_there` finds its files in the output as
+/// they were written: an unchanged rebuild then neither analyzes the pages
+/// nor writes an index file.
+pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&[String]) -> bool) -> SearchIndex {
+    let inputs = inputs(config, site);
+    let path = config.root.join(LAST_INDEX);
+    let last: Option<LastIndex> = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    if let Some(last) = last.filter(|last| last.inputs == inputs && still_there(&last.paths)) {
+        return SearchIndex { info: last.info, files: Vec::new(), kept: last.paths };
+    }
+    let index = build(config, site);
+    let record =
+        LastIndex { inputs, info: index.info.clone(), paths: index.files.iter().map(|f| f.path.clone()).collect() };
+    if let (Some(parent), Ok(text)) = (path.parent(), serde_json::to_vec(&record)) {
+        let _ = std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, text));
+    }
+    index
+}
+
+/// A fingerprint of everything the index files are made from.
+fn inputs(config: &Config, site: &Site) -> String {
+    let mut hasher = blake3::Hasher::new();
+    let mut add = |text: &str| {
+        hasher.update(text.as_bytes()).update(b"\0");
+    };
+    add(env!("CARGO_PKG_VERSION"));
+    add(&config.language);
+    for page in indexed_pages(site) {
+        let rendered = &page.rendered;
+        add(&page.url);
+        add(&rendered.title.plain);
+        add(&rendered.title.html);
+        add(rendered.summary.as_ref().map_or("", |s| s.plain.as_str()));
+        add(kind_name(page.kind));
+        add(page.meta.level.map(|l| l.name()).unwrap_or_default());
+        add(&page.meta.tags.join("\u{1}"));
+        for section in &rendered.text.sections {
+            add(&section.anchor);
+            add(&section.heading);
+            add(&section.text);
+        }
+        add(&rendered.text.code);
+    }
+    hasher.finalize().to_hex().to_string()
 }
 
 /// A word readers may type and the stem it leads to.
@@ -201,7 +262,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     let shards = shard_bitmap(keys, prefix);
     let info = SearchInfo { version, prefix, block: RESULT_BLOCK, docs: docs.len(), shards };
     files.push(info.entry());
-    SearchIndex { info, files }
+    SearchIndex { info, files, kept: Vec::new() }
 }
 
 /// The file every page loads to find the index. Its name never changes,

@@ -197,7 +197,7 @@ impl Workspace {
         let mut files = render::run_selected(&loaded.config, &theme, &tera, &loaded.site, &index.info, &selection)?;
         files.extend(render::static_files(&theme));
         files.extend(index.files);
-        output::check_paths(&files, &loaded.assets)?;
+        output::check_paths(&files, &[], &loaded.assets)?;
         let rendered = files.len();
         let snapshot = Snapshot {
             files: files.into_iter().map(|f| (f.path, Arc::from(f.bytes))).collect(),
