@@ -156,7 +156,9 @@ pub(crate) fn write(
     // Stale files go first: one may stand where a new folder must be.
     let mut deleted = 0;
     for rel in previous.files.keys().filter(|rel| !wanted.contains(rel.as_str())) {
-        let path = confined(&out, rel).map_err(|e| problem("delete a stale file", &e))?;
+        // A manifest entry that is not a plain relative path was not
+        // written by primer: nothing to delete.
+        let Ok(path) = confined(&out, rel) else { continue };
         if std::fs::remove_file(&path).is_ok() {
             deleted += 1;
             remove_empty_parents(&out, &path);
