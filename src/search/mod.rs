@@ -485,8 +485,9 @@ fn section_stems(
 
 /// The card lines of a shard: for every document among the best title
 /// matches of its stems, `[id, url, title, kind, level, tags, summary,
-/// anchors]`, `anchors` naming for stems of the shard the section of the
-/// page that has most of them, so a card's result links there.
+/// anchors]`, `anchors` naming, for the stems of the shard whose title
+/// match brought the card, the section of the page that has most of
+/// them, so a card's result links there.
 fn title_cards(
     words: &[(&str, &str)],
     best_titles: &FxHashMap<&str, Vec<usize>>,
@@ -505,7 +506,9 @@ fn title_cards(
         card.extend(result_heading(page));
         card.push(json!(page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str())));
         let mut anchors = serde_json::Map::new();
-        for stem in &stems {
+        // Only for the stems whose best title matches brought the card.
+        let brought = stems.iter().filter(|stem| best_titles.get(**stem).is_some_and(|ids| ids.contains(&id)));
+        for stem in brought {
             let best =
                 sections.get(&id).into_iter().flatten().fold(None, |best: Option<(&str, u32)>, (anchor, counts)| {
                     let count = counts.get(*stem).copied().unwrap_or(0);
