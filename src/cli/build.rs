@@ -34,12 +34,13 @@ pub(super) fn run(args: &Args) -> ExitCode {
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
             let output = summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display();
-            let mut changes = format!("{} files written", summary.written);
+            let files = |n: usize| if n == 1 { "1 file".to_owned() } else { format!("{n} files") };
+            let mut changes = format!("{} written", files(summary.written));
             if summary.deleted > 0 {
                 changes.push_str(&format!(", {} deleted", summary.deleted));
             }
             if summary.foreign > 0 {
-                changes.push_str(&format!("; {} files primer did not write left as they are", summary.foreign));
+                changes.push_str(&format!("; {} not made by primer left alone", files(summary.foreign)));
             }
             println!(
                 "Built {} pages ({} tutorials, {} recipes, {} tags) in {:.2?} → {output} ({changes})",
