@@ -76,6 +76,14 @@ impl Browser {
 
     /// Sends a DevTools command and waits for its result.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error}"),
+        }
+    }
+
+    /// [`Browser::call`], with DevTools' error as a value.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
@@ -85,8 +93,10 @@ impl Browser {
             let Ok(text) = reply.to_text() else { continue };
             let value: Value = serde_json::from_str(text).unwrap();
             if value["id"] == id {
-                assert!(value.get("error").is_none(), "{method} failed: {}", value["error"]);
-                return value["result"].clone();
+                return match value.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(value["result"].clone()),
+                };
             }
         }
     }
@@ -109,10 +119,13 @@ impl Browser {
     }
 
     /// Polls a JavaScript condition until it holds, for up to 10 seconds.
+    /// A poll that lands while the page navigates is simply polled again.
     pub fn wait_for(&mut self, condition: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if self.eval(&format!("!!({condition})")) == json!(true) {
+            let expression = format!("!!({condition})");
+            let polled = self.try_call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
+            if polled.is_ok_and(|result| result["result"]["value"] == json!(true)) {
                 return;
             }
             assert!(Instant::now() < deadline, "timed out waiting for {condition}");
