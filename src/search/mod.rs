@@ -60,7 +60,7 @@ const B: f64 = 0.75;
 /// A posting's weight is stored in two characters (12 bits) together with
 /// the best field the stem occurs in: `field * FIELD_SPAN + level`, the
 /// level 1 to `WEIGHT_LEVELS` parts of the stem's top score.
-pub(super) const FIELD_SPAN: u16 = 819;
+const FIELD_SPAN: u16 = 819;
 const WEIGHT_LEVELS: f64 = 818.0;
 /// Documents per result file: small enough that a shown result costs
 /// little more than its own text, large enough to keep files well under

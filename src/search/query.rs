@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::{FIELD_SPAN, Vocabulary, shard_key, typo_keys};
+use super::{Vocabulary, shard_key, typo_keys};
 use crate::config::Config;
 use crate::listing::Site;
 
@@ -110,10 +110,8 @@ impl<'a> Engine<'a> {
         #[allow(clippy::cast_precision_loss)]
         let unit = postings.top as f64 / 100.0 / 818.0;
         for &(doc, field, level) in &postings.docs {
-            // As the client decodes it: the level times the unit.
-            let weight = field * FIELD_SPAN + level;
-            let field = (weight - 1) / FIELD_SPAN;
-            let score = f64::from(weight - field * FIELD_SPAN) * unit * factor;
+            // As the client computes it: the level times the unit.
+            let score = f64::from(level) * unit * factor;
             match found.get(&doc) {
                 Some(&(old, _)) if old >= score => {}
                 _ => {
