@@ -104,6 +104,14 @@ struct Manifest {
     files: BTreeMap<String, Written>,
 }
 
+impl Manifest {
+    /// The manifest of the last build into `out`, if it wrote there.
+    fn load(config: &Config, out: &Path) -> Option<Self> {
+        let bytes = std::fs::read(config.root.join(MANIFEST)).ok()?;
+        serde_json::from_slice::<Self>(&bytes).ok().filter(|m| m.output == out)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Written {
     content: String,
@@ -142,11 +150,7 @@ pub(crate) fn write(
     };
     std::fs::create_dir_all(&out).map_err(|e| problem("create the output folder", &e))?;
     let manifest_path = config.root.join(MANIFEST);
-    let previous: Manifest = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|m: &Manifest| m.output == out)
-        .unwrap_or_default();
+    let previous = Manifest::load(config, &out).unwrap_or_default();
     let wanted: HashSet<&str> = files
         .iter()
         .map(|f| f.path.as_str())
@@ -210,13 +214,7 @@ pub(crate) fn write(
 /// wrote it, by the manifest's sizes and times.
 pub(crate) fn unchanged(config: &Config, paths: &[String]) -> bool {
     let out = absolute(&config.output_dir);
-    let Some(previous) = std::fs::read(config.root.join(MANIFEST))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
-        .filter(|m| m.output == out)
-    else {
-        return false;
-    };
+    let Some(previous) = Manifest::load(config, &out) else { return false };
     paths.iter().all(|rel| {
         previous.files.get(rel).is_some_and(|entry| {
             confined(&out, rel)
