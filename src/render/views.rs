@@ -204,7 +204,7 @@ impl<'a> PageView<'a> {
             verified: page.rendered.verified.as_ref(),
             prev,
             next,
-            sidebar: SidebarView::new(config, site, sidebars, index),
+            sidebar: SidebarView::new(site, sidebars, index),
         }
     }
 }
@@ -246,11 +246,11 @@ const SIDEBAR_ALL: usize = 150;
 const SIDEBAR_WINDOW: usize = 40;
 
 /// The sidebar groups of the tutorials and of the recipes, worked out once
-/// per build: (group name, its pages in listing order), and each page's
-/// group and place in it.
+/// per build: each group's name, its pages in listing order and the
+/// listing filtered to its tags; and each page's group and place in it.
 #[derive(Debug, Default)]
 pub(super) struct Sidebars<'a> {
-    groups: Vec<(&'a str, Vec<usize>)>,
+    groups: Vec<(&'a str, Vec<usize>, String)>,
     place: rustc_hash::FxHashMap<usize, (usize, usize)>,
 }
 
@@ -266,40 +266,54 @@ impl<'a> Sidebars<'a> {
                 .unwrap_or(if config.tag_groups.is_empty() { "" } else { "Other" })
         };
         let order: Vec<&str> = config.tag_groups.iter().map(String::as_str).chain(["Other", ""]).collect();
-        [&site.tutorials, &site.recipes].map(|pages| {
-            let mut groups: Vec<(&'a str, Vec<usize>)> = Vec::new();
-            for &i in pages {
-                let name = group_of(i);
-                match groups.iter_mut().find(|(g, _)| *g == name) {
-                    Some((_, members)) => members.push(i),
-                    None => groups.push((name, vec![i])),
-                }
-            }
-            groups.sort_by_key(|(name, _)| order.iter().position(|o| o == name));
-            let place = groups
+        // The listing, filtered to a group's tags.
+        let filtered = |url: &str, name: &str| {
+            let tags: Vec<&str> = config
+                .taxonomy
                 .iter()
-                .enumerate()
-                .flat_map(|(g, (_, members))| members.iter().enumerate().map(move |(at, &i)| (i, (g, at))))
+                .flatten()
+                .filter(|(_, info)| info.group.as_deref() == Some(name))
+                .map(|(tag, _)| tag.as_str())
                 .collect();
-            Self { groups, place }
-        })
+            if tags.is_empty() { url.to_owned() } else { format!("{url}?tags={}", tags.join(",")) }
+        };
+        [(&site.tutorials, crate::listing::TUTORIALS_URL), (&site.recipes, crate::listing::RECIPES_URL)].map(
+            |(pages, url)| {
+                let mut groups: Vec<(&'a str, Vec<usize>)> = Vec::new();
+                for &i in pages {
+                    let name = group_of(i);
+                    match groups.iter_mut().find(|(g, _)| *g == name) {
+                        Some((_, members)) => members.push(i),
+                        None => groups.push((name, vec![i])),
+                    }
+                }
+                groups.sort_by_key(|(name, _)| order.iter().position(|o| o == name));
+                let place = groups
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(g, (_, members))| members.iter().enumerate().map(move |(at, &i)| (i, (g, at))))
+                    .collect();
+                let groups = groups.into_iter().map(|(name, members)| (name, members, filtered(url, name))).collect();
+                Self { groups, place }
+            },
+        )
     }
 }
 
 impl<'a> SidebarView<'a> {
-    fn new(config: &'a Config, site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Option<Self> {
+    fn new(site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Option<Self> {
         let (title, url, sidebar) = match site.pages[index].kind {
             Kind::Tutorial => ("Tutorials", crate::listing::TUTORIALS_URL, &sidebars[0]),
             Kind::Recipe => ("Recipes", crate::listing::RECIPES_URL, &sidebars[1]),
             _ => return None,
         };
         let &(current_group, at) = sidebar.place.get(&index)?;
-        let whole = sidebar.groups.iter().map(|(_, m)| m.len()).sum::<usize>() <= SIDEBAR_ALL;
+        let whole = sidebar.groups.iter().map(|(_, m, _)| m.len()).sum::<usize>() <= SIDEBAR_ALL;
         let groups = sidebar
             .groups
             .iter()
             .enumerate()
-            .map(|(g, (name, members))| {
+            .map(|(g, (name, members, more_url))| {
                 let shown: &[usize] = if whole {
                     members
                 } else if g == current_group {
@@ -316,16 +330,13 @@ impl<'a> SidebarView<'a> {
                         current: i == index,
                     })
                     .collect();
-                // The listing, filtered to the group's tags.
-                let tags: Vec<&str> = config
-                    .taxonomy
-                    .iter()
-                    .flatten()
-                    .filter(|(_, info)| info.group.as_deref() == Some(*name))
-                    .map(|(tag, _)| tag.as_str())
-                    .collect();
-                let more_url = if tags.is_empty() { url.to_owned() } else { format!("{url}?tags={}", tags.join(",")) };
-                SidebarGroup { name, current: g == current_group, links, more: members.len() - shown.len(), more_url }
+                SidebarGroup {
+                    name,
+                    current: g == current_group,
+                    links,
+                    more: members.len() - shown.len(),
+                    more_url: more_url.clone(),
+                }
             })
             .collect();
         Some(Self { title, url, groups })
