@@ -1,10 +1,13 @@
 //! The build pipeline, stage after stage.
 //!
 //! load config → discover content → parse front matter (and fill in dates
-//! from git history) → render Markdown →
-//! build listings, tags and the search index → apply templates → write output. Problems that
-//! do not stop a stage are collected; the build writes nothing unless there
-//! are none.
+//! from git history) → render Markdown → build listings and tags → apply
+//! templates → build the search index → write output. Templates run before
+//! the search index so that pages' HTML can be dropped before the index
+//! grows its tables: neither needs the other. Rendered files go to the
+//! output stage's [`Stager`] as they are made, so the site is never held in
+//! memory whole. Problems that do not stop a stage are collected; the build
+//! puts nothing in place unless there are none.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,7 +19,7 @@ use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
-use crate::render::OutputFile;
+use crate::output::{StagedFile, Stager};
 use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::store::Results;
 use crate::{discover, frontmatter, listing, markdown, output, render, search};
@@ -104,7 +107,11 @@ impl Tools {
 
 /// Runs the stages up to listings and tags, collecting every problem.
 pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec<Diagnostic>> {
-    let config = config::load(root, overrides)?;
+    load_from(config::load(root, overrides)?)
+}
+
+/// [`load`] with a config already read.
+fn load_from(config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
     let tools = Tools::new(&config);
     let loaded = load_with(config, &tools)?;
     tools.highlighter.save_cache(&loaded.config.root);
@@ -169,12 +176,14 @@ pub(crate) struct CheckSummary {
 
 /// Everything a build validates — config, front matter, tags, links,
 /// anchors, snippets, templates, output paths — with the output rendered
-/// in memory and dropped. The same [`prepare`] as a build.
+/// and dropped. The same [`prepare`] as a build.
 pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, Vec<Diagnostic>> {
-    let prepared = prepare(root, overrides, &mut Stages::default()).map_err(|mut problems| {
-        sort(&mut problems);
-        problems
-    })?;
+    let prepared = config::load(root, overrides)
+        .and_then(|config| prepare(config, &Stager::dry(), &mut Stages::default()))
+        .map_err(|mut problems| {
+            sort(&mut problems);
+            problems
+        })?;
     Ok(CheckSummary { pages: prepared.site.pages.len(), files: prepared.files.len() + prepared.assets.len() })
 }
 
@@ -182,31 +191,36 @@ pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, 
 /// fuzz targets and property tests.
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn output_paths(root: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
-    let prepared = prepare(root, &Overrides::default(), &mut Stages::default())?;
+    let config = config::load(root, &Overrides::default())?;
+    let prepared = prepare(config, &Stager::dry(), &mut Stages::default())?;
     let files = prepared.files.into_iter().map(|f| f.path);
     Ok(files.chain(prepared.assets.into_iter().map(|a| a.rel)).collect())
 }
 
-/// A site rendered in memory and validated, ready to write.
+/// A site rendered, staged and validated, ready to commit.
 struct Prepared {
     config: Config,
     site: Site,
     assets: Vec<Asset>,
-    files: Vec<OutputFile>,
+    files: Vec<StagedFile>,
     /// Files of the last build kept as they are.
     kept: Vec<String>,
 }
 
-/// Every stage but writing: what `build` writes and `check` drops.
-fn prepare(root: &Path, overrides: &Overrides, stages: &mut Stages) -> Result<Prepared, Vec<Diagnostic>> {
-    let LoadedSite { config, site, assets, .. } =
-        stages.time("read, parse and render Markdown", || load(root, overrides))?;
+/// Every stage but the final writing: what `build` commits and `check`
+/// drops. Rendered files go to `stager` as they are made.
+fn prepare(config: Config, stager: &Stager, stages: &mut Stages) -> Result<Prepared, Vec<Diagnostic>> {
+    let LoadedSite { config, mut site, assets, .. } =
+        stages.time("read, parse and render Markdown", || load_from(config))?;
     let theme = render::theme::load(&config)?;
+    let mut files = stages.time("templates", || render::run(&config, &theme, &site, |file| stager.stage(file)))?;
+    // Templates were the last to need pages' HTML and sources: the search
+    // index works from their text. Freed before it grows its tables.
+    site.release_rendered_html();
     let search = stages
         .time("search index", || search::build_or_keep(&config, &site, |paths| output::unchanged(&config, paths)));
-    let mut files = stages.time("templates", || render::run(&config, &theme, &site, &search.info))?;
-    files.extend(search.files);
-    output::check_paths(&files, &search.kept, &assets)?;
+    files.extend(search.files.into_iter().map(|file| stager.stage(file)));
+    output::check_paths(files.iter().map(|f| (f.path.as_str(), f.source.as_deref())), &search.kept, &assets)?;
     Ok(Prepared { config, site, assets, files, kept: search.kept })
 }
 
@@ -217,8 +231,10 @@ fn sort(problems: &mut [Diagnostic]) {
 fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut stages = Stages::default();
-    let Prepared { config, site, assets, files, kept } = prepare(root, overrides, &mut stages)?;
-    let wrote = stages.time("write output", || output::write(&config, &files, &kept, &assets))?;
+    let config = config::load(root, overrides)?;
+    let mut stager = Stager::new(&config);
+    let Prepared { config, site, assets, files, kept } = prepare(config, &stager, &mut stages)?;
+    let wrote = stages.time("write output", || stager.commit(&config, files, &kept, &assets))?;
     Ok(BuildSummary {
         written: wrote.written,
         deleted: wrote.deleted,

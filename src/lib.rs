@@ -7,10 +7,11 @@
 //! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
 //!    [`history`] fills in dates from git where front matter gives none
 //! 4. [`markdown`] — render Markdown: links, callouts, code, headings
-//! 5. [`listing`] — order tutorials and recipes, collect tags;
-//!    [`search`] writes the client search index
-//! 6. [`render`] — apply the theme's templates
-//! 7. [`output`] — write the site, swapping it in at the end
+//! 5. [`listing`] — order tutorials and recipes, collect tags
+//! 6. [`render`] — apply the theme's templates; then [`search`] builds the
+//!    client search index from the pages' text
+//! 7. [`output`] — stage each file as it is rendered, and put the changed
+//!    ones in place once every stage has succeeded
 //!
 //! [`build`] runs them in order; [`cli`] holds one file per command.
 //! [`test`] (`primer test`) shares the first three stages, then runs every

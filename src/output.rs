@@ -1,20 +1,27 @@
 //! Stage 7: write the output.
 //!
-//! First [`check_paths`] makes sure that every rendered file and every
-//! asset has an output path of its own, made of plain relative segments:
-//! two sources that would write one file, or a file that would land where
-//! a folder must be, are errors naming both. Then [`write`] updates the
-//! output folder in place: a file is written only when its content
-//! changed since the last build (a manifest under `.primer/` records what
-//! was written), each through a temporary file and a rename, and files
-//! primer made before and no longer makes are deleted. Every stage before
-//! this one runs in memory, so a build that fails changes nothing; one
-//! stopped while writing leaves each file old or new, never cut short.
+//! The output folder is updated in place, in two steps, so a build that
+//! fails changes nothing and one stopped at any moment leaves each file
+//! old or new, never cut short:
+//!
+//! 1. While the site renders, a [`Stager`] takes each file as it is made:
+//!    unchanged since the last build (a manifest under `.primer/` records
+//!    what was written), it is dropped; otherwise it is written to a
+//!    temporary file beside its place. Only what is in flight is held in
+//!    memory. A stager dropped before it commits removes what it staged.
+//! 2. Once every stage has succeeded and [`check_paths`] has made sure that
+//!    every file and asset has an output path of its own, made of plain
+//!    relative segments, [`Stager::commit`] renames the temporary files
+//!    into place, copies changed assets and deletes the files primer made
+//!    before and no longer makes. Files primer never wrote are left alone.
+//!
 //! Every path is joined through [`confined`]: nothing is ever written
 //! outside the output folder.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,14 +33,18 @@ use crate::paths::absolute;
 use crate::render::OutputFile;
 
 /// Checks that every output path is relative, free of empty, `.` and `..`
-/// segments, and written by one source only.
-/// `kept` are files of the last build kept as they are.
-pub(crate) fn check_paths(files: &[OutputFile], kept: &[String], assets: &[Asset]) -> Result<(), Vec<Diagnostic>> {
+/// segments, and written by one source only. `files` are the output path
+/// and content file of each rendered file; `kept` are files of the last
+/// build kept as they are.
+pub(crate) fn check_paths<'a>(
+    files: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    kept: &[String],
+    assets: &[Asset],
+) -> Result<(), Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let mut owners: HashMap<&str, String> = HashMap::with_capacity(files.len() + assets.len());
+    let mut owners: HashMap<&str, String> = HashMap::with_capacity(kept.len() + assets.len());
     let sources = files
-        .iter()
-        .map(|file| (file.path.as_str(), file.source.clone()))
+        .map(|(path, source)| (path, source.map(str::to_owned)))
         .chain(kept.iter().map(|path| (path.as_str(), None)))
         .chain(assets.iter().map(|asset| (asset.rel.as_str(), Some(format!("content/{}", asset.rel)))));
     for (path, source) in sources {
@@ -112,6 +123,19 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// The entry of `rel` if the last build wrote `content` there and the
+    /// file at `path` is still as it left it.
+    fn unchanged(&self, rel: &str, path: &Path, content: &str) -> Option<&Written> {
+        self.files.get(rel).filter(|before| before.content == content && on_disk_as(path, before))
+    }
+}
+
+/// Whether the file at `path` has the size and time primer left it with.
+fn on_disk_as(path: &Path, entry: &Written) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.len() == entry.len && modified(&meta) == entry.modified)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Written {
     content: String,
@@ -130,68 +154,273 @@ pub(crate) struct WriteSummary {
     pub(crate) foreign: usize,
 }
 
-/// Writes the site into `config.output_dir` in place: only files whose
-/// content changed since the last build are written, each to a temporary
-/// file renamed over the old one, so a build stopped at any moment leaves
-/// every file old or new, never cut short. Files primer wrote last time
-/// and no longer makes are deleted; files it never wrote are left alone.
-///
-/// `kept` are files of the last build that the output already holds as
-/// they should be (see [`unchanged`]): they stay without being read.
-pub(crate) fn write(
-    config: &Config,
-    files: &[OutputFile],
-    kept: &[String],
-    assets: &[Asset],
-) -> Result<WriteSummary, Vec<Diagnostic>> {
-    let out = absolute(&config.output_dir);
-    let problem = |what: &str, error: &std::io::Error| {
-        vec![Diagnostic::file(config.display(&out), format!("cannot {what}: {error}"))]
-    };
-    std::fs::create_dir_all(&out).map_err(|e| problem("create the output folder", &e))?;
-    let manifest_path = config.root.join(MANIFEST);
-    let previous = Manifest::load(config, &out).unwrap_or_default();
-    let wanted: HashSet<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(kept.iter().map(String::as_str))
-        .chain(assets.iter().map(|a| a.rel.as_str()))
-        .collect();
-    // Stale files go first: one may stand where a new folder must be.
-    let mut deleted = 0;
-    for rel in previous.files.keys().filter(|rel| !wanted.contains(rel.as_str())) {
-        // A manifest entry that is not a plain relative path was not
-        // written by primer: nothing to delete.
-        let Ok(path) = confined(&out, rel) else { continue };
-        if std::fs::remove_file(&path).is_ok() {
-            deleted += 1;
-            remove_empty_parents(&out, &path);
+/// Takes the files of a build as they are rendered and puts them in the
+/// output folder once the build has succeeded; see the module docs.
+#[derive(Debug)]
+pub(crate) struct Stager {
+    out: PathBuf,
+    manifest_path: PathBuf,
+    previous: Manifest,
+    /// `None` when nothing is to be written (`primer check`).
+    staging: Option<Staging>,
+}
+
+/// What a stager put in the output folder before committing, to remove
+/// if it never commits.
+#[derive(Debug, Default)]
+struct Staging {
+    /// Numbers temporary files, so two sources of one path (an error
+    /// reported later) never share one.
+    next: AtomicUsize,
+    made: Mutex<Made>,
+}
+
+#[derive(Debug, Default)]
+struct Made {
+    temporaries: Vec<PathBuf>,
+    /// The topmost folders that staging created.
+    folders: Vec<PathBuf>,
+    /// Renaming has begun: folders may hold placed files now.
+    committing: bool,
+}
+
+/// A rendered file, staged.
+#[derive(Debug)]
+pub(crate) struct StagedFile {
+    pub(crate) path: String,
+    /// The content file it comes from, as shown in messages.
+    pub(crate) source: Option<String>,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// The output holds it as the last build wrote it.
+    Unchanged(Written),
+    /// Written to this temporary file beside its place.
+    Temporary(PathBuf, Written),
+    /// Not written yet, with its hash: a file of the last build stands
+    /// where its folder must go until stale files are deleted, or its
+    /// path is refused (which [`check_paths`] reports).
+    Held(Vec<u8>, String),
+    /// Not to be written at all.
+    Dropped,
+}
+
+impl Stager {
+    /// A stager for a build into `config.output_dir`.
+    pub(crate) fn new(config: &Config) -> Self {
+        let out = absolute(&config.output_dir);
+        let previous = Manifest::load(config, &out).unwrap_or_default();
+        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: Some(Staging::default()) }
+    }
+
+    /// A stager that writes nothing: files are rendered, checked and dropped.
+    pub(crate) fn dry() -> Self {
+        Self { out: PathBuf::new(), manifest_path: PathBuf::new(), previous: Manifest::default(), staging: None }
+    }
+
+    /// Stages one rendered file: drops it when the output already holds
+    /// it, or writes it to a temporary file beside its place.
+    pub(crate) fn stage(&self, file: OutputFile) -> StagedFile {
+        let OutputFile { path, bytes, source } = file;
+        let state = match &self.staging {
+            None => State::Dropped,
+            Some(staging) => {
+                let content = blake3::hash(&bytes).to_hex().to_string();
+                match confined(&self.out, &path) {
+                    Ok(place) => match self.previous.unchanged(&path, &place, &content) {
+                        Some(entry) => State::Unchanged(entry.clone()),
+                        None => staging.write(&self.out, &place, bytes, content),
+                    },
+                    Err(_) => State::Held(bytes, content),
+                }
+            }
+        };
+        StagedFile { path, source, state }
+    }
+
+    /// Puts the staged files in place, copies changed assets and deletes
+    /// what the last build made and this one does not; `kept` are files of
+    /// the last build the output already holds as they should be (see
+    /// [`unchanged`]). Records what the output folder now holds.
+    pub(crate) fn commit(
+        &mut self,
+        config: &Config,
+        files: Vec<StagedFile>,
+        kept: &[String],
+        assets: &[Asset],
+    ) -> Result<WriteSummary, Vec<Diagnostic>> {
+        let out = self.out.clone();
+        let problem = |what: &str, error: &std::io::Error| {
+            vec![Diagnostic::file(config.display(&out), format!("cannot {what}: {error}"))]
+        };
+        std::fs::create_dir_all(&out).map_err(|e| problem("create the output folder", &e))?;
+        if let Some(staging) = &self.staging {
+            staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).committing = true;
+        }
+        let wanted: HashSet<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(kept.iter().map(String::as_str))
+            .chain(assets.iter().map(|a| a.rel.as_str()))
+            .collect();
+        // What the folder holds is recorded as it changes, so the manifest
+        // stays true even when a write fails half way.
+        let mut manifest = Manifest { output: out.clone(), files: BTreeMap::new() };
+        // Stale files go first: one may stand where a new folder must be.
+        let mut deleted = 0;
+        for (rel, entry) in &self.previous.files {
+            if wanted.contains(rel.as_str()) {
+                manifest.files.insert(rel.clone(), entry.clone());
+                continue;
+            }
+            // A manifest entry that is not a plain relative path was not
+            // written by primer: nothing to delete.
+            let Ok(path) = confined(&out, rel) else { continue };
+            match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    deleted += 1;
+                    remove_empty_parents(&out, &path);
+                }
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    manifest.files.insert(rel.clone(), entry.clone());
+                }
+                Err(_) => {}
+            }
+        }
+        let placed: Vec<std::io::Result<(String, Written, bool)>> = files
+            .into_par_iter()
+            .map(|file| place(&out, file))
+            .chain(assets.par_iter().map(|asset| copy_asset(&out, &self.previous, asset)))
+            .collect();
+        let mut written = 0;
+        let mut failure = None;
+        for result in placed {
+            match result {
+                Ok((rel, entry, fresh)) => {
+                    written += usize::from(fresh);
+                    manifest.files.insert(rel, entry);
+                }
+                Err(error) => failure = failure.or(Some(error)),
+            }
+        }
+        if failure.is_none() {
+            if let Some(staging) = &self.staging {
+                staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).temporaries.clear();
+            }
+        }
+        let foreign = sweep(&out, &manifest);
+        let recorded = serde_json::to_vec(&manifest).map_err(std::io::Error::other).and_then(|text| {
+            if let Some(parent) = self.manifest_path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            replace(&self.manifest_path, |file| std::io::Write::write_all(file, &text))
+        });
+        if let Some(error) = failure {
+            return Err(problem("write the output", &error));
+        }
+        recorded.map_err(|e| problem("record the output", &e))?;
+        Ok(WriteSummary { written, deleted, foreign })
+    }
+}
+
+impl Drop for Stager {
+    /// A stager that did not commit removes what it staged: a failed
+    /// build changes nothing.
+    fn drop(&mut self) {
+        let Some(staging) = &self.staging else { return };
+        let made = staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for temporary in &made.temporaries {
+            let _ = std::fs::remove_file(temporary);
+        }
+        if !made.committing {
+            for folder in &made.folders {
+                let _ = std::fs::remove_dir_all(folder);
+            }
         }
     }
-    let sources = files
-        .iter()
-        .map(|file| Source::Bytes(&file.path, &file.bytes))
-        .chain(assets.iter().map(|asset| Source::Copy(&asset.rel, &asset.path)));
-    let sources: Vec<Source<'_>> = sources.collect();
-    let results: Vec<std::io::Result<(String, Written, bool)>> =
-        sources.par_iter().map(|source| source.write(&out, &previous)).collect();
-    let mut manifest = Manifest { output: out.clone(), files: BTreeMap::new() };
-    for rel in kept {
-        if let Some(entry) = previous.files.get(rel) {
-            manifest.files.insert(rel.clone(), entry.clone());
+}
+
+impl Staging {
+    /// Writes `bytes` to a temporary file beside `place`.
+    fn write(&self, out: &Path, place: &Path, bytes: Vec<u8>, content: String) -> State {
+        let temporary = temporary_path(place, Some(self.next.fetch_add(1, Ordering::Relaxed)));
+        let written = self.create_folders(out, place).and_then(|()| {
+            self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).temporaries.push(temporary.clone());
+            std::fs::write(&temporary, &bytes)?;
+            std::fs::metadata(&temporary)
+        });
+        match written {
+            Ok(meta) => State::Temporary(temporary, Written { content, len: meta.len(), modified: modified(&meta) }),
+            Err(_) => State::Held(bytes, content),
         }
     }
-    let mut written = 0;
-    for result in results {
-        let (rel, entry, fresh) = result.map_err(|e| problem("write the output", &e))?;
-        written += usize::from(fresh);
-        manifest.files.insert(rel, entry);
+
+    /// Creates the folders above `place`, remembering the topmost one that
+    /// did not exist.
+    fn create_folders(&self, out: &Path, place: &Path) -> std::io::Result<()> {
+        let Some(parent) = place.parent() else { return Ok(()) };
+        if parent.is_dir() {
+            return Ok(());
+        }
+        let mut topmost = parent;
+        while let Some(up) = topmost.parent().filter(|up| up.starts_with(out) && !up.is_dir()) {
+            topmost = up;
+        }
+        let topmost = topmost.to_path_buf();
+        std::fs::create_dir_all(parent)?;
+        self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).folders.push(topmost);
+        Ok(())
     }
-    // What else is in the folder: the temporary files of a build that was
-    // killed go; anything else is someone's, and stays.
+}
+
+/// Puts a staged file in its place; returns its manifest entry and
+/// whether it was written.
+fn place(out: &Path, file: StagedFile) -> std::io::Result<(String, Written, bool)> {
+    match file.state {
+        State::Unchanged(entry) => Ok((file.path, entry, false)),
+        State::Temporary(temporary, entry) => {
+            std::fs::rename(&temporary, confined(out, &file.path)?)?;
+            Ok((file.path, entry, true))
+        }
+        State::Held(bytes, content) => {
+            let path = confined(out, &file.path)?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            replace(&path, |f| std::io::Write::write_all(f, &bytes))?;
+            let meta = std::fs::metadata(&path)?;
+            Ok((file.path, Written { content, len: meta.len(), modified: modified(&meta) }, true))
+        }
+        State::Dropped => Err(std::io::Error::other(format!("{} was rendered to be dropped", file.path))),
+    }
+}
+
+/// Copies an asset unless the output holds it as the last build copied
+/// it from an unchanged source.
+fn copy_asset(out: &Path, previous: &Manifest, asset: &Asset) -> std::io::Result<(String, Written, bool)> {
+    let meta = std::fs::metadata(&asset.path)?;
+    let content = format!("{}:{}", meta.len(), modified(&meta));
+    let path = confined(out, &asset.rel)?;
+    if let Some(entry) = previous.unchanged(&asset.rel, &path, &content) {
+        return Ok((asset.rel.clone(), entry.clone(), false));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    replace(&path, |file| std::io::copy(&mut std::fs::File::open(&asset.path)?, file).map(drop))?;
+    let meta = std::fs::metadata(&path)?;
+    Ok((asset.rel.clone(), Written { content, len: meta.len(), modified: modified(&meta) }, true))
+}
+
+/// Removes the temporary files of a build that was killed; returns how
+/// many other files the folder holds that primer did not write: they are
+/// someone's, and stay.
+fn sweep(out: &Path, manifest: &Manifest) -> usize {
     let mut foreign = 0;
-    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let rel = entry.path().strip_prefix(&out).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         if manifest.files.contains_key(&rel) {
             continue;
         }
@@ -201,13 +430,7 @@ pub(crate) fn write(
             foreign += 1;
         }
     }
-    let text = serde_json::to_vec(&manifest).map_err(|e| problem("record the output", &std::io::Error::other(e)))?;
-    if let Some(parent) = manifest_path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| problem("record the output", &e))?;
-    }
-    replace(&manifest_path, |file| std::io::Write::write_all(file, &text))
-        .map_err(|e| problem("record the output", &e))?;
-    Ok(WriteSummary { written, deleted, foreign })
+    foreign
 }
 
 /// Whether the output folder holds every file of `paths` as the last build
@@ -216,56 +439,14 @@ pub(crate) fn unchanged(config: &Config, paths: &[String]) -> bool {
     let out = absolute(&config.output_dir);
     let Some(previous) = Manifest::load(config, &out) else { return false };
     paths.iter().all(|rel| {
-        previous.files.get(rel).is_some_and(|entry| {
-            confined(&out, rel)
-                .and_then(std::fs::metadata)
-                .is_ok_and(|meta| meta.len() == entry.len && modified(&meta) == entry.modified)
-        })
+        previous.files.get(rel).is_some_and(|entry| confined(&out, rel).is_ok_and(|path| on_disk_as(&path, entry)))
     })
-}
-
-/// A file to put in the output: rendered bytes, or an asset to copy.
-enum Source<'a> {
-    Bytes(&'a str, &'a [u8]),
-    Copy(&'a str, &'a Path),
-}
-
-impl Source<'_> {
-    /// Writes the file unless the output already holds it as primer left
-    /// it; returns its manifest entry and whether it was written.
-    fn write(&self, out: &Path, previous: &Manifest) -> std::io::Result<(String, Written, bool)> {
-        let (rel, content) = match self {
-            Source::Bytes(rel, bytes) => (*rel, blake3::hash(bytes).to_hex().to_string()),
-            Source::Copy(rel, from) => {
-                let meta = std::fs::metadata(from)?;
-                (*rel, format!("{}:{}", meta.len(), modified(&meta)))
-            }
-        };
-        let path = confined(out, rel)?;
-        if let Some(before) = previous.files.get(rel) {
-            let same_on_disk = std::fs::metadata(&path)
-                .is_ok_and(|meta| meta.len() == before.len && modified(&meta) == before.modified);
-            if before.content == content && same_on_disk {
-                return Ok((rel.to_owned(), before.clone(), false));
-            }
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        replace(&path, |file| match self {
-            Source::Bytes(_, bytes) => std::io::Write::write_all(file, bytes),
-            Source::Copy(_, from) => std::io::copy(&mut std::fs::File::open(from)?, file).map(drop),
-        })?;
-        let meta = std::fs::metadata(&path)?;
-        Ok((rel.to_owned(), Written { content, len: meta.len(), modified: modified(&meta) }, true))
-    }
 }
 
 /// Writes `path` through a temporary file beside it and a rename, so the
 /// file is at all times either the old one or the new one.
 fn replace(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> std::io::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.primer-{}", std::process::id()));
+    let temporary = temporary_path(path, None);
     let result = std::fs::File::create(&temporary)
         .and_then(|mut file| fill(&mut file))
         .and_then(|()| std::fs::rename(&temporary, path));
@@ -275,12 +456,27 @@ fn replace(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result
     result
 }
 
-/// Whether a file name is one of [`replace`]'s temporary files.
+/// The temporary file beside `path` that it is written through:
+/// `.<name>.primer-<pid>`, or `.<name>.primer-<pid>-<n>` when staged.
+fn temporary_path(path: &Path, number: Option<usize>) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let pid = std::process::id();
+    path.with_file_name(match number {
+        Some(n) => format!(".{name}.primer-{pid}-{n}"),
+        None => format!(".{name}.primer-{pid}"),
+    })
+}
+
+/// Whether a file name is one of [`temporary_path`]'s.
 fn is_temporary(name: &str) -> bool {
     name.starts_with('.')
-        && name
-            .rsplit_once(".primer-")
-            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        && name.rsplit_once(".primer-").is_some_and(|(_, tail)| {
+            let mut parts = tail.splitn(2, '-');
+            let digits =
+                |part: Option<&str>| part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            let pid = parts.next();
+            digits(pid) && parts.next().is_none_or(|n| digits(Some(n)))
+        })
 }
 
 fn modified(meta: &std::fs::Metadata) -> u128 {
@@ -323,7 +519,8 @@ mod tests {
             Asset { rel: "recipes/a/index.html".to_owned(), path: PathBuf::from("y") },
             Asset { rel: "recipes/a/index.html/z.png".to_owned(), path: PathBuf::from("z") },
         ];
-        let problems = check_paths(&files, &[], &assets).expect_err("collisions");
+        let paths = files.iter().map(|f| (f.path.as_str(), f.source.as_deref()));
+        let problems = check_paths(paths, &[], &assets).expect_err("collisions");
         let messages: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
         assert!(
             messages.iter().any(|m| m.contains("content/index.html and primer's generated /index.html")),

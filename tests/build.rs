@@ -25,7 +25,7 @@ fn timings_name_every_stage_in_order() {
     let run = site.run(&["build", "--timings"]);
     assert!(run.success, "{}", run.stderr);
     let stages: Vec<&str> = run.stdout.lines().skip(1).map(|l| l.split("  ").last().unwrap_or_default()).collect();
-    assert_eq!(stages, ["read, parse and render Markdown", "search index", "templates", "write output"]);
+    assert_eq!(stages, ["read, parse and render Markdown", "templates", "search index", "write output"]);
 }
 
 #[test]
@@ -339,6 +339,25 @@ fn a_rebuild_writes_only_what_changed_deletes_what_it_no_longer_makes_and_leaves
     assert_eq!(site.read("CNAME"), "docs.example.org");
     let temporary: Vec<String> = mtimes(site.path()).into_keys().filter(|name| name.contains(".primer-")).collect();
     assert!(temporary.is_empty(), "{temporary:?}");
+}
+
+#[test]
+fn a_build_that_fails_after_its_pages_are_rendered_leaves_no_trace() {
+    // The new page renders into a new folder before its clash with a file
+    // of the content folder is found, when every file has been rendered.
+    let (site, _) = common::refused(
+        |site| {
+            site.write("content/recipes/brand-new.md", "---\ntitle: New\nsummary: S.\n---\nNew page.\n");
+            site.write("content/recipes/brand-new/index.html", "<p>mine</p>");
+        },
+        &["build"],
+        &["content/recipes/brand-new/index.html and content/recipes/brand-new.md would both be written"],
+    );
+    assert!(!site.out("recipes/brand-new").exists());
+    // A build after the fix writes the new page.
+    site.remove("content/recipes/brand-new/index.html");
+    site.build();
+    assert!(site.read("recipes/brand-new/index.html").contains("New page."));
 }
 
 #[test]

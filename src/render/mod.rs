@@ -4,8 +4,8 @@
 //! file of the [`Site`] in parallel: pages, the home page, the tutorials and
 //! recipes listings, tag pages, the 404 page, the sitemap and the Atom
 //! feed, plus the theme's static files and the highlighting stylesheets.
-//! Templates see only the views of [`views`]. Hands on [`OutputFile`]s;
-//! writing them is the next stage's job.
+//! Templates see only the views of [`views`]. Hands on [`OutputFile`]s one
+//! by one as they are made; writing them is the output stage's job.
 
 mod downloads;
 pub(crate) mod theme;
@@ -22,7 +22,6 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::listing::{RECIPES_URL, SEARCH_URL, Site, TAGS_URL, TUTORIALS_URL};
 use crate::markdown::links::root_of;
 use crate::model::Kind;
-use crate::search::SearchInfo;
 use theme::Theme;
 use views::{
     CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, NavView, PageView, SiteView, SitemapEntry,
@@ -53,7 +52,6 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     tera: &'a Tera,
-    search: &'a SearchInfo,
     sidebars: [views::Sidebars<'a>; 2],
 }
 
@@ -110,18 +108,19 @@ impl Selection {
     }
 }
 
-/// Renders the whole site into output files, with the theme's static
-/// files.
-pub(crate) fn run(
+/// Renders the whole site, with the theme's static files, handing each
+/// output file to `each` as soon as it is made, so the site is never held
+/// in memory whole; returns what `each` made of them.
+pub(crate) fn run<T: Send>(
     config: &Config,
     theme: &Theme,
     site: &Site,
-    search: &SearchInfo,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    each: impl Fn(OutputFile) -> T + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
     let tera = compile(theme)?;
-    let mut files = run_selected(config, theme, &tera, site, search, &Selection::everything(site))?;
-    files.extend(static_files(theme));
-    Ok(files)
+    let mut made = run_each(config, theme, &tera, site, &Selection::everything(site), &each)?;
+    made.extend(static_files(theme).into_iter().map(each));
+    Ok(made)
 }
 
 /// Renders the selected output files with templates compiled once by
@@ -131,18 +130,30 @@ pub(crate) fn run_selected(
     theme: &Theme,
     tera: &Tera,
     site: &Site,
-    search: &SearchInfo,
     selection: &Selection,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    run_each(config, theme, tera, site, selection, &|file| file)
+}
+
+/// Renders the selected output files in parallel and hands each to `each`.
+fn run_each<T: Send>(
+    config: &Config,
+    theme: &Theme,
+    tera: &Tera,
+    site: &Site,
+    selection: &Selection,
+    each: &(impl Fn(OutputFile) -> T + Sync),
+) -> Result<Vec<T>, Vec<Diagnostic>> {
     let sidebars = views::Sidebars::new(config, site);
-    let renderer = Renderer { config, site, theme, tera, search, sidebars };
+    let renderer = Renderer { config, site, theme, tera, sidebars };
     let jobs = selection.jobs();
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|job| renderer.render(*job)).collect();
+    let results: Vec<Result<Vec<T>, Diagnostic>> =
+        jobs.par_iter().map(|job| renderer.render(*job).map(|files| files.into_iter().map(each).collect())).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok(mut rendered) => files.append(&mut rendered),
+            Ok(mut made) => files.append(&mut made),
             Err(problem) => problems.push(problem),
         }
     }
@@ -315,7 +326,6 @@ impl Renderer<'_> {
         context.insert("root", &root_of(url));
         context.insert("current_url", url);
         context.insert("primer_version", env!("CARGO_PKG_VERSION"));
-        context.insert("search", self.search);
         context.insert(
             "nav",
             &NavView { tutorials: !self.site.tutorials.is_empty(), recipes: !self.site.recipes.is_empty() },

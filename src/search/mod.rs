@@ -1,4 +1,4 @@
-//! Stage 5b: build the client search index.
+//! Stage 6b: build the client search index, after the templates.
 //!
 //! Analyzes the text of every tutorial, recipe and plain page with
 //! [`analyze`] and writes a static index under `search/<version>/` that a
@@ -40,7 +40,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::json;
 use tantivy::fieldnorm::FieldNormReader;
@@ -159,10 +159,12 @@ type WordStem = (Arc<str>, Arc<str>);
 /// A document being indexed.
 struct Doc<'a> {
     page: &'a Page,
-    /// Term frequency per field, by stem.
-    frequencies: FxHashMap<Arc<str>, [u32; FIELDS]>,
+    /// Terms per field.
     lengths: [u32; FIELDS],
 }
+
+/// How often a stem occurs in each field of one document.
+type FieldCounts = [u16; FIELDS];
 
 /// What the index holds before it becomes files, and what `primer search`
 /// queries: the documents, every word readers may type with its stem,
@@ -175,25 +177,73 @@ pub(crate) struct Vocabulary<'a> {
     prefix: usize,
 }
 
+/// What the analysis of a run of consecutive documents gathers. Counts go
+/// straight into per-stem lists, so no document keeps a table of its own:
+/// at 10,000 pages those tables were the larger part of a build's memory.
+#[derive(Default)]
+struct Gathered<'a> {
+    docs: Vec<Doc<'a>>,
+    /// Every word with its stem, the first document's word winning.
+    stem_of: FxHashMap<Arc<str>, Arc<str>>,
+    /// Per stem, each document's counts, by document.
+    counts: FxHashMap<Arc<str>, Vec<(u32, FieldCounts)>>,
+}
+
+impl<'a> Gathered<'a> {
+    fn add(&mut self, analyzer: &mut Analyzer, id: u32, page: &'a Page) {
+        let fields = analyze_page(analyzer, page);
+        let mut lengths = [0u32; FIELDS];
+        let mut counts: FxHashMap<&Arc<str>, FieldCounts> = FxHashMap::default();
+        for (field, terms) in fields.iter().enumerate() {
+            lengths[field] = u32::try_from(terms.len()).unwrap_or(u32::MAX);
+            for term in terms {
+                let count = &mut counts.entry(&term.stem).or_default()[field];
+                *count = count.saturating_add(1);
+                self.stem_of.entry(Arc::clone(&term.surface)).or_insert_with(|| Arc::clone(&term.stem));
+                // A stem is also a word readers may type.
+                self.stem_of.entry(Arc::clone(&term.stem)).or_insert_with(|| Arc::clone(&term.stem));
+            }
+        }
+        for (stem, count) in counts {
+            self.counts.entry(Arc::clone(stem)).or_default().push((id, count));
+        }
+        self.docs.push(Doc { page, lengths });
+    }
+
+    /// `self` followed by the documents of `later`.
+    fn merge(mut self, later: Self) -> Self {
+        self.docs.extend(later.docs);
+        for (word, stem) in later.stem_of {
+            self.stem_of.entry(word).or_insert(stem);
+        }
+        for (stem, list) in later.counts {
+            self.counts.entry(stem).or_default().extend(list);
+        }
+        self
+    }
+}
+
 impl<'a> Vocabulary<'a> {
     pub(crate) fn new(config: &Config, site: &'a Site) -> Self {
         let pages = indexed_pages(site);
-        let analyzed: Vec<(Doc<'a>, Vec<WordStem>)> = pages
+        // Folded and merged in document order, so the index is the same on
+        // every run.
+        let gathered = pages
             .par_iter()
-            .map_init(|| Analyzer::new(&config.language), |analyzer, page| analyze_page(analyzer, page))
-            .collect();
-        // Merged in document order, so the index is the same on every run.
-        let mut stem_of: FxHashMap<Arc<str>, Arc<str>> = FxHashMap::default();
-        let mut docs = Vec::with_capacity(analyzed.len());
-        for (doc, words) in analyzed {
-            for (surface, stem) in words {
-                stem_of.entry(surface).or_insert(stem);
-            }
-            docs.push(doc);
-        }
+            .enumerate()
+            .fold(
+                || (Analyzer::new(&config.language), Gathered::default()),
+                |(mut analyzer, mut gathered), (id, page)| {
+                    gathered.add(&mut analyzer, u32::try_from(id).unwrap_or(u32::MAX), page);
+                    (analyzer, gathered)
+                },
+            )
+            .map(|(_, gathered)| gathered)
+            .reduce(Gathered::default, Gathered::merge);
+        let Gathered { docs, stem_of, counts } = gathered;
         let mut words: Vec<WordStem> = stem_of.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let postings = weigh(&docs);
+        let postings = weigh(&docs, counts);
         let prefix = if words.len() > 4000 { 2 } else { 1 };
         Self { docs, words, postings, prefix }
     }
@@ -213,8 +263,6 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     let vocabulary = Vocabulary::new(config, site);
     let Vocabulary { docs, words: stem_of, postings, prefix } = &vocabulary;
     let prefix = *prefix;
-    // (name, data) of every file; compressed in parallel at the end.
-    let mut contents: Vec<(String, serde_json::Value)> = Vec::new();
     let shards = vocabulary.shards();
     // A typo key goes to the shard of its prefix when that shard exists;
     // otherwise to a shared `<shorter prefix>~` file, so typos cost few
@@ -225,31 +273,35 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
         let file = if shards.contains_key(&shard) { shard } else { format!("{}~", shard_key(&key, prefix - 1)) };
         redirects.entry(file).or_default().push((key, word));
     }
-    for (file, keys) in &redirects {
-        if file.ends_with('~') {
-            let mut payload = String::from("0\n");
-            for (typo, word) in keys {
-                payload.push_str(&format!("{typo}\t~{word}\n"));
-            }
-            contents.push((format!("t/{file}"), json!(payload)));
-        }
-    }
-    let best_titles = best_title_matches(docs, postings);
-    let sections = section_stems(config, docs, &best_titles);
-    for (key, words) in &shards {
-        let mut payload = shard_payload(words, postings);
-        payload.push_str(&title_cards(words, &best_titles, docs, &sections));
-        for (typo, word) in redirects.get(key).map(Vec::as_slice).unwrap_or_default() {
+    let typo_lines = |keys: &[(String, &str)], payload: &mut String| {
+        for (typo, word) in keys {
             payload.push_str(&format!("{typo}\t~{word}\n"));
         }
-        contents.push((format!("t/{key}"), json!(payload)));
-    }
-    for (block, chunk) in docs.chunks(RESULT_BLOCK).enumerate() {
+    };
+    // Each file is compressed as soon as it is made, so the index is never
+    // held uncompressed whole.
+    let mut files: Vec<OutputFile> = redirects
+        .par_iter()
+        .filter(|(file, _)| file.ends_with('~'))
+        .map(|(file, keys)| {
+            let mut payload = String::from("0\n");
+            typo_lines(keys, &mut payload);
+            script(&format!("t/{file}"), &json!(payload))
+        })
+        .collect();
+    let best_titles = best_title_matches(postings);
+    let anchors = card_anchors(config, docs, &best_titles);
+    files.par_extend(shards.par_iter().map(|(key, words)| {
+        let mut payload = shard_payload(words, postings);
+        payload.push_str(&title_cards(words, &best_titles, docs, &anchors));
+        typo_lines(redirects.get(key).map(Vec::as_slice).unwrap_or_default(), &mut payload);
+        script(&format!("t/{key}"), &json!(payload))
+    }));
+    files.par_extend(docs.par_chunks(RESULT_BLOCK).enumerate().map(|(block, chunk)| {
         let list: Vec<_> = chunk.iter().map(|d| result(d.page)).collect();
-        contents.push((format!("r/{block}"), json!(list)));
-    }
-    contents.push(("facets".to_owned(), facets(docs)));
-    let mut files: Vec<OutputFile> = contents.par_iter().map(|(name, data)| script(name, data)).collect();
+        script(&format!("r/{block}"), &json!(list))
+    }));
+    files.push(script("facets", &facets(docs)));
     let mut hasher = blake3::Hasher::new();
     for file in &files {
         hasher.update(file.path.as_bytes()).update(&file.bytes);
@@ -321,35 +373,16 @@ fn field_texts(page: &Page) -> [String; FIELDS] {
     [page.rendered.title.plain.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
 }
 
-/// A page's term frequencies and lengths per field, with the (word, stem)
-/// pairs it contains, in order of appearance.
-fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> (Doc<'a>, Vec<WordStem>) {
+/// The terms of each field of a page.
+fn analyze_page(analyzer: &mut Analyzer, page: &Page) -> [Vec<Term>; FIELDS] {
     let [title, headings, summary, body, code] = field_texts(page);
-    let fields: [Vec<Term>; FIELDS] = [
+    [
         analyzer.words(&title),
         analyzer.words(&headings),
         analyzer.words(&summary),
         analyzer.words(&body),
         analyzer.code(&code),
-    ];
-    let mut frequencies: FxHashMap<Arc<str>, [u32; FIELDS]> = FxHashMap::default();
-    let mut lengths = [0u32; FIELDS];
-    let mut words: Vec<WordStem> = Vec::new();
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
-    for (field, terms) in fields.iter().enumerate() {
-        lengths[field] = u32::try_from(terms.len()).unwrap_or(u32::MAX);
-        for term in terms {
-            frequencies.entry(term.stem.clone()).or_default()[field] += 1;
-            if seen.insert(&term.surface) {
-                words.push((term.surface.clone(), term.stem.clone()));
-            }
-            // A stem is also a word readers may type.
-            if seen.insert(&term.stem) {
-                words.push((term.stem.clone(), term.stem.clone()));
-            }
-        }
-    }
-    (Doc { page, frequencies, lengths }, words)
+    ]
 }
 
 /// The postings of one stem: its highest BM25F score, and each
@@ -359,14 +392,14 @@ struct Postings {
     /// Highest score, in hundredths.
     top: usize,
     /// Document, best field, level.
-    docs: Vec<(usize, u16, u16)>,
+    docs: Vec<(u32, u16, u16)>,
 }
 
 /// The relevance of every (stem, document), as postings sorted by
 /// document: BM25 in each field, scaled by the field's weight and summed
 /// over fields — the same model as tantivy's multi-field queries, so the
 /// browser and `primer search` rank alike.
-fn weigh(docs: &[Doc<'_>]) -> FxHashMap<Arc<str>, Postings> {
+fn weigh(docs: &[Doc<'_>], counts: FxHashMap<Arc<str>, Vec<(u32, FieldCounts)>>) -> FxHashMap<Arc<str>, Postings> {
     #[allow(clippy::cast_precision_loss)]
     let count = docs.len().max(1) as f64;
     let mut average = [0.0f64; FIELDS];
@@ -375,109 +408,117 @@ fn weigh(docs: &[Doc<'_>]) -> FxHashMap<Arc<str>, Postings> {
             average[field] += f64::from(*length) / count;
         }
     }
-    // Documents containing each stem, per field.
-    let mut frequency: FxHashMap<&Arc<str>, [u32; FIELDS]> = FxHashMap::default();
-    for doc in docs {
-        for (stem, tf) in &doc.frequencies {
-            let entry = frequency.entry(stem).or_default();
-            for field in 0..FIELDS {
-                entry[field] += u32::from(tf[field] > 0);
-            }
-        }
-    }
-    let mut scores: FxHashMap<&Arc<str>, Vec<(usize, u16, f64)>> = FxHashMap::default();
-    for (id, doc) in docs.iter().enumerate() {
-        for (stem, tf) in &doc.frequencies {
-            let df = frequency[stem];
-            let score: f64 = (0..FIELDS)
-                .filter(|&f| tf[f] > 0)
-                .map(|f| {
-                    let idf = (1.0 + (count - f64::from(df[f]) + 0.5) / (f64::from(df[f]) + 0.5)).ln();
-                    // tantivy stores field lengths in one lossy byte; do the same.
-                    let length = FieldNormReader::id_to_fieldnorm(FieldNormReader::fieldnorm_to_id(doc.lengths[f]));
-                    let norm = K1 * (1.0 - B + B * f64::from(length) / average[f].max(1.0));
-                    let tf = f64::from(tf[f]);
-                    FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norm)
-                })
-                .sum();
-            let best = (0..FIELDS).find(|&f| tf[f] > 0).and_then(|f| u16::try_from(f).ok()).unwrap_or(0);
-            scores.entry(stem).or_default().push((id, best, score));
-        }
-    }
-    scores
+    // tantivy stores field lengths in one lossy byte; do the same.
+    let norms: Vec<[f64; FIELDS]> = docs
+        .iter()
+        .map(|doc| {
+            std::array::from_fn(|f| {
+                let length = FieldNormReader::id_to_fieldnorm(FieldNormReader::fieldnorm_to_id(doc.lengths[f]));
+                K1 * (1.0 - B + B * f64::from(length) / average[f].max(1.0))
+            })
+        })
+        .collect();
+    counts
         .into_iter()
         .map(|(stem, list)| {
-            let highest = list.iter().map(|(_, _, s)| *s).fold(f64::MIN_POSITIVE, f64::max);
+            // Documents containing the stem, per field.
+            let mut df = [0u32; FIELDS];
+            for (_, tf) in &list {
+                for field in 0..FIELDS {
+                    df[field] += u32::from(tf[field] > 0);
+                }
+            }
+            let scored: Vec<(u32, u16, f64)> = list
+                .into_iter()
+                .map(|(id, tf)| {
+                    let score: f64 = (0..FIELDS)
+                        .filter(|&f| tf[f] > 0)
+                        .map(|f| {
+                            let idf = (1.0 + (count - f64::from(df[f]) + 0.5) / (f64::from(df[f]) + 0.5)).ln();
+                            let tf = f64::from(tf[f]);
+                            FIELD_WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + norms[id as usize][f])
+                        })
+                        .sum();
+                    let best = (0..FIELDS).find(|&f| tf[f] > 0).and_then(|f| u16::try_from(f).ok()).unwrap_or(0);
+                    (id, best, score)
+                })
+                .collect();
+            let highest = scored.iter().map(|(_, _, s)| *s).fold(f64::MIN_POSITIVE, f64::max);
             // Both casts are of small positive numbers by construction.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let docs = list
+            let docs = scored
                 .into_iter()
                 .map(|(id, field, score)| (id, field, ((score / highest * (WEIGHT_LEVELS - 1.0)).round() as u16) + 1))
                 .collect();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let top = (highest * 100.0).round() as usize;
-            (Arc::clone(stem), Postings { top, docs })
+            (stem, Postings { top, docs })
         })
         .collect()
 }
 
 /// The documents with each stem in their title, best first, at most
 /// [`TITLE_CARDS`] of them.
-fn best_title_matches<'a>(
-    docs: &'a [Doc<'_>],
-    postings: &FxHashMap<Arc<str>, Postings>,
-) -> FxHashMap<&'a str, Vec<usize>> {
-    // From the documents' few title stems, not from every posting.
-    let mut titled: FxHashMap<&str, Vec<(usize, u16)>> = FxHashMap::default();
-    for (id, doc) in docs.iter().enumerate() {
-        for stem in doc.frequencies.iter().filter(|(_, tf)| tf[0] > 0).map(|(stem, _)| stem.as_ref()) {
-            let Some(stem_postings) = postings.get(stem) else { continue };
-            let found = stem_postings.docs.binary_search_by_key(&id, |(doc, ..)| *doc);
-            titled.entry(stem).or_default().push((id, found.map_or(0, |at| stem_postings.docs[at].2)));
-        }
-    }
-    titled
-        .into_iter()
-        .map(|(stem, mut list)| {
-            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            (stem, list.into_iter().take(TITLE_CARDS).map(|(doc, _)| doc).collect())
+fn best_title_matches(postings: &FxHashMap<Arc<str>, Postings>) -> FxHashMap<&str, Vec<usize>> {
+    postings
+        .iter()
+        .filter_map(|(stem, postings)| {
+            // A posting's best field is the title when the title has it.
+            let mut titled: Vec<(u32, u16)> =
+                postings.docs.iter().filter(|(_, field, _)| *field == 0).map(|&(doc, _, level)| (doc, level)).collect();
+            if titled.is_empty() {
+                return None;
+            }
+            titled.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            Some((stem.as_ref(), titled.into_iter().take(TITLE_CARDS).map(|(doc, _)| doc as usize).collect()))
         })
         .collect()
 }
 
-/// For each section of a card's page (by anchor; none for the text before
-/// the first heading), how often each stem occurs there, a heading
-/// counting three times.
-type SectionStems = Vec<(String, FxHashMap<Arc<str>, u32>)>;
+/// For each page that shows as a card, the section (by anchor) where
+/// each stem that brought the card is most at home: where it occurs most,
+/// a heading counting three times; the first such section on a tie.
+type CardAnchors<'s> = FxHashMap<usize, Vec<(&'s str, String)>>;
 
-/// The stems by section of every page that shows as a card somewhere.
-fn section_stems(
+/// The [`CardAnchors`] of every page among the best title matches.
+fn card_anchors<'s>(
     config: &Config,
     docs: &[Doc<'_>],
-    best_titles: &FxHashMap<&str, Vec<usize>>,
-) -> FxHashMap<usize, SectionStems> {
-    let mut carded: Vec<usize> = best_titles.values().flatten().copied().collect();
-    carded.sort_unstable();
-    carded.dedup();
-    carded
+    best_titles: &FxHashMap<&'s str, Vec<usize>>,
+) -> CardAnchors<'s> {
+    let mut brought: FxHashMap<usize, Vec<&'s str>> = FxHashMap::default();
+    for (stem, ids) in best_titles {
+        for &id in ids {
+            brought.entry(id).or_default().push(stem);
+        }
+    }
+    brought
         .into_par_iter()
         .map_init(
             || Analyzer::new(&config.language),
-            |analyzer, id| {
+            |analyzer, (id, stems)| {
+                let mut best: Vec<Option<(&str, u32)>> = vec![None; stems.len()];
                 let sections = docs[id].page.rendered.text.sections.iter().filter(|s| !s.anchor.is_empty());
-                let counted = sections
-                    .map(|section| {
-                        let mut counts: FxHashMap<Arc<str>, u32> = FxHashMap::default();
-                        for term in analyzer.words(&section.heading) {
-                            *counts.entry(term.stem).or_default() += 3;
+                for section in sections {
+                    let mut counts = vec![0u32; stems.len()];
+                    let heading = analyzer.words(&section.heading).into_iter().map(|term| (term, 3));
+                    for (term, weight) in heading.chain(analyzer.words(&section.text).into_iter().map(|t| (t, 1))) {
+                        if let Some(at) = stems.iter().position(|stem| **stem == *term.stem) {
+                            counts[at] += weight;
                         }
-                        for term in analyzer.words(&section.text) {
-                            *counts.entry(term.stem).or_default() += 1;
+                    }
+                    for (slot, count) in best.iter_mut().zip(counts) {
+                        if count > slot.map_or(0, |(_, c)| c) {
+                            *slot = Some((&section.anchor, count));
                         }
-                        (section.anchor.clone(), counts)
-                    })
+                    }
+                }
+                let anchors = stems
+                    .into_iter()
+                    .zip(best)
+                    .filter_map(|(stem, best)| best.map(|(anchor, _)| (stem, anchor.to_owned())))
                     .collect();
-                (id, counted)
+                (id, anchors)
             },
         )
         .collect()
@@ -492,7 +533,7 @@ fn title_cards(
     words: &[(&str, &str)],
     best_titles: &FxHashMap<&str, Vec<usize>>,
     docs: &[Doc<'_>],
-    sections: &FxHashMap<usize, SectionStems>,
+    card_anchors: &CardAnchors<'_>,
 ) -> String {
     let chosen: std::collections::BTreeSet<usize> =
         words.iter().filter_map(|(_, stem)| best_titles.get(stem)).flatten().copied().collect();
@@ -506,15 +547,10 @@ fn title_cards(
         card.extend(result_heading(page));
         card.push(json!(page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str())));
         let mut anchors = serde_json::Map::new();
-        // Only for the stems whose best title matches brought the card.
-        let brought = stems.iter().filter(|stem| best_titles.get(**stem).is_some_and(|ids| ids.contains(&id)));
-        for stem in brought {
-            let best =
-                sections.get(&id).into_iter().flatten().fold(None, |best: Option<(&str, u32)>, (anchor, counts)| {
-                    let count = counts.get(*stem).copied().unwrap_or(0);
-                    if count > best.map_or(0, |(_, c)| c) { Some((anchor, count)) } else { best }
-                });
-            if let Some((anchor, _)) = best {
+        let found = card_anchors.get(&id).map(Vec::as_slice).unwrap_or_default();
+        // Only for the shard's stems whose best title matches brought the card.
+        for stem in &stems {
+            if let Some((_, anchor)) = found.iter().find(|(brought, _)| brought == stem) {
                 anchors.insert((*stem).to_owned(), json!(anchor));
             }
         }
@@ -633,7 +669,7 @@ fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<Arc<str>, Postings
         push_varint(&mut out, stem_postings.top);
         for &(doc, field, level) in &stem_postings.docs {
             let weight = field * FIELD_SPAN + level;
-            push_varint(&mut out, doc - previous);
+            push_varint(&mut out, (doc - previous) as usize);
             out.push(char::from(DIGITS[usize::from(weight >> 6)]));
             out.push(char::from(DIGITS[usize::from(weight & 63)]));
             previous = doc;

@@ -110,6 +110,7 @@ impl<'a> Engine<'a> {
         #[allow(clippy::cast_precision_loss)]
         let unit = postings.top as f64 / 100.0 / 818.0;
         for &(doc, field, level) in &postings.docs {
+            let doc = doc as usize;
             // As the client computes it: the level times the unit.
             let score = f64::from(level) * unit * factor;
             match found.get(&doc) {

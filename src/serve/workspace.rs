@@ -194,10 +194,10 @@ impl Workspace {
         let tera = render::compile(&theme)?;
         let index = search_index(&loaded);
         let selection = Selection::everything(&loaded.site);
-        let mut files = render::run_selected(&loaded.config, &theme, &tera, &loaded.site, &index.info, &selection)?;
+        let mut files = render::run_selected(&loaded.config, &theme, &tera, &loaded.site, &selection)?;
         files.extend(render::static_files(&theme));
         files.extend(index.files);
-        output::check_paths(&files, &[], &loaded.assets)?;
+        output::check_paths(files.iter().map(|f| (f.path.as_str(), f.source.as_deref())), &[], &loaded.assets)?;
         let rendered = files.len();
         let snapshot = Snapshot {
             files: files.into_iter().map(|f| (f.path, Arc::from(f.bytes))).collect(),
@@ -251,7 +251,7 @@ impl Workspace {
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
         let site = listing::run(config, pages)?;
         let selection = affected(&site, &old, &old_neighbours);
-        let files = render::run_selected(config, &state.theme, &state.tera, &site, &state.search, &selection)?;
+        let files = render::run_selected(config, &state.theme, &state.tera, &site, &selection)?;
         let rendered = files.len();
         let change = self.apply(files);
         state.loaded.site = site;

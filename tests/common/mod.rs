@@ -111,16 +111,22 @@ impl TestSite {
         Page(Html::parse_document(&self.read(rel)))
     }
 
-    /// Every file of the output and its bytes, to compare two builds.
+    /// Every file of the output and its bytes, and every folder, to compare
+    /// two builds.
     pub fn output_snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         let root = self.path().join("public");
         walkdir::WalkDir::new(&root)
+            .min_depth(1)
             .into_iter()
             .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
             .map(|e| {
                 let rel = e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-                (rel, std::fs::read(e.path()).unwrap())
+                // Folders count too: a failed build must not leave new ones.
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), Vec::new())
+                } else {
+                    (rel, std::fs::read(e.path()).unwrap())
+                }
             })
             .collect()
     }
@@ -146,7 +152,10 @@ pub fn refused(edit: impl FnOnce(&TestSite), commands: &[&str], expected: &[&str
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
         first.get_or_insert(run.stderr);
     }
-    assert_eq!(site.output_snapshot(), before, "the previous output must stay as it was");
+    let after = site.output_snapshot();
+    // Paths first, so a stray file shows by its name.
+    assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>(), "no file or folder comes or goes");
+    assert!(after == before, "the previous output must stay as it was");
     (site, first.unwrap_or_default())
 }
 
