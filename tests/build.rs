@@ -331,6 +331,12 @@ fn a_rebuild_writes_only_what_changed_deletes_what_it_no_longer_makes_and_leaves
     let after = mtimes(&site.out(""));
     assert_ne!(after["recipes/augment/index.html"], before["recipes/augment/index.html"]);
     assert_eq!(after["recipes/checkpoint/index.html"], before["recipes/checkpoint/index.html"]);
+    // The index keeps its file names: only the files that changed are
+    // written, among them the shard of the new word.
+    let index: Vec<&String> = before.keys().filter(|path| path.starts_with("search/t/")).collect();
+    let rewritten: Vec<&&String> = index.iter().filter(|path| after.get(**path) != before.get(**path)).collect();
+    assert!(!rewritten.is_empty() && rewritten.len() < index.len(), "{rewritten:?} of {index:?}");
+    assert_eq!(after["search/facets.js"], before["search/facets.js"]);
     // A removed page's files go; the file primer never wrote stays.
     site.remove("content/recipes/augment.md");
     let removed = site.build();

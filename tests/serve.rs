@@ -25,6 +25,7 @@ fn an_edit_reloads_browsers_and_serves_the_new_page() {
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
     assert!(page.body.contains(r#"<script src="/__primer/live.js"></script></body>"#), "live reload is injected");
+    let entry = server.get("/search/entry.js").body;
     let events = server.events();
     site.write(AUGMENT, augment("Mirror every image left to right.", "Augment images"));
     events.expect("reload");
@@ -37,10 +38,11 @@ fn an_edit_reloads_browsers_and_serves_the_new_page() {
     events.expect("reload");
     assert!(server.get("/recipes/").body.contains("Augment pictures"));
     assert!(server.get("/tags/vision/").body.contains("Augment pictures"));
-    // The search index follows the page, right after the reload.
+    // The search index follows the page, right after the reload: a new
+    // version in its entry, its files under the same names.
     std::thread::sleep(Duration::from_millis(500));
-    let shard = server.get("/search/live/t/m.js");
-    assert_eq!(shard.status, 200, "the dev server's index has a fixed version");
+    assert_ne!(server.get("/search/entry.js").body, entry, "the index was rebuilt");
+    assert_eq!(server.get("/search/t/p.js?v=any").status, 200, "the shard of `pictures` is served");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Stage 6b: build the client search index, after the templates.
 //!
 //! Analyzes the text of every tutorial, recipe and plain page with
-//! [`analyze`] and writes a static index under `search/<version>/` that a
-//! browser queries without a server, fetching only what a query needs:
+//! [`analyze`] and writes a static index under `search/` that a browser
+//! queries without a server, fetching only what a query needs:
 //!
 //! - `t/<prefix>.js`: the vocabulary shard of every word starting with
 //!   `<prefix>`, with the postings of their stems: document-id deltas and a
@@ -26,7 +26,10 @@
 //! The version (a hash of the content), the prefix length, the block size
 //! and which shard files exist go into `search/entry.js`, which every page
 //! loads with the search script: pages stay the same when only the index
-//! changes.
+//! changes. Files keep their names from build to build, so a rebuild
+//! rewrites only those whose content changed; the client asks for them
+//! with the version in the query string, so no browser cache mixes two
+//! builds.
 
 pub(crate) mod analyze;
 pub(crate) mod query;
@@ -308,7 +311,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     }
     let version = hasher.finalize().to_hex()[..10].to_owned();
     for file in &mut files {
-        file.path = format!("search/{version}/{}", file.path);
+        file.path = format!("search/{}", file.path);
     }
     let keys = shards.keys().map(String::as_str).chain(redirects.keys().map(String::as_str));
     let shards = shard_bitmap(keys, prefix);
@@ -334,20 +337,10 @@ impl SearchInfo {
     }
 }
 
-impl SearchIndex {
-    /// The same index under another version name.
-    pub(crate) fn relabel(mut self, version: &str) -> Self {
-        let old = format!("search/{}/", self.info.version);
-        self.info.version = version.to_owned();
-        for file in &mut self.files {
-            if file.path == ENTRY {
-                *file = self.info.entry();
-            } else {
-                file.path = format!("search/{version}/{}", &file.path[old.len()..]);
-            }
-        }
-        self
-    }
+/// Whether an output path is one of the index's files (and not, say, the
+/// search results page beside them).
+pub(crate) fn is_index_file(path: &str) -> bool {
+    path == ENTRY || path == "search/facets.js" || path.starts_with("search/t/") || path.starts_with("search/r/")
 }
 
 /// The pages the index holds, in document-id order.

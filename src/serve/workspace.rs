@@ -22,12 +22,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Page;
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, Selection};
-use crate::search::{self, SearchIndex, SearchInfo};
+use crate::search::{self, SearchIndex};
 use crate::{discover, frontmatter, listing, output};
-
-/// The search index lives under one name in the dev server, so pages need
-/// not change when it is rebuilt after them.
-const SEARCH_VERSION: &str = "live";
 
 /// The output of one build, by path inside the site.
 #[derive(Debug, Default, Clone)]
@@ -64,8 +60,6 @@ struct State {
     theme: Theme,
     tera: Tera,
     loaded: LoadedSite,
-    /// What pages say about the search index.
-    search: SearchInfo,
     /// The search index must be rebuilt from the current pages.
     search_stale: bool,
 }
@@ -87,7 +81,7 @@ pub(crate) struct BuiltSearch {
 
 impl SearchJob {
     pub(crate) fn run(self) -> BuiltSearch {
-        let index = search::build(&self.config, &self.site).relabel(SEARCH_VERSION);
+        let index = search::build(&self.config, &self.site);
         BuiltSearch { generation: self.generation, index }
     }
 }
@@ -155,14 +149,11 @@ impl Workspace {
     /// did. An index of pages that changed since is dropped: a newer job
     /// follows.
     pub(crate) fn install_search(&mut self, built: BuiltSearch) -> bool {
-        let Some(state) = self.state.as_ref().filter(|_| built.generation == self.generation) else { return false };
-        let index = built.index;
-        if index.info.prefix != state.search.prefix || index.info.block != state.search.block {
-            // Pages say how the index is split: they all change.
-            return self.full().is_ok();
+        if self.state.is_none() || built.generation != self.generation {
+            return false;
         }
-        let prefix = format!("search/{SEARCH_VERSION}/");
-        self.snapshot.files.retain(|path, _| !path.starts_with(&prefix));
+        let index = built.index;
+        self.snapshot.files.retain(|path, _| !search::is_index_file(path));
         self.snapshot.files.extend(index.files.into_iter().map(|f| (f.path, Arc::from(f.bytes))));
         true
     }
@@ -205,7 +196,7 @@ impl Workspace {
         };
         let change = compare(&self.snapshot.files, &snapshot.files);
         self.snapshot = snapshot;
-        self.state = Some(State { tools, theme, tera, loaded, search: index.info, search_stale: false });
+        self.state = Some(State { tools, theme, tera, loaded, search_stale: false });
         Ok(Rebuilt { change, rendered, full: true })
     }
 
@@ -328,7 +319,7 @@ fn neighbour_urls(site: &listing::Site, index: usize) -> Vec<String> {
 }
 
 fn search_index(loaded: &LoadedSite) -> SearchIndex {
-    search::build(&loaded.config, &loaded.site).relabel(SEARCH_VERSION)
+    search::build(&loaded.config, &loaded.site)
 }
 
 #[cfg(test)]

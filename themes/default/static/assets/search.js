@@ -563,7 +563,10 @@
   }
 
   // Browsers: every index file is a script that calls primerSearch.load.
-  function scriptLoader(base) {
+  // Files keep their names from build to build, so a rebuild rewrites only
+  // those that changed; the index's version in the query string keeps a
+  // browser from mixing files of two builds out of its cache.
+  function scriptLoader(base, version) {
     var waiting = {};
     global.primerSearch = {
       load: function (name, data) {
@@ -574,7 +577,7 @@
       return new Promise(function (resolve) {
         waiting[name] = resolve;
         var script = document.createElement("script");
-        script.src = base + name + ".js";
+        script.src = base + name + ".js?v=" + encodeURIComponent(version);
         script.async = true;
         script.onerror = function () { resolve(null); };
         document.head.appendChild(script);
@@ -590,7 +593,7 @@
     var lang = (/<html lang="([^"]*)"/.exec(html) || [])[1];
     var entryText = fs.readFileSync(path.join(dir, "search", "entry.js"), "utf8");
     var entry = JSON.parse(entryText.slice(entryText.indexOf("{"), entryText.lastIndexOf("}") + 1));
-    var base = path.join(dir, "search", entry.version);
+    var base = path.join(dir, "search");
     // The entry is fetched with the page, and counted as a browser would.
     var bytes = Buffer.byteLength(entryText), requests = 1, fetched = [];
     var engine = createEngine({
@@ -649,7 +652,6 @@
   function engineFor(meta) {
     var entry = global.primerSearchEntry;
     var search = meta.getAttribute("content");
-    var base = search + entry.version + "/";
     return {
       root: search.replace(/search\/$/, ""),
       engine: createEngine({
@@ -657,7 +659,7 @@
         block: entry.block,
         shards: entry.shards,
         stem: stemmerFor(document.documentElement.lang),
-        load: scriptLoader(base)
+        load: scriptLoader(search, entry.version)
       })
     };
   }
