@@ -162,3 +162,53 @@ fn live_reload_shows_an_edit_and_the_error_overlay_without_any_action() {
     site.write(page, original.replace("Text.", "Fixed again."));
     browser.wait_for("document.body && document.body.innerText.includes('Fixed again.') && !document.getElementById('primer-error-overlay')");
 }
+
+#[test]
+fn download_links_build_the_script_and_the_notebook_from_the_page() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("basic");
+    // A hidden line runs but does not show: the downloads carry it.
+    site.write(
+        "content/recipes/hidden.md",
+        "---\ntitle: Hidden setup\nsummary: One line runs unseen.\n---\nFirst the setup.\n\n```python\n#~ import os\nprint(os.sep)\n```\n\n```output\n/\n```\n\nThen **more** prose.\n\n```python\nprint(2)\n```\n",
+    );
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    let folder = tempfile::tempdir().unwrap();
+    browser.goto(&server.url("recipes/hidden/"));
+    browser.call(
+        "Page.setDownloadBehavior",
+        serde_json::json!({ "behavior": "allow", "downloadPath": folder.path().to_str().unwrap() }),
+    );
+    assert_eq!(browser.visible_texts(".downloads a"), ["Python script", "Jupyter notebook"]);
+    let downloaded = |browser: &mut Browser, selector: &str, name: &str| {
+        browser.click(selector);
+        let path = folder.path().join(name);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !path.is_file() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name} was not downloaded: {e}"))
+    };
+    let script = downloaded(&mut browser, "a[data-build=script]", "hidden.py");
+    assert!(script.starts_with("# Hidden setup\n#\n# One line runs unseen.\n# "), "{script}");
+    assert!(script.ends_with("/recipes/hidden/\n\n# %%\nimport os\nprint(os.sep)\n\n# %%\nprint(2)\n"), "{script}");
+    let notebook: serde_json::Value =
+        serde_json::from_str(&downloaded(&mut browser, "a[data-build=notebook]", "hidden.ipynb")).unwrap();
+    assert_eq!(notebook["nbformat"], 4);
+    assert_eq!(notebook["metadata"]["kernelspec"]["name"], "python3");
+    let cells = notebook["cells"].as_array().unwrap();
+    let source =
+        |i: usize| cells[i]["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect::<String>();
+    let kinds: Vec<&str> = cells.iter().map(|c| c["cell_type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["markdown", "markdown", "code", "markdown", "code"]);
+    assert_eq!(source(0), "# Hidden setup\n\nOne line runs unseen.");
+    assert_eq!(source(1), "<p>First the setup.</p>");
+    assert_eq!(source(2), "import os\nprint(os.sep)");
+    // The block's output stays with its cell, not in the prose after it.
+    assert_eq!(source(3), "<p>Then <strong>more</strong> prose.</p>");
+    assert_eq!(source(4), "print(2)");
+    assert!(cells[2]["outputs"].as_array().unwrap().is_empty() && cells[2]["execution_count"].is_null());
+}

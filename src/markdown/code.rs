@@ -70,12 +70,14 @@ pub(super) fn transform<'a>(
             (Event::Text(text), Some((_, code, _))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
-                    out.push((Event::Html(block_html(highlighter, &info, &code).into()), range.clone()));
                     let runnable = runnable_code(&info.lang, &code);
                     let hash = code_hash(&info.lang, &runnable);
+                    let is_cell = canonical(&info.lang) == "python" && !info.attrs.iter().any(|a| a == "ignore");
+                    let html = block_html(highlighter, &info, &code, is_cell.then_some(runnable.as_str()));
+                    out.push((Event::Html(html.into()), range.clone()));
                     match cells.last_mut() {
                         Some(cell) if after_cell && info.lang == "output" => cell.end = range.end,
-                        _ if canonical(&info.lang) == "python" && !info.attrs.iter().any(|a| a == "ignore") => {
+                        _ if is_cell => {
                             cells.push(CodeCell { code: runnable, start: range.start, end: range.end });
                             after_cell = true;
                         }
@@ -112,7 +114,11 @@ fn captured_html(result: &BlockResult) -> Option<String> {
     (!html.is_empty()).then_some(html)
 }
 
-fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str) -> String {
+/// The HTML of a block. A cell of the page's downloads (`cell` being its
+/// code as it runs) is marked `data-cell`, with its code in `data-code`
+/// when hidden lines make it differ from what shows: the browser builds
+/// the downloads from the page.
+fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str, cell: Option<&str>) -> String {
     if info.lang == "output" {
         // Expected output of the block above: shown as output, not code.
         let stream = if info.attrs.iter().any(|a| a == "stderr") { "stderr" } else { "stdout" };
@@ -125,8 +131,15 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str) -> Str
     let body = highlighter.highlight(&code, &info.lang);
     let lang = escape_html(&info.lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };
+    let cell = match cell {
+        Some(runnable) if runnable.trim_end() != code.trim_end() => {
+            format!(" data-cell data-code=\"{}\"", escape_html(runnable))
+        }
+        Some(_) => " data-cell".to_owned(),
+        None => String::new(),
+    };
     format!(
-        "<div class=\"code-block\" data-lang=\"{lang}\"><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\">Copy</button><pre class=\"hl\" tabindex=\"0\"><code{class}>{body}</code></pre></div>\n"
+        "<div class=\"code-block\" data-lang=\"{lang}\"{cell}><button type=\"button\" class=\"copy-code\" aria-label=\"Copy code\">Copy</button><pre class=\"hl\" tabindex=\"0\"><code{class}>{body}</code></pre></div>\n"
     )
 }
 

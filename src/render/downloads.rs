@@ -1,11 +1,19 @@
 //! Downloads of a page's code: a Python script and a Jupyter notebook.
 //!
-//! A tutorial or recipe with Python blocks gets `<slug>.py`, its blocks in
-//! order as `# %%` cells (an editor runs them one by one), and
+//! A tutorial or recipe with Python blocks offers `<slug>.py`, its blocks
+//! in order as `# %%` cells (an editor runs them one by one), and
 //! `<slug>.ipynb`, an nbformat 4 notebook whose Markdown cells are the prose
 //! between the blocks. Hidden lines are included: they make the code run.
-//! With a GitHub repository and `colab_branch`, the page also links the
-//! notebook to Google Colab.
+//!
+//! The reader's browser builds both from the page when a link is clicked
+//! (the theme's script; the blocks carry `data-cell`), so a site does not
+//! write two files per page: on a 2,000-page site they were half of all
+//! files written, and on a disk each file costs about a millisecond. What
+//! it costs readers: without JavaScript the links do not show, and the
+//! notebook's prose cells hold the page's HTML, which Jupyter renders as
+//! it renders Markdown. With a GitHub repository and `colab_branch`, the
+//! notebook is also written as a file, which "Open in Colab" needs, and the
+//! link downloads that file.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -21,6 +29,11 @@ pub(super) struct Download {
     /// Site-relative URL, or an absolute one for Colab.
     pub(super) url: String,
     pub(super) external: bool,
+    /// What the browser builds from the page (`script` or `notebook`),
+    /// when no file stands behind the link.
+    pub(super) build: Option<&'static str>,
+    /// The name of the downloaded file.
+    pub(super) file: String,
 }
 
 /// The downloads of a page and the files behind them.
@@ -34,47 +47,33 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
         return (Vec::new(), Vec::new());
     }
     let slug = page.url.trim_end_matches('/').rsplit('/').next().unwrap_or("page").to_owned();
-    let script = format!("{}{slug}.py", page.url);
     let notebook_url = format!("{}{slug}.ipynb", page.url);
-    let mut links = vec![
-        Download { label: "Python script", url: script.clone(), external: false },
-        Download { label: "Jupyter notebook", url: notebook_url.clone(), external: false },
-    ];
-    if let (Some(repo), Some(branch)) = (config.repository.as_deref(), config.colab_branch.as_deref()) {
-        if let Some(path) = repo.strip_prefix("https://github.com/") {
+    let built =
+        |label, build, file: String| Download { label, url: String::new(), external: false, build: Some(build), file };
+    let mut links = vec![built("Python script", "script", format!("{slug}.py"))];
+    let mut files = Vec::new();
+    let colab = config.repository.as_deref().and_then(|repo| repo.strip_prefix("https://github.com/"));
+    match (colab, config.colab_branch.as_deref()) {
+        (Some(path), Some(branch)) => {
+            let file = format!("{slug}.ipynb");
+            links.push(Download {
+                label: "Jupyter notebook",
+                url: notebook_url.clone(),
+                external: false,
+                build: None,
+                file,
+            });
             let url = format!("https://colab.research.google.com/github/{path}/blob/{branch}/{notebook_url}");
-            links.push(Download { label: "Open in Colab", url, external: true });
+            links.push(Download { label: "Open in Colab", url, external: true, build: None, file: String::new() });
+            files.push(OutputFile {
+                path: notebook_url,
+                bytes: notebook(page, python).into_bytes(),
+                source: Some(page.source.display.clone()),
+            });
         }
+        _ => links.push(built("Jupyter notebook", "notebook", format!("{slug}.ipynb"))),
     }
-    let files = vec![
-        OutputFile {
-            path: script,
-            bytes: script_text(config, page, python).into_bytes(),
-            source: Some(page.source.display.clone()),
-        },
-        OutputFile {
-            path: notebook_url,
-            bytes: notebook(page, python).into_bytes(),
-            source: Some(page.source.display.clone()),
-        },
-    ];
     (links, files)
-}
-
-fn script_text(config: &Config, page: &Page, python: &[CodeCell]) -> String {
-    let mut text = format!("# {}\n#\n", page.rendered.title.plain);
-    if let Some(summary) = &page.rendered.summary {
-        text.push_str(&format!("# {}\n", summary.plain));
-    }
-    text.push_str(&format!("# {}{}\n", config.base_url, page.url));
-    for snippet in python {
-        text.push_str("\n# %%\n");
-        text.push_str(&snippet.code);
-        if !snippet.code.ends_with('\n') {
-            text.push('\n');
-        }
-    }
-    text
 }
 
 /// nbformat wants a cell's source as a list of lines, newlines kept.

@@ -269,7 +269,95 @@
     sidebar.scrollTop += top - sidebar.clientHeight / 2;
   }
 
+  // A page's Python blocks (marked data-cell) as a `# %%` script and as a
+  // Jupyter notebook whose Markdown cells hold the prose between them,
+  // built when a download link is clicked: the site need not carry two
+  // files per page. A block's data-code holds its code with hidden lines.
+  function cellCode(block) {
+    var code = block.getAttribute("data-code");
+    if (code === null) code = block.querySelector("code").textContent;
+    return code.replace(/\n+$/, "");
+  }
+
+  function scriptText(box, blocks) {
+    var text = "# " + box.dataset.title + "\n#\n";
+    if (box.dataset.summary) text += "# " + box.dataset.summary + "\n";
+    text += "# " + box.dataset.url + "\n";
+    blocks.forEach(function (block) { text += "\n# %%\n" + cellCode(block) + "\n"; });
+    return text;
+  }
+
+  function sourceLines(text) {
+    return text.split(/(?<=\n)/);
+  }
+
+  // The prose from `start` (after the last cell, or the article's start)
+  // up to `end` (a cell, or the article's end), as HTML without buttons.
+  function proseHtml(prose, start, end) {
+    var range = document.createRange();
+    if (start) range.setStartAfter(start); else range.setStart(prose, 0);
+    if (end) range.setEndBefore(end); else range.setEnd(prose, prose.childNodes.length);
+    var holder = document.createElement("div");
+    holder.appendChild(range.cloneContents());
+    holder.querySelectorAll("button, .output-label").forEach(function (node) { node.remove(); });
+    return holder.textContent.trim() || holder.querySelector("img") ? holder.innerHTML.trim() : "";
+  }
+
+  function notebookText(box, prose, blocks) {
+    var cells = [];
+    function add(type, source) {
+      if (!source) return;
+      var cell = { cell_type: type, id: "cell-" + cells.length, metadata: {}, source: sourceLines(source) };
+      if (type === "code") { cell.execution_count = null; cell.outputs = []; }
+      cells.push(cell);
+    }
+    add("markdown", "# " + box.dataset.title + (box.dataset.summary ? "\n\n" + box.dataset.summary : ""));
+    var after = null;
+    blocks.forEach(function (block) {
+      add("markdown", proseHtml(prose, after, block));
+      add("code", cellCode(block));
+      // The block's output belongs to its cell, not to the prose.
+      after = block;
+      while (after.nextElementSibling && after.nextElementSibling.matches(".output-block")) after = after.nextElementSibling;
+    });
+    add("markdown", proseHtml(prose, after, null));
+    return JSON.stringify({
+      cells: cells,
+      metadata: {
+        kernelspec: { display_name: "Python 3", language: "python", name: "python3" },
+        language_info: { name: "python" }
+      },
+      nbformat: 4,
+      nbformat_minor: 5
+    }, null, 1) + "\n";
+  }
+
+  function setUpDownloads() {
+    var box = document.querySelector("[data-downloads]");
+    var prose = document.querySelector(".prose");
+    if (!box || !prose) return;
+    var blocks = Array.prototype.slice.call(prose.querySelectorAll("[data-cell]"));
+    var build = {
+      script: function () { return new Blob([scriptText(box, blocks)], { type: "text/x-python" }); },
+      notebook: function () { return new Blob([notebookText(box, prose, blocks)], { type: "application/x-ipynb+json" }); }
+    };
+    window.primerDownloads = {
+      script: function () { return scriptText(box, blocks); },
+      notebook: function () { return notebookText(box, prose, blocks); }
+    };
+    box.querySelectorAll("[data-build]").forEach(function (link) {
+      var make = build[link.dataset.build];
+      if (!make) return;
+      link.hidden = false;
+      // Built on first use, before the browser follows the link.
+      link.addEventListener("click", function () {
+        if (!/^blob:/.test(link.href)) link.href = URL.createObjectURL(make());
+      });
+    });
+  }
+
   setUpDiskLinks();
+  setUpDownloads();
   setUpToc();
   setUpSidebar();
   setUpThemeToggle();
