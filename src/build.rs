@@ -9,7 +9,9 @@
 //! memory whole. Problems that do not stop a stage are collected; the build
 //! puts nothing in place unless there are none.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config, Overrides};
@@ -19,6 +21,7 @@ use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
+use crate::notebook::Origins;
 use crate::output::{StagedFile, Stager};
 use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::store::Results;
@@ -121,6 +124,20 @@ fn load_from(config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
 /// [`load`] with a config already read and tools already made.
 pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec<Diagnostic>> {
     let (inventory, mut problems) = discover::run(&config);
+    // Notebook and script pages are read as Markdown: their problems are
+    // moved back to the cell and line the author wrote.
+    let converted: HashMap<String, Arc<Origins>> = inventory
+        .docs
+        .iter()
+        .filter_map(|doc| doc.origins.as_ref().map(|origins| (doc.display.clone(), Arc::clone(origins))))
+        .collect();
+    let relocated = |problems: Vec<Diagnostic>| -> Vec<Diagnostic> {
+        let place = |problem: Diagnostic| match converted.get(&problem.path) {
+            Some(origins) => origins.relocate(problem),
+            None => problem,
+        };
+        problems.into_iter().map(place).collect()
+    };
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     let pages = tools.history.apply(pages);
@@ -129,7 +146,7 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
         render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(relocated(problems));
     }
     let site = listing::run(&config, pages)?;
     Ok(LoadedSite { config, site, assets: inventory.assets, markdown_paths: inventory.markdown_paths })

@@ -19,7 +19,11 @@ pub struct Diagnostic {
     /// Path of the file, relative to the site root, with `/` separators.
     pub path: String,
     /// 1-based line number in the file, or 0 when the problem has no line.
+    /// In a notebook, the line in the cell.
     pub line: usize,
+    /// The notebook cell (1-based) the problem is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     /// 1-based column (in characters) on that line.
     pub column: usize,
     /// What is wrong.
@@ -42,7 +46,7 @@ struct Excerpt {
 impl Diagnostic {
     /// A problem with a whole file (missing, unreadable, too large…).
     pub(crate) fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), line: 0, column: 0, message: message.into(), hint: None, excerpt: None }
+        Self { path: path.into(), line: 0, cell: None, column: 0, message: message.into(), hint: None, excerpt: None }
     }
 
     /// A problem at `line` (1-based) of `source`, pointing at `len` bytes
@@ -63,6 +67,7 @@ impl Diagnostic {
         Self {
             path: path.into(),
             line: line.max(1),
+            cell: None,
             column,
             message: message.into(),
             hint: None,
@@ -91,10 +96,31 @@ impl Diagnostic {
 
     /// `path:line:column`, the form editors and terminals turn into links.
     pub fn location(&self) -> String {
+        let origin = self.origin();
         match self.line {
-            0 => self.path.clone(),
-            line => format!("{}:{}:{}", self.path, line, self.column),
+            0 => origin,
+            line => format!("{origin}:{}:{}", line, self.column),
         }
+    }
+
+    /// The file, and the cell in a notebook.
+    fn origin(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("{} (cell {cell})", self.path),
+            None => self.path.clone(),
+        }
+    }
+
+    /// The same problem at `line` (0: none) of `cell`: where a line of a
+    /// notebook or script page, read as Markdown, was written.
+    pub(crate) fn moved_to(mut self, cell: Option<usize>, line: usize) -> Self {
+        self.cell = cell;
+        self.line = line;
+        if line == 0 {
+            self.column = 0;
+            self.excerpt = None;
+        }
+        self
     }
 
     /// Renders the diagnostic the way a compiler does: message, location,
@@ -103,7 +129,7 @@ impl Diagnostic {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         // Paths, messages and hints may quote content: no escape sequence
         // of it reaches the terminal.
-        let origin = escape_controls(&self.path);
+        let origin = escape_controls(&self.origin());
         let title = escape_controls(&self.message);
         let hint = self.hint.as_deref().map(escape_controls);
         let mut message = Level::Error.title(&title);

@@ -2,7 +2,9 @@
 //!
 //! Walks `content/` and reads every Markdown file into a [`SourceDoc`],
 //! refusing files that are too large, not UTF-8 or holding NUL bytes with
-//! an error naming the file and line. Every other file becomes an [`Asset`] to copy as it is.
+//! an error naming the file and line. Notebooks and script pages are read
+//! the same way and handed to [`crate::notebook`], which turns them into
+//! Markdown. Every other file becomes an [`Asset`] to copy as it is.
 //! Hidden files and folders (starting with `.`) are ignored. Hands on the
 //! documents and assets, sorted by path so builds are reproducible.
 
@@ -45,7 +47,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                if rel.ends_with(".md") {
+                if rel.ends_with(".md") || crate::notebook::is_page(&rel, &file_start(entry.path())) {
                     markdown.push((rel, entry.into_path()));
                 } else {
                     assets.push(Asset { rel, path: entry.into_path() });
@@ -69,6 +71,14 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         }
     }
     (Inventory { docs, assets, markdown_paths }, problems)
+}
+
+/// The first bytes of a file, which tell a script page from a script.
+fn file_start(path: &Path) -> Vec<u8> {
+    let mut start = vec![0; 16];
+    let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut start));
+    start.truncate(read.unwrap_or(0));
+    start
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -104,7 +114,11 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
         return Err(Diagnostic::at(&display, &text, line, col, 1, "file holds a NUL byte")
             .with_hint("remove it: a text file has none, and browsers would show it as garbage"));
     }
-    Ok(SourceDoc { rel, display, text })
+    if rel.ends_with(".md") {
+        return Ok(SourceDoc { rel, display, text, origins: None });
+    }
+    let (markdown, origins) = crate::notebook::convert(&display, &rel, &text)?;
+    Ok(SourceDoc { rel, display, text: markdown, origins: Some(std::sync::Arc::new(origins)) })
 }
 
 fn mib(bytes: u64) -> f64 {

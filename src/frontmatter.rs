@@ -358,14 +358,20 @@ fn kind_of(rel: &str) -> Kind {
 /// would be empty (`!!!`, `.md`): such a page would be written into its
 /// parent's place.
 fn nameless_segment(rel: &str) -> Option<&str> {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = page_stem(rel);
     stem.split('/').find(|part| slug::slugify(part).is_empty())
+}
+
+/// A page's content path without its extension: `.md`, or `.ipynb` and
+/// `.py` for notebook and script pages.
+fn page_stem(rel: &str) -> &str {
+    [".md", ".ipynb", ".py"].iter().find_map(|ext| rel.strip_suffix(ext)).unwrap_or(rel)
 }
 
 /// Pretty URL of a content path: `recipes/Load Data.md` → `recipes/load-data/`,
 /// `tutorials/vision/index.md` → `tutorials/vision/`.
 pub(crate) fn url_of(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = page_stem(rel);
     let stem = match stem.rsplit_once('/') {
         Some((dir, "index")) => dir,
         None if stem == "index" => "",

@@ -33,7 +33,7 @@ fn setup() -> &'static Setup {
 }
 
 fn doc(rel: &str, text: &str) -> SourceDoc {
-    SourceDoc { rel: rel.to_owned(), display: format!("content/{rel}"), text: text.to_owned() }
+    SourceDoc { rel: rel.to_owned(), display: format!("content/{rel}"), text: text.to_owned(), origins: None }
 }
 
 /// Parses `text` as a book.toml.

@@ -3,7 +3,8 @@
 //! A build runs these stages, one module each, data flowing one way:
 //!
 //! 1. [`config`] — load and check `book.toml`
-//! 2. [`discover`] — find and read the files of `content/`
+//! 2. [`discover`] — find and read the files of `content/`;
+//!    [`notebook`] turns notebook and script pages into Markdown
 //! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
 //!    [`history`] fills in dates from git where front matter gives none
 //! 4. [`markdown`] — render Markdown: links, callouts, code, headings
@@ -31,6 +32,7 @@ mod html;
 mod listing;
 mod markdown;
 mod model;
+mod notebook;
 mod output;
 mod paths;
 mod progress;

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A Markdown file read from `content/`.
+/// A Markdown file read from `content/`, or a notebook or script page
+/// turned into Markdown.
 #[derive(Debug, Clone)]
 pub(crate) struct SourceDoc {
     /// Path inside `content/`, with `/` separators (`recipes/load-data.md`).
@@ -20,6 +21,9 @@ pub(crate) struct SourceDoc {
     /// Path as shown in messages, relative to the site root.
     pub(crate) display: String,
     pub(crate) text: String,
+    /// For a notebook or script page, where each line of `text` was
+    /// written, which problems are reported at.
+    pub(crate) origins: Option<std::sync::Arc<crate::notebook::Origins>>,
 }
 
 /// Any other file in `content/`, copied to the output as it is.

@@ -125,7 +125,7 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     let Some(resolved) = join(&page.source.rel, path) else {
         return Err((format!("link `{dest}` points outside content/"), None));
     };
-    if path.ends_with(".md") {
+    if path.ends_with(".md") || targets.pages.contains_key(&resolved) {
         let Some(url) = targets.pages.get(&resolved) else {
             let others = targets.pages.keys().map(String::as_str).filter(|p| *p != page.source.rel);
             let hint = did_you_mean(&resolved, others).map(|best| {

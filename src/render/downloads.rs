@@ -13,7 +13,8 @@
 //! notebook's prose cells hold the page's HTML, which Jupyter renders as
 //! it renders Markdown. With a GitHub repository and `colab_branch`, the
 //! notebook is also written as a file, which "Open in Colab" needs, and the
-//! link downloads that file.
+//! link downloads that file. A notebook or script page offers the file its
+//! author wrote as its notebook or script, and Colab opens that notebook.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -47,31 +48,54 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
         return (Vec::new(), Vec::new());
     }
     let slug = page.url.trim_end_matches('/').rsplit('/').next().unwrap_or("page").to_owned();
-    let notebook_url = format!("{}{slug}.ipynb", page.url);
-    let built =
-        |label, build, file: String| Download { label, url: String::new(), external: false, build: Some(build), file };
-    let mut links = vec![built("Python script", "script", format!("{slug}.py"))];
-    let mut files = Vec::new();
+    let file = |label, name: String, bytes: Vec<u8>| {
+        let path = format!("{}{name}", page.url);
+        let link = Download { label, url: path.clone(), external: false, build: None, file: name };
+        (link, OutputFile { path, bytes, source: Some(page.source.display.clone()) })
+    };
+    let built = |label, build, name: String| Download {
+        label,
+        url: String::new(),
+        external: false,
+        build: Some(build),
+        file: name,
+    };
+    let (script_name, notebook_name) = (format!("{slug}.py"), format!("{slug}.ipynb"));
     let colab = config.repository.as_deref().and_then(|repo| repo.strip_prefix("https://github.com/"));
-    match (colab, config.colab_branch.as_deref()) {
-        (Some(path), Some(branch)) => {
-            let file = format!("{slug}.ipynb");
-            links.push(Download {
-                label: "Jupyter notebook",
-                url: notebook_url.clone(),
-                external: false,
-                build: None,
-                file,
-            });
-            let url = format!("https://colab.research.google.com/github/{path}/blob/{branch}/{notebook_url}");
-            links.push(Download { label: "Open in Colab", url, external: true, build: None, file: String::new() });
-            files.push(OutputFile {
-                path: notebook_url,
-                bytes: notebook(page, python).into_bytes(),
-                source: Some(page.source.display.clone()),
-            });
+    let colab = colab.zip(config.colab_branch.as_deref());
+    // A notebook or script page offers the file its author wrote.
+    let original =
+        page.source.origins.as_ref().and_then(|_| std::fs::read(config.content_dir.join(&page.source.rel)).ok());
+    let mut files = Vec::new();
+    let script = match original.clone().filter(|_| page.source.rel.ends_with(".py")) {
+        Some(bytes) => {
+            let (link, written) = file("Python script", script_name, bytes);
+            files.push(written);
+            link
         }
-        _ => links.push(built("Jupyter notebook", "notebook", format!("{slug}.ipynb"))),
+        None => built("Python script", "script", script_name),
+    };
+    let notebook_bytes = match original.filter(|_| page.source.rel.ends_with(".ipynb")) {
+        Some(bytes) => Some(bytes),
+        // Colab opens the notebook from the repository: it must be a file.
+        None => colab.map(|_| notebook(page, python).into_bytes()),
+    };
+    let mut links = vec![script];
+    match notebook_bytes {
+        Some(bytes) => {
+            let (link, written) = file("Jupyter notebook", notebook_name, bytes);
+            if let Some((path, branch)) = colab {
+                let url = format!("https://colab.research.google.com/github/{path}/blob/{branch}/{}", written.path);
+                links.extend([
+                    link,
+                    Download { label: "Open in Colab", url, external: true, build: None, file: String::new() },
+                ]);
+            } else {
+                links.push(link);
+            }
+            files.push(written);
+        }
+        None => links.push(built("Jupyter notebook", "notebook", notebook_name)),
     }
     (links, files)
 }

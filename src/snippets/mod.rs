@@ -427,9 +427,10 @@ fn run_planned(
 ) -> PageReport {
     let started = Instant::now();
     let display = plan.page.source.display.clone();
+    let origins = plan.page.source.origins.clone();
     if !no_cache {
         if let Some(blocks) = store::cached(&config.root, &plan.key) {
-            return PageReport { display, blocks, cached: true, seconds: 0.0 };
+            return PageReport { display, origins, blocks, cached: true, seconds: 0.0 };
         }
     }
     let blocks = session::run_page(&config.root, &plan.page, &plan.snippets, runners, limits);
@@ -438,7 +439,7 @@ fn run_planned(
         // A cache that cannot be written only costs a rerun next time.
         let _ = store::store(&config.root, &plan.key, &blocks);
     }
-    PageReport { display, blocks, cached: false, seconds: started.elapsed().as_secs_f64() }
+    PageReport { display, origins, blocks, cached: false, seconds: started.elapsed().as_secs_f64() }
 }
 
 fn finish(
@@ -469,8 +470,17 @@ fn finish(
         })?;
     }
     let mut blessed = Vec::new();
+    let mut kept = Vec::new();
     if options.bless {
         for (plan, report) in planned.iter().zip(reports) {
+            if plan.page.source.origins.is_some() {
+                // A notebook or script is not Markdown: writing the page
+                // back would replace the author's file with another format.
+                if report.blocks.iter().any(|b| matches!(b.status, Status::Failed(_))) {
+                    kept.push(plan.page.source.display.clone());
+                }
+                continue;
+            }
             if let Some(text) = bless::bless(&plan.page.source.text, &plan.snippets, &report.blocks) {
                 let path = config.root.join(&plan.page.source.display);
                 std::fs::write(&path, text).map_err(|e| io_problem(&plan.page.source.display, e))?;
@@ -483,10 +493,18 @@ fn finish(
     if !blessed.is_empty() {
         text.push_str(&format!("blessed {} page(s): {}\n", blessed.len(), blessed.join(", ")));
     }
+    if !kept.is_empty() {
+        text.push_str(&format!(
+            "not blessed, being notebooks or scripts ({}): {}; update their outputs in Jupyter\n",
+            kept.len(),
+            kept.join(", ")
+        ));
+    }
     text.push_str(&format!("tested {} page(s) in {:.2}s\n", reports.len(), started.elapsed().as_secs_f64()));
     // Blessing repairs output mismatches; any other failure still fails.
     let failed = if options.bless {
-        reports.iter().flat_map(|r| &r.blocks).any(|b| matches!(b.status, Status::Failed(_)) && b.diff.is_none())
+        !kept.is_empty()
+            || reports.iter().flat_map(|r| &r.blocks).any(|b| matches!(b.status, Status::Failed(_)) && b.diff.is_none())
     } else {
         totals.failed > 0
     };

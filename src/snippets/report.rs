@@ -4,19 +4,33 @@
 
 use std::fmt::Write as _;
 
+use std::sync::Arc;
+
 use super::session::{BlockResult, Status};
 use crate::html::escape_html;
+use crate::notebook::Origins;
 
 /// One page's results, as reported.
 #[derive(Debug)]
 pub(crate) struct PageReport {
     pub(crate) display: String,
+    /// For a notebook or script page, where its lines were written.
+    pub(crate) origins: Option<Arc<Origins>>,
     pub(crate) blocks: Vec<BlockResult>,
     pub(crate) cached: bool,
     pub(crate) seconds: f64,
 }
 
 impl PageReport {
+    /// `path:line` of a line of the page as read, at the cell and line
+    /// the author wrote for a notebook or script page.
+    fn at(&self, line: usize) -> String {
+        match &self.origins {
+            Some(origins) => origins.location(&self.display, line),
+            None => format!("{}:{line}", self.display),
+        }
+    }
+
     /// One word for a progress line.
     pub(crate) fn outcome(&self) -> &'static str {
         let failed = self.blocks.iter().any(|b| matches!(b.status, Status::Failed(_)));
@@ -73,7 +87,7 @@ pub(crate) fn human(pages: &[PageReport]) -> String {
         for block in &page.blocks {
             let Status::Failed(reason) = &block.status else { continue };
             let _ = writeln!(out, "\nerror: {} block{} failed: {reason}", lang_or_text(block), block_name(block));
-            let _ = writeln!(out, "  --> {}:{}", page.display, block.line);
+            let _ = writeln!(out, "  --> {}", page.at(block.line));
             if let Some(command) = &block.command {
                 let _ = writeln!(out, "  command: {command}");
             }
@@ -90,7 +104,7 @@ pub(crate) fn human(pages: &[PageReport]) -> String {
         .iter()
         .flat_map(|page| {
             page.blocks.iter().filter_map(move |b| match &b.status {
-                Status::NotRun(reason) => Some(format!("  {}:{} {}: {reason}", page.display, b.line, lang_or_text(b))),
+                Status::NotRun(reason) => Some(format!("  {} {}: {reason}", page.at(b.line), lang_or_text(b))),
                 _ => None,
             })
         })
@@ -148,9 +162,8 @@ pub(crate) fn junit(pages: &[PageReport]) -> String {
         );
         for block in &page.blocks {
             let name = format!(
-                "{}:{} {}{}",
-                page.display,
-                block.line,
+                "{} {}{}",
+                page.at(block.line),
                 lang_or_text(block),
                 block.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()
             );

@@ -1,0 +1,306 @@
+//! Stage 2b: read notebook and script pages.
+//!
+//! A Jupyter notebook (`.ipynb`, nbformat 4) or a percent-format Python
+//! script (`.py` opening with a `# ---` front matter block, cells split by
+//! `# %%` lines, jupytext's convention) in `content/` is a page. This stage
+//! turns each into the Markdown document every later stage reads: front
+//! matter, Markdown cells as they are, code cells as `python` blocks (so
+//! they are highlighted, tested and offered as downloads like any other),
+//! and a notebook's saved text outputs as `output` blocks under their cell.
+//!
+//! Front matter comes from the notebook's `metadata.primer` or from a first
+//! raw cell holding YAML; a script's is its leading comment block. Every
+//! line of the Markdown remembers where it came from ([`Origins`]), so a
+//! problem found later is reported at the cell and line of the notebook,
+//! or the line of the script. Hands on [`SourceDoc`]s.
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+
+/// Where each line of a converted document comes from: for line `n`
+/// (1-based) of the Markdown, `lines[n - 1]` is the cell (1-based, none
+/// for a script) and the line in it, or in the script.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Origins {
+    lines: Vec<(Option<usize>, usize)>,
+}
+
+impl Origins {
+    /// `display:line` for line `line` of the converted document, at the
+    /// cell and line the author wrote: `content/a.ipynb (cell 2):1`.
+    pub(crate) fn location(&self, display: &str, line: usize) -> String {
+        match self.lines.get(line.wrapping_sub(1)) {
+            Some((Some(cell), at)) => format!("{display} (cell {cell}):{at}"),
+            Some((None, at)) => format!("{display}:{at}"),
+            None => format!("{display}:{line}"),
+        }
+    }
+
+    /// Moves a diagnostic at a line of the converted document to the line
+    /// (and cell) of the file the author wrote.
+    pub(crate) fn relocate(&self, problem: Diagnostic) -> Diagnostic {
+        if problem.line == 0 {
+            return problem;
+        }
+        match self.lines.get(problem.line - 1) {
+            Some(&(cell, line)) => problem.moved_to(cell, line),
+            None => problem,
+        }
+    }
+}
+
+/// The Markdown being written, with where each of its lines comes from.
+#[derive(Default)]
+struct Writer {
+    text: String,
+    origins: Origins,
+}
+
+impl Writer {
+    /// Appends `text` line by line, its first line being line `first` of
+    /// `cell`.
+    fn lines(&mut self, cell: Option<usize>, first: usize, text: &str) {
+        for (n, line) in text.lines().enumerate() {
+            self.line(cell, first + n, line);
+        }
+    }
+
+    fn line(&mut self, cell: Option<usize>, at: usize, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+        self.origins.lines.push((cell, at));
+    }
+}
+
+/// Whether a content file is a notebook or script page.
+pub(crate) fn is_page(rel: &str, text_start: &[u8]) -> bool {
+    rel.ends_with(".ipynb") || (rel.ends_with(".py") && script_front_matter(text_start))
+}
+
+fn script_front_matter(start: &[u8]) -> bool {
+    let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+    start.starts_with(b"# ---\n") || start.starts_with(b"# ---\r\n")
+}
+
+/// The Markdown document of a notebook or script page, and where its lines
+/// come from.
+pub(crate) fn convert(display: &str, rel: &str, text: &str) -> Result<(String, Origins), Diagnostic> {
+    if rel.ends_with(".ipynb") { notebook(display, text) } else { Ok(script(text)) }
+}
+
+/// Where a notebook problem is: the file, and the cell when there is one.
+fn notebook_problem(display: &str, cell: Option<usize>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::file(display, message).moved_to(cell, 0)
+}
+
+fn notebook(display: &str, text: &str) -> Result<(String, Origins), Diagnostic> {
+    let json: Value = serde_json::from_str(text).map_err(|error| {
+        let source = text;
+        Diagnostic::at(
+            display,
+            source,
+            error.line(),
+            error.column().saturating_sub(1),
+            1,
+            "the notebook is not valid JSON",
+        )
+        .with_hint(format!("{error}; open and save it in Jupyter to repair it"))
+    })?;
+    let format = json.get("nbformat").and_then(Value::as_u64);
+    if format != Some(4) {
+        let found = format.map_or_else(|| "none".to_owned(), |f| f.to_string());
+        return Err(notebook_problem(
+            display,
+            None,
+            format!("the notebook is nbformat {found}; primer reads nbformat 4"),
+        )
+        .with_hint("convert it with `jupyter nbconvert --to notebook --nbformat 4`"));
+    }
+    let cells = json.get("cells").and_then(Value::as_array).ok_or_else(|| {
+        notebook_problem(display, None, "the notebook has no `cells` list").with_hint("open and save it in Jupyter")
+    })?;
+    let mut out = Writer::default();
+    let mut first_cell = 0;
+    // Front matter: `metadata.primer`, else a first raw cell of YAML.
+    if let Some(meta) = json.pointer("/metadata/primer") {
+        let yaml = serde_yaml::to_string(meta).map_err(|e| notebook_problem(display, None, e.to_string()))?;
+        out.line(None, 0, "---");
+        out.lines(None, 0, &yaml);
+        out.line(None, 0, "---");
+    } else if cells.first().is_some_and(|c| c["cell_type"] == "raw") {
+        let source = cell_source(&cells[0]);
+        let yaml = source.trim().trim_start_matches("---").trim_end_matches("---").trim_matches('\n');
+        let skipped = source.lines().take_while(|l| l.trim().is_empty() || l.trim() == "---").count();
+        out.line(Some(1), 1, "---");
+        out.lines(Some(1), skipped + 1, yaml);
+        out.line(Some(1), source.lines().count().max(1), "---");
+        first_cell = 1;
+    }
+    for (index, cell) in cells.iter().enumerate().skip(first_cell) {
+        let number = Some(index + 1);
+        let source = cell_source(cell);
+        out.line(number, 0, "");
+        match cell["cell_type"].as_str() {
+            Some("markdown") => out.lines(number, 1, &source),
+            Some("code") => {
+                out.line(number, 1, "```python");
+                out.lines(number, 1, &source);
+                out.line(number, source.lines().count().max(1), "```");
+                for text in text_outputs(cell) {
+                    out.line(number, 0, "");
+                    out.line(number, 0, "```output");
+                    out.lines(number, 0, text.trim_end_matches('\n'));
+                    out.line(number, 0, "```");
+                }
+            }
+            Some("raw") => {}
+            other => {
+                return Err(notebook_problem(
+                    display,
+                    number,
+                    format!("unknown cell type `{}`", other.unwrap_or("(none)")),
+                )
+                .with_hint("cells are `markdown`, `code` or `raw`"));
+            }
+        }
+    }
+    Ok((out.text, out.origins))
+}
+
+/// A cell's source, which nbformat stores as a string or a list of lines.
+fn cell_source(cell: &Value) -> String {
+    match &cell["source"] {
+        Value::String(text) => text.clone(),
+        Value::Array(lines) => lines.iter().filter_map(Value::as_str).collect(),
+        _ => String::new(),
+    }
+}
+
+/// The text a code cell printed or returned, as saved in the notebook.
+fn text_outputs(cell: &Value) -> Vec<String> {
+    let outputs = cell["outputs"].as_array().map(Vec::as_slice).unwrap_or_default();
+    outputs
+        .iter()
+        .filter_map(|output| {
+            let text = match output["output_type"].as_str()? {
+                "stream" => &output["text"],
+                "execute_result" | "display_data" => &output["data"]["text/plain"],
+                _ => return None,
+            };
+            let text = cell_source(&serde_json::json!({ "source": text }));
+            (!text.trim().is_empty()).then_some(text)
+        })
+        .collect()
+}
+
+/// A percent-format script: `# ---` front matter, then `# %%` code cells
+/// and `# %% [markdown]` cells whose lines are `# ` comments.
+fn script(text: &str) -> (String, Origins) {
+    let mut out = Writer::default();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut at = 0;
+    // Front matter: the leading comment block between `# ---` lines.
+    if lines.first().is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "# ---") {
+        out.line(None, 1, "---");
+        at = 1;
+        while at < lines.len() && lines[at].trim_end() != "# ---" {
+            out.line(None, at + 1, uncomment(lines[at]));
+            at += 1;
+        }
+        out.line(None, at + 1, "---");
+        at += 1;
+    }
+    // Cells: lines up to the next marker. Text before the first marker is
+    // code, as jupytext reads it.
+    let mut markdown = false;
+    let mut cell: Vec<(usize, &str)> = Vec::new();
+    let flush = |out: &mut Writer, markdown: bool, cell: &mut Vec<(usize, &str)>| {
+        while cell.last().is_some_and(|(_, l)| l.trim().is_empty()) {
+            cell.pop();
+        }
+        let start = cell.iter().position(|(_, l)| !l.trim().is_empty()).unwrap_or(cell.len());
+        let body = &cell[start..];
+        if let Some(&(first, _)) = body.first() {
+            out.line(None, first, "");
+            if markdown {
+                for &(n, line) in body {
+                    out.line(None, n, uncomment(line));
+                }
+            } else {
+                out.line(None, first, "```python");
+                for &(n, line) in body {
+                    out.line(None, n, line);
+                }
+                out.line(None, body.last().map_or(first, |(n, _)| *n), "```");
+            }
+        }
+        cell.clear();
+    };
+    for (n, line) in lines.iter().enumerate().skip(at) {
+        let trimmed = line.trim_end();
+        if let Some(marker) = trimmed.strip_prefix("# %%") {
+            flush(&mut out, markdown, &mut cell);
+            markdown = marker.contains("[markdown]") || marker.contains("[md]");
+            continue;
+        }
+        cell.push((n + 1, line));
+    }
+    flush(&mut out, markdown, &mut cell);
+    (out.text, out.origins)
+}
+
+/// A comment line of a script as text: `# text` → `text`, `#` → ``.
+fn uncomment(line: &str) -> &str {
+    let line = line.trim_end();
+    line.strip_prefix("# ").or_else(|| line.strip_prefix('#')).unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_script_becomes_markdown_with_its_line_numbers() {
+        let script_text = "# ---\n# title: Plot\n# summary: S.\n# ---\n\n# %% [markdown]\n# Some *prose*.\n#\n# More.\n\n# %%\nx = 1\nprint(x)\n";
+        let (markdown, origins) = script(script_text);
+        assert_eq!(
+            markdown,
+            "---\ntitle: Plot\nsummary: S.\n---\n\nSome *prose*.\n\nMore.\n\n```python\nx = 1\nprint(x)\n```\n"
+        );
+        // `print(x)` is line 12 of the Markdown and 13 of the script.
+        let problem = origins.relocate(Diagnostic::at("content/p.py", &markdown, 12, 0, 1, "x"));
+        assert_eq!(problem.location(), "content/p.py:13:1");
+    }
+
+    #[test]
+    fn a_notebook_takes_front_matter_from_a_raw_cell_and_keeps_text_outputs() {
+        let notebook_text = serde_json::json!({
+            "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+            "cells": [
+                { "cell_type": "raw", "metadata": {}, "source": ["---\n", "title: N\n", "sumary: typo\n", "---\n"] },
+                { "cell_type": "markdown", "metadata": {}, "source": "# Head\n\nText." },
+                { "cell_type": "code", "metadata": {}, "source": ["print(1)"], "execution_count": 1,
+                  "outputs": [{ "output_type": "stream", "name": "stdout", "text": ["1\n"] }] }
+            ]
+        })
+        .to_string();
+        let (markdown, origins) = notebook("content/n.ipynb", &notebook_text).expect("valid");
+        assert_eq!(
+            markdown,
+            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```output\n1\n```\n"
+        );
+        let problem = origins.relocate(Diagnostic::at("content/n.ipynb", &markdown, 3, 0, 6, "unknown key"));
+        assert_eq!(problem.location(), "content/n.ipynb (cell 1):3:1");
+    }
+
+    #[test]
+    fn bad_notebooks_name_the_file_and_the_cell() {
+        let problem = notebook("content/n.ipynb", "{\"cells\": [").expect_err("invalid");
+        assert!(problem.location().starts_with("content/n.ipynb:1:"), "{}", problem.location());
+        let old = notebook("content/n.ipynb", r#"{"nbformat": 3, "worksheets": []}"#).expect_err("old");
+        assert!(old.message.contains("nbformat 3"), "{}", old.message);
+        let odd = r#"{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "source": ""}, {"cell_type": "weird", "source": ""}]}"#;
+        assert_eq!(notebook("content/n.ipynb", odd).expect_err("odd").location(), "content/n.ipynb (cell 2)");
+    }
+}

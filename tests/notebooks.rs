@@ -1,0 +1,150 @@
+//! Notebook (`.ipynb`) and percent-script (`.py`) pages: read as Markdown,
+//! with the cards, tags, search, links and tests Markdown pages have, and
+//! problems reported at the cell and line the author wrote.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestSite;
+use serde_json::json;
+
+/// A notebook with front matter in `metadata.primer`, a Markdown cell with
+/// a heading, a callout and a link, and a code cell with saved output.
+fn notebook(code: &str, saved: &str) -> String {
+    json!({
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": { "name": "python3", "display_name": "Python 3", "language": "python" },
+            "primer": { "title": "Plot a curve", "summary": "A notebook page with `numpy`.", "tags": ["vision"] }
+        },
+        "cells": [
+            { "cell_type": "markdown", "metadata": {}, "source": ["## Set up\n", "\n", "> [!NOTE]\n", "> Needs nothing.\n", "\n", "See [augment](augment.md)."] },
+            { "cell_type": "code", "metadata": {}, "execution_count": 1, "source": [code],
+              "outputs": [{ "output_type": "stream", "name": "stdout", "text": [saved] }] },
+            { "cell_type": "markdown", "metadata": {}, "source": "## Done\n\nUnicorn words here." }
+        ]
+    })
+    .to_string()
+}
+
+const SCRIPT: &str = "# ---\n# title: A script page\n# summary: Percent cells.\n# level: beginner\n# tags: [training]\n# ---\n\n# %% [markdown]\n# ## Intro\n#\n# Some *prose* about zebras.\n\n# %%\nx = 2\nprint(x * 21)\n";
+
+fn site() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.write("content/recipes/plot.ipynb", notebook("print(6 * 7)", "42\n"));
+    site.write("content/tutorials/script.py", SCRIPT);
+    // A script without front matter stays a file to download.
+    site.write("content/recipes/helper.py", "print('not a page')\n");
+    site
+}
+
+#[test]
+fn notebooks_and_scripts_are_pages_with_cards_tags_search_and_downloads() {
+    let site = site();
+    site.build();
+    let page = site.html("recipes/plot/index.html");
+    assert_eq!(page.texts("article h1"), ["Plot a curve"]);
+    assert_eq!(page.texts(".prose h2"), ["Set up #", "Done #"], "with their anchor links");
+    assert_eq!(page.count(".callout-note"), 1);
+    assert_eq!(page.attrs(".prose a[href*=augment]", "href"), ["../../recipes/augment/"]);
+    assert_eq!(page.texts(".code-block[data-lang=python] code"), ["print(6 * 7)"]);
+    assert_eq!(page.texts(".output-block samp"), ["42"], "the saved output shows under its cell");
+    // Downloads: the notebook as written, and a script the browser builds.
+    assert_eq!(page.attrs(".downloads a", "download"), ["plot.py", "plot.ipynb"]);
+    assert_eq!(site.read("recipes/plot/plot.ipynb"), notebook("print(6 * 7)", "42\n"));
+    let script = site.html("tutorials/script/index.html");
+    assert_eq!(script.texts(".prose h2"), ["Intro #"]);
+    assert_eq!(script.texts(".prose em"), ["prose"]);
+    assert_eq!(script.attrs(".downloads a:not([data-build])", "href"), ["../../tutorials/script/script.py"]);
+    assert_eq!(site.read("tutorials/script/script.py"), SCRIPT);
+    assert_eq!(site.read("recipes/helper.py"), "print('not a page')\n");
+    // Cards and tags, with inline Markdown in the summary.
+    let recipes = site.html("recipes/index.html");
+    assert!(recipes.texts(".card-title").contains(&"Plot a curve".to_owned()));
+    assert!(site.read("recipes/index.html").contains("A notebook page with <code>numpy</code>."));
+    assert!(site.html("tags/training/index.html").texts(".card-title").contains(&"A script page".to_owned()));
+    // Search finds words of both.
+    for (word, url) in [("unicorn", "/recipes/plot/"), ("zebras", "/tutorials/script/")] {
+        let found = site.run(&["search", word]);
+        assert!(found.stdout.contains(url), "{word}: {}", found.stdout);
+    }
+}
+
+#[test]
+fn primer_test_runs_their_code_and_reports_cell_and_line() {
+    let site = site();
+    let run = site.run(&["test"]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok   content/recipes/plot.ipynb (1 passed"), "{}", run.stdout);
+    assert!(run.stdout.contains("ok   content/tutorials/script.py (1 passed"), "{}", run.stdout);
+    // The saved output no longer matches: the failure names cell 2.
+    site.write("content/recipes/plot.ipynb", notebook("print(6 * 8)", "42\n"));
+    let failed = site.run(&["test"]);
+    assert!(!failed.success);
+    assert!(failed.stdout.contains("--> content/recipes/plot.ipynb (cell 2):1\n"), "{}", failed.stdout);
+    // Blessing never rewrites a notebook: it is not Markdown.
+    let blessed = site.run(&["test", "--bless"]);
+    assert!(!blessed.success, "{}", blessed.stdout);
+    assert!(blessed.stdout.contains("not blessed, being notebooks or scripts (1): content/recipes/plot.ipynb"));
+    assert_eq!(site.read_source("content/recipes/plot.ipynb"), notebook("print(6 * 8)", "42\n"));
+}
+
+#[test]
+fn bad_notebooks_and_scripts_name_the_file_cell_and_line() {
+    let bad = |rel: &str, text: &str, expected: &[&str]| {
+        let site = TestSite::fixture("basic");
+        site.write(rel, text);
+        let run = site.build_fails();
+        for fragment in expected {
+            assert!(run.stderr.contains(fragment), "{fragment:?} in:\n{}", run.stderr);
+        }
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    };
+    bad(
+        "content/recipes/n.ipynb",
+        "{\"cells\": [\n  {\"cell_type\": ",
+        &["the notebook is not valid JSON", "content/recipes/n.ipynb:2:"],
+    );
+    bad(
+        "content/recipes/n.ipynb",
+        r#"{"nbformat": 3, "worksheets": []}"#,
+        &["nbformat 3; primer reads nbformat 4", "nbconvert"],
+    );
+    let raw_front_matter = json!({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        "cells": [
+            { "cell_type": "raw", "metadata": {}, "source": "---\ntitle: T\nsumary: typo\n---\n" },
+            { "cell_type": "markdown", "metadata": {}, "source": "Text." }
+        ]
+    });
+    bad(
+        "content/recipes/n.ipynb",
+        &raw_front_matter.to_string(),
+        &["unknown front matter key `sumary`", "content/recipes/n.ipynb (cell 1):3:1", "did you mean `summary`?"],
+    );
+    let odd_cell = json!({ "nbformat": 4, "metadata": {}, "cells": [{ "cell_type": "widget", "source": "" }] });
+    bad(
+        "content/recipes/n.ipynb",
+        &odd_cell.to_string(),
+        &["unknown cell type `widget`", "content/recipes/n.ipynb (cell 1)"],
+    );
+    bad(
+        "content/recipes/s.py",
+        "# ---\n# title: T\n# summary: S\n# levle: beginner\n# ---\n# %%\nprint(1)\n",
+        &["unknown front matter key `levle`", "content/recipes/s.py:4:1"],
+    );
+    // A broken link in a Markdown cell is reported at its cell and line.
+    let link = json!({
+        "nbformat": 4, "metadata": { "primer": { "title": "T", "summary": "S" } },
+        "cells": [
+            { "cell_type": "markdown", "source": "Fine." },
+            { "cell_type": "markdown", "source": "Line one.\nSee [gone](gone.md)." }
+        ]
+    });
+    bad(
+        "content/recipes/n.ipynb",
+        &link.to_string(),
+        &["missing page `gone.md`", "content/recipes/n.ipynb (cell 2):2:"],
+    );
+}
