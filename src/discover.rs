@@ -66,10 +66,16 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     let mut docs = Vec::with_capacity(read.len());
     for result in read {
         match result {
-            Ok(doc) => docs.push(doc),
+            Ok(mut doc) => {
+                assets.append(&mut doc.images);
+                docs.push(doc);
+            }
             Err(problem) => problems.push(problem),
         }
     }
+    // Two notebooks beside each other may hold the same image: one file.
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    assets.dedup_by(|a, b| a.rel == b.rel && a.path == b.path);
     (Inventory { docs, assets, markdown_paths }, problems)
 }
 
@@ -84,6 +90,9 @@ fn file_start(path: &Path) -> Vec<u8> {
 fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.'))
 }
+
+/// Where the images of notebooks' saved outputs are kept, by content hash.
+const OUTPUT_IMAGES: &str = ".primer/cache/outputs";
 
 /// Reads one Markdown file of `content/`, `rel` being its path inside it.
 pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
@@ -115,10 +124,17 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
             .with_hint("remove it: a text file has none, and browsers would show it as garbage"));
     }
     if rel.ends_with(".md") {
-        return Ok(SourceDoc { rel, display, text, origins: None });
+        return Ok(SourceDoc { rel, display, text, origins: None, images: Vec::new() });
     }
-    let (markdown, origins) = crate::notebook::convert(&display, &rel, &text)?;
-    Ok(SourceDoc { rel, display, text: markdown, origins: Some(std::sync::Arc::new(origins)) })
+    let outputs = config.root.join(OUTPUT_IMAGES);
+    let converted = crate::notebook::convert(&display, &rel, &text, &outputs)?;
+    Ok(SourceDoc {
+        rel,
+        display,
+        text: converted.markdown,
+        origins: Some(std::sync::Arc::new(converted.origins)),
+        images: converted.images,
+    })
 }
 
 fn mib(bytes: u64) -> f64 {

@@ -33,7 +33,13 @@ fn setup() -> &'static Setup {
 }
 
 fn doc(rel: &str, text: &str) -> SourceDoc {
-    SourceDoc { rel: rel.to_owned(), display: format!("content/{rel}"), text: text.to_owned(), origins: None }
+    SourceDoc {
+        rel: rel.to_owned(),
+        display: format!("content/{rel}"),
+        text: text.to_owned(),
+        origins: None,
+        images: Vec::new(),
+    }
 }
 
 /// Parses `text` as a book.toml.

@@ -24,6 +24,9 @@ pub(crate) struct SourceDoc {
     /// For a notebook or script page, where each line of `text` was
     /// written, which problems are reported at.
     pub(crate) origins: Option<std::sync::Arc<crate::notebook::Origins>>,
+    /// Images of a notebook's saved outputs, which discovery adds to the
+    /// assets.
+    pub(crate) images: Vec<Asset>,
 }
 
 /// Any other file in `content/`, copied to the output as it is.

@@ -6,7 +6,9 @@
 //! turns each into the Markdown document every later stage reads: front
 //! matter, Markdown cells as they are, code cells as `python` blocks (so
 //! they are highlighted, tested and offered as downloads like any other),
-//! and a notebook's saved text outputs as `output` blocks under their cell.
+//! and a notebook's saved outputs under their cell: text as `output saved`
+//! blocks (shown, not checked: `primer test` output replaces them),
+//! images as files beside the page, HTML through the sanitizer.
 //!
 //! Front matter comes from the notebook's `metadata.primer` or from a first
 //! raw cell holding YAML; a script's is its leading comment block. Every
@@ -14,9 +16,14 @@
 //! problem found later is reported at the cell and line of the notebook,
 //! or the line of the script. Hands on [`SourceDoc`]s.
 
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Asset;
 
 /// Where each line of a converted document comes from: for line `n`
 /// (1-based) of the Markdown, `lines[n - 1]` is the cell (1-based, none
@@ -83,10 +90,56 @@ fn script_front_matter(start: &[u8]) -> bool {
     start.starts_with(b"# ---\n") || start.starts_with(b"# ---\r\n")
 }
 
-/// The Markdown document of a notebook or script page, and where its lines
-/// come from.
-pub(crate) fn convert(display: &str, rel: &str, text: &str) -> Result<(String, Origins), Diagnostic> {
-    if rel.ends_with(".ipynb") { notebook(display, text) } else { Ok(script(text)) }
+/// A notebook or script page read as Markdown.
+#[derive(Debug)]
+pub(crate) struct Converted {
+    pub(crate) markdown: String,
+    pub(crate) origins: Origins,
+    /// Images a notebook's saved outputs hold, kept by content hash under
+    /// `outputs` and copied next to the page like any asset.
+    pub(crate) images: Vec<Asset>,
+}
+
+/// The Markdown document of a notebook or script page, where its lines
+/// come from, and the images of its saved outputs, stored in `outputs`.
+pub(crate) fn convert(display: &str, rel: &str, text: &str, outputs: &Path) -> Result<Converted, Diagnostic> {
+    if rel.ends_with(".ipynb") {
+        let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let mut images = Images { folder, store: outputs, found: Vec::new(), display };
+        let (markdown, origins) = notebook(display, text, &mut images)?;
+        Ok(Converted { markdown, origins, images: images.found })
+    } else {
+        let (markdown, origins) = script(text);
+        Ok(Converted { markdown, origins, images: Vec::new() })
+    }
+}
+
+/// Where the images of a notebook's outputs go.
+struct Images<'a> {
+    /// The notebook's folder in `content/`: images are written beside it.
+    folder: &'a str,
+    store: &'a Path,
+    found: Vec<Asset>,
+    display: &'a str,
+}
+
+impl Images<'_> {
+    /// Stores an image and returns its name beside the notebook.
+    fn add(&mut self, cell: usize, bytes: &[u8], extension: &str) -> Result<String, Diagnostic> {
+        let hash = blake3::hash(bytes).to_hex();
+        let name = format!("output-{}.{extension}", &hash[..16]);
+        let stored = self.store.join(&name);
+        if !stored.is_file() {
+            std::fs::create_dir_all(self.store)
+                .and_then(|()| std::fs::write(&stored, bytes))
+                .map_err(|e| notebook_problem(self.display, Some(cell), format!("cannot keep an output image: {e}")))?;
+        }
+        let rel = if self.folder.is_empty() { name.clone() } else { format!("{}/{name}", self.folder) };
+        if !self.found.iter().any(|a| a.rel == rel) {
+            self.found.push(Asset { rel, path: stored });
+        }
+        Ok(name)
+    }
 }
 
 /// Where a notebook problem is: the file, and the cell when there is one.
@@ -94,7 +147,7 @@ fn notebook_problem(display: &str, cell: Option<usize>, message: impl Into<Strin
     Diagnostic::file(display, message).moved_to(cell, 0)
 }
 
-fn notebook(display: &str, text: &str) -> Result<(String, Origins), Diagnostic> {
+fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(String, Origins), Diagnostic> {
     let json: Value = serde_json::from_str(text).map_err(|error| {
         let source = text;
         Diagnostic::at(
@@ -147,12 +200,7 @@ fn notebook(display: &str, text: &str) -> Result<(String, Origins), Diagnostic> 
                 out.line(number, 1, "```python");
                 out.lines(number, 1, &source);
                 out.line(number, source.lines().count().max(1), "```");
-                for text in text_outputs(cell) {
-                    out.line(number, 0, "");
-                    out.line(number, 0, "```output");
-                    out.lines(number, 0, text.trim_end_matches('\n'));
-                    out.line(number, 0, "```");
-                }
+                outputs(&mut out, index + 1, cell, images)?;
             }
             Some("raw") => {}
             other => {
@@ -177,21 +225,85 @@ fn cell_source(cell: &Value) -> String {
     }
 }
 
-/// The text a code cell printed or returned, as saved in the notebook.
-fn text_outputs(cell: &Value) -> Vec<String> {
-    let outputs = cell["outputs"].as_array().map(Vec::as_slice).unwrap_or_default();
-    outputs
-        .iter()
-        .filter_map(|output| {
-            let text = match output["output_type"].as_str()? {
-                "stream" => &output["text"],
-                "execute_result" | "display_data" => &output["data"]["text/plain"],
-                _ => return None,
-            };
-            let text = cell_source(&serde_json::json!({ "source": text }));
-            (!text.trim().is_empty()).then_some(text)
-        })
-        .collect()
+/// Writes the outputs saved with a code cell: text as `output` blocks,
+/// images as image links (the file written beside the page), HTML (a
+/// pandas table) as raw HTML, which the Markdown stage sanitizes like any
+/// other, Markdown as it is. Of the forms an output offers, the richest
+/// one primer shows is taken, as Jupyter does.
+fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_>) -> Result<(), Diagnostic> {
+    let cell_no = Some(number);
+    let alt = cell
+        .pointer("/metadata/primer/alt")
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("Output of cell {number}: {}", first_code_line(&cell_source(cell))), str::to_owned);
+    let saved = cell["outputs"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for output in saved {
+        let text = |value: &Value| cell_source(&serde_json::json!({ "source": value }));
+        let data = &output["data"];
+        out.line(cell_no, 0, "");
+        match output["output_type"].as_str() {
+            Some("stream") => {
+                let stderr = output["name"] == "stderr";
+                fenced_output(out, cell_no, &text(&output["text"]), stderr);
+            }
+            Some("error") => {
+                let message = format!("{}: {}", text(&output["ename"]), text(&output["evalue"]));
+                fenced_output(out, cell_no, &message, true);
+            }
+            Some("execute_result" | "display_data") => {
+                if let Some(html) = data.get("text/html") {
+                    // One HTML block: a blank line would end it early.
+                    let html = text(html);
+                    let joined: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
+                    out.line(cell_no, 0, "<div class=\"output-html\">");
+                    out.lines(cell_no, 0, &joined.join("\n"));
+                    out.line(cell_no, 0, "</div>");
+                } else if let Some(svg) = data.get("image/svg+xml") {
+                    let name = images.add(number, text(svg).as_bytes(), "svg")?;
+                    out.line(cell_no, 0, &format!("![{}]({name})", escape_alt(&alt)));
+                } else if let Some(png) = data.get("image/png") {
+                    let encoded: String = text(png).split_whitespace().collect();
+                    let bytes = BASE64.decode(encoded).map_err(|e| {
+                        notebook_problem(
+                            images.display,
+                            cell_no,
+                            format!("a saved PNG output is not valid base64: {e}"),
+                        )
+                    })?;
+                    let name = images.add(number, &bytes, "png")?;
+                    out.line(cell_no, 0, &format!("![{}]({name})", escape_alt(&alt)));
+                } else if let Some(markdown) = data.get("text/markdown") {
+                    out.lines(cell_no, 0, &text(markdown));
+                } else if let Some(plain) = data.get("text/plain") {
+                    fenced_output(out, cell_no, &text(plain), false);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn fenced_output(out: &mut Writer, cell: Option<usize>, text: &str, stderr: bool) {
+    if text.trim().is_empty() {
+        return;
+    }
+    // A fence longer than any backtick run inside keeps the text whole.
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    out.line(cell, 0, &format!("{fence}output saved{}", if stderr { " stderr" } else { "" }));
+    out.lines(cell, 0, text.trim_end_matches('\n'));
+    out.line(cell, 0, &fence);
+}
+
+/// The first line of code worth naming in an image's generated alt text.
+fn first_code_line(code: &str) -> String {
+    let line = code.lines().map(str::trim).rev().find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("code");
+    line.chars().take(80).collect()
+}
+
+fn escape_alt(alt: &str) -> String {
+    alt.replace(['[', ']', '\n'], " ")
 }
 
 /// A percent-format script: `# ---` front matter, then `# %%` code cells
@@ -285,10 +397,11 @@ mod tests {
             ]
         })
         .to_string();
-        let (markdown, origins) = notebook("content/n.ipynb", &notebook_text).expect("valid");
+        let converted = convert("content/n.ipynb", "n.ipynb", &notebook_text, Path::new("unused")).expect("valid");
+        let (markdown, origins) = (converted.markdown, converted.origins);
         assert_eq!(
             markdown,
-            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```output\n1\n```\n"
+            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```output saved\n1\n```\n"
         );
         let problem = origins.relocate(Diagnostic::at("content/n.ipynb", &markdown, 3, 0, 6, "unknown key"));
         assert_eq!(problem.location(), "content/n.ipynb (cell 1):3:1");
@@ -296,11 +409,12 @@ mod tests {
 
     #[test]
     fn bad_notebooks_name_the_file_and_the_cell() {
-        let problem = notebook("content/n.ipynb", "{\"cells\": [").expect_err("invalid");
+        let notebook = |text: &str| convert("content/n.ipynb", "n.ipynb", text, Path::new("unused"));
+        let problem = notebook("{\"cells\": [").expect_err("invalid");
         assert!(problem.location().starts_with("content/n.ipynb:1:"), "{}", problem.location());
-        let old = notebook("content/n.ipynb", r#"{"nbformat": 3, "worksheets": []}"#).expect_err("old");
+        let old = notebook(r#"{"nbformat": 3, "worksheets": []}"#).expect_err("old");
         assert!(old.message.contains("nbformat 3"), "{}", old.message);
         let odd = r#"{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "source": ""}, {"cell_type": "weird", "source": ""}]}"#;
-        assert_eq!(notebook("content/n.ipynb", odd).expect_err("odd").location(), "content/n.ipynb (cell 2)");
+        assert_eq!(notebook(odd).expect_err("odd").location(), "content/n.ipynb (cell 2)");
     }
 }

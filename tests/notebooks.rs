@@ -72,22 +72,28 @@ fn notebooks_and_scripts_are_pages_with_cards_tags_search_and_downloads() {
 }
 
 #[test]
-fn primer_test_runs_their_code_and_reports_cell_and_line() {
+fn primer_test_runs_their_code_shows_its_output_and_reports_cell_and_line() {
     let site = site();
+    // The saved output is what some past run printed: shown, not checked.
+    site.write("content/recipes/plot.ipynb", notebook("print(6 * 7)", "41\n"));
+    site.build();
+    assert_eq!(site.html("recipes/plot/index.html").texts(".output-block samp"), ["41"]);
     let run = site.run(&["test"]);
     assert!(run.success, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("ok   content/recipes/plot.ipynb (1 passed"), "{}", run.stdout);
     assert!(run.stdout.contains("ok   content/tutorials/script.py (1 passed"), "{}", run.stdout);
-    // The saved output no longer matches: the failure names cell 2.
-    site.write("content/recipes/plot.ipynb", notebook("print(6 * 8)", "42\n"));
+    // What the test run printed replaces it.
+    site.build();
+    assert_eq!(site.html("recipes/plot/index.html").texts(".output-block samp"), ["42"]);
+    // A cell that fails is reported at its cell and line.
+    site.write("content/recipes/plot.ipynb", notebook("x = 1\nraise SystemExit(3)", "42\n"));
     let failed = site.run(&["test"]);
     assert!(!failed.success);
     assert!(failed.stdout.contains("--> content/recipes/plot.ipynb (cell 2):1\n"), "{}", failed.stdout);
     // Blessing never rewrites a notebook: it is not Markdown.
     let blessed = site.run(&["test", "--bless"]);
     assert!(!blessed.success, "{}", blessed.stdout);
-    assert!(blessed.stdout.contains("not blessed, being notebooks or scripts (1): content/recipes/plot.ipynb"));
-    assert_eq!(site.read_source("content/recipes/plot.ipynb"), notebook("print(6 * 8)", "42\n"));
+    assert_eq!(site.read_source("content/recipes/plot.ipynb"), notebook("x = 1\nraise SystemExit(3)", "42\n"));
 }
 
 #[test]
@@ -147,4 +153,47 @@ fn bad_notebooks_and_scripts_name_the_file_cell_and_line() {
         &link.to_string(),
         &["missing page `gone.md`", "content/recipes/n.ipynb (cell 2):2:"],
     );
+}
+
+/// A 1×1 PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+#[test]
+fn saved_images_tables_and_errors_show_under_their_cells() {
+    let site = TestSite::fixture("basic");
+    let rich = json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "primer": { "title": "Rich outputs", "summary": "Plots and tables." } },
+        "cells": [
+            { "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+              "outputs": [{ "output_type": "display_data", "metadata": {},
+                            "data": { "image/png": PNG, "text/plain": "<Figure size 640x480 with 1 Axes>" } }] },
+            { "cell_type": "code", "metadata": { "primer": { "alt": "A table of two rows" } }, "execution_count": 2, "source": "df",
+              "outputs": [{ "output_type": "execute_result", "execution_count": 2, "metadata": {},
+                            "data": { "text/html": ["<div>\n", "<style scoped>td { color: red }</style>\n", "\n",
+                                                    "<table class=\"dataframe\"><tr><th>a</th></tr>\n", "\n", "<tr><td>1</td></tr></table>\n",
+                                                    "<script>alert(1)</script><img src=x onerror=alert(2)>\n", "</div>"],
+                                      "text/plain": "   a\n0  1" } }] },
+            { "cell_type": "code", "metadata": {}, "execution_count": 3, "source": "1 / 0",
+              "outputs": [{ "output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": [] }] }
+        ]
+    });
+    site.write("content/recipes/rich.ipynb", rich.to_string());
+    site.build();
+    let page = site.html("recipes/rich/index.html");
+    let src = page.attrs(".prose img[alt^='Output of cell 1']", "src");
+    assert_eq!(page.attrs(".prose img", "alt")[0], "Output of cell 1: plt.show()");
+    assert_eq!(src.len(), 1, "{src:?}");
+    assert!(src[0].starts_with("../../recipes/output-") && src[0].ends_with(".png"), "{src:?}");
+    let written = std::fs::read(site.out(&src[0]["../../".len()..])).unwrap();
+    assert_eq!(written, base64::Engine::decode(&base64::engine::general_purpose::STANDARD, PNG).unwrap());
+    // The table shows whole, through the sanitizer: no script, no handler.
+    assert_eq!(page.texts(".output-html table td"), ["1"]);
+    let html = site.read("recipes/rich/index.html");
+    assert!(!html.contains("alert("), "scripts and handlers are removed");
+    assert_eq!(page.texts(".output-stderr samp"), ["ZeroDivisionError: division by zero"]);
+    // Built again from the cache: the same bytes.
+    let before = site.output_snapshot();
+    site.build();
+    assert!(site.output_snapshot() == before);
 }

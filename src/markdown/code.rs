@@ -47,12 +47,23 @@ pub(super) fn transform<'a>(
     let mut after_cell = false;
     let mut block: Option<(CodeInfo, String, std::ops::Range<usize>)> = None;
     let mut pending: Option<Spanned<'a>> = None;
+    // The last run's output was shown in place of the saved output that
+    // follows, which is left out.
+    let mut replaced = false;
     for (event, range) in events {
         if let Some(capture) = pending.take() {
-            let output_follows = matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if CodeInfo::parse(info).lang == "output");
-            if !output_follows {
+            let output = match &event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Some(CodeInfo::parse(info)),
+                _ => None,
+            };
+            let output = output.filter(|info| info.lang == "output");
+            // An author's output block wins over the last run's; a saved
+            // one (a notebook's) gives way to it.
+            let saved = output.as_ref().is_some_and(|info| info.attrs.iter().any(|a| a == "saved"));
+            if output.is_none() || saved {
                 out.push(capture);
             }
+            replaced = saved;
         }
         let closes_block = matches!(event, Event::End(TagEnd::CodeBlock));
         let opens_block = matches!(event, Event::Start(Tag::CodeBlock(_)));
@@ -70,6 +81,9 @@ pub(super) fn transform<'a>(
             (Event::Text(text), Some((_, code, _))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
+                    if std::mem::take(&mut replaced) && info.lang == "output" {
+                        continue;
+                    }
                     let runnable = runnable_code(&info.lang, &code);
                     let hash = code_hash(&info.lang, &runnable);
                     let is_cell = canonical(&info.lang) == "python" && !info.attrs.iter().any(|a| a == "ignore");
