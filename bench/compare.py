@@ -21,9 +21,11 @@ Builds run in a folder on tmpfs (/dev/shm) when there is one, so that the
 times are the generators' and not the disk's: on the virtual disks of CI
 machines, creating files after many deletions (every hyperfine run deletes
 the last output) costs ext4 more than a millisecond per file, which swamps
-everything else. One extra row times primer and Hugo on the disk as well.
+everything else. A second table times primer and Hugo on the disk as
+authors build (a new folder, the same folder unchanged, one page changed),
+with primer's peak memory at 10,000 pages; --rebuilds prints only that.
 
-    python3 bench/compare.py [--sizes 200,2000,10000] [--runs 3] [--work DIR] [--docs]
+    python3 bench/compare.py [--sizes 200,2000,10000] [--runs 3] [--work DIR] [--docs] [--rebuilds]
 """
 
 import argparse
@@ -143,17 +145,6 @@ def build_sizes(sizes, runs, primer, peers, work_root):
     return rows
 
 
-def on_disk(pages, runs, primer, peers):
-    """primer's and Hugo's cold build on the disk, for the file-count cost
-    that tmpfs hides; returns (primer mean, Hugo mean, primer files, Hugo files)."""
-    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, "target")) as work:
-        means, files = {}, {}
-        for name, (folder, command, out) in builds(("primer", "hugo"), work, pages, primer, peers).items():
-            means[name], _ = hyperfine(name, command, folder, out, runs, work)
-            files[name] = sum(len(f) for _, _, f in os.walk(os.path.join(folder, out)))
-    return means["primer"], means["hugo"], files["primer"], files["hugo"]
-
-
 def rebuilds(pages, runs, primer, peers):
     """primer against Hugo on the disk, as authors build: into a new
     folder, again with nothing changed, and again after one page changed.
@@ -180,6 +171,16 @@ def rebuilds(pages, runs, primer, peers):
             cases[case] = tuple(means)
             print(f"{case}: primer {means[0]:.3f} s, hugo {means[1]:.3f} s", file=sys.stderr, flush=True)
     return cases
+
+
+def rebuild_table(primer, peers, runs):
+    """The rows timed on the disk, and peak memory at 10,000 pages, as a
+    Markdown table."""
+    lines = ["| on the disk, 2,000 pages | primer | Hugo | primer / Hugo |", "|---|---|---|---|"]
+    for case, (ours, theirs) in rebuilds(2000, max(runs, 5), primer, peers).items():
+        lines.append(f"| {case} | {ours:.3f} s | {theirs:.3f} s | {ours / theirs:.2f}× |")
+    lines.append(f"| peak memory, 10,000 pages, new folder | {peak_memory(10000, primer):.0f} MB | | |")
+    return "\n".join(lines)
 
 
 def peak_memory(pages, primer):
@@ -269,7 +270,22 @@ def primer_extras(primer, serve_pages, edits):
     return extras
 
 
-def write_docs(text, rows, sizes):
+REBUILDS_INTRO = """Authors build the same project again and again. primer renders and checks
+the whole site, then writes only the files whose content changed, each
+through a temporary file and a rename; it keeps highlighted code and an
+unchanged search index between builds, and leaves the rest of the output
+alone. Rendered files go to the disk as they are made, so the site is never
+held in memory whole. Each case is timed with hyperfine on the disk (ext4
+here), 2,000 generated pages, each tool in its own project; \"one page
+changed\" appends a line to one page before each run."""
+
+FILES_NOTE = """On a disk, every file written costs time, about a millisecond each on this
+machine. primer writes a few more files than Hugo, since the search index
+is files too; the downloads of Python pages are built by the reader's
+browser from the page, not written for every page."""
+
+
+def write_docs(text, rebuilt, rows, sizes):
     reference = os.path.join(ROOT, "content", "reference")
     chart(rows, sizes, os.path.join(reference, "build-time.svg"))
     today = datetime.date.today().isoformat()
@@ -288,6 +304,12 @@ to run.
 
 {text}
 
+## Rebuilds on the disk
+
+{REBUILDS_INTRO}
+
+{rebuilt}
+
 ## Where the time goes
 
 `primer build --timings` prints the time of each stage. On the 2,000-page
@@ -298,10 +320,7 @@ site here, on tmpfs:
 - the search index takes about 0.9 s;
 - templates take about 0.3 s, and writing about 0.1 s.
 
-On a disk, writing costs more, and more for primer than for Hugo: primer
-writes about twice Hugo's files, because every page with Python code gets
-a `.py` and an `.ipynb` download, and the search index is files too. The
-row measured on the disk shows what that costs on this machine.
+{FILES_NOTE}
 
 ## What is measured
 
@@ -314,8 +333,8 @@ code at build time like primer; mdBook leaves it to highlight.js in the
 browser. Each build starts from an empty output folder, on tmpfs when the
 machine has one: on a virtual disk, creating thousands of files right after
 deleting the last build's costs ext4 more than a millisecond each, which
-would measure the disk instead of the generators. One row repeats the
-2,000-page build of primer and Hugo on the disk.
+would measure the disk instead of the generators. The rebuilds above are
+timed on the disk, as authors run them.
 
 ## Reproduce
 
@@ -350,28 +369,21 @@ def main():
     primer = os.path.abspath(args.primer)
     peers = install_peers()
     if args.rebuilds:
-        print("| on the disk, 2,000 pages | primer | Hugo | primer / Hugo |\n|---|---|---|---|")
-        for case, (ours, theirs) in rebuilds(2000, max(args.runs, 5), primer, peers).items():
-            print(f"| {case} | {ours:.3f} s | {theirs:.3f} s | {ours / theirs:.2f}× |")
-        print(f"| peak memory, 10,000 pages, new folder | {peak_memory(10000, primer):.0f} MB | | |")
+        print(rebuild_table(primer, peers, args.runs))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = build_sizes(sizes, args.runs, primer, peers, args.work)
     extras = primer_extras(primer, args.serve_pages, args.edits)
-    disk_pages = 2000
-    ours, hugo, our_files, hugo_files = on_disk(disk_pages, args.runs, primer, peers)
-    disk = subprocess.run(["stat", "-f", "-c", "%T", ROOT], capture_output=True, text=True).stdout.strip() or "disk"
-    disk = {"ext2/ext3": "ext4"}.get(disk, disk)  # stat names the ext4 family after its oldest members
-    extras[f"cold build on the disk ({disk}), {disk_pages:,} pages: primer / Hugo"] = \
-        f"{ours:.2f} s / {hugo:.2f} s = {ours / hugo:.2f}× ({our_files:,} files written against {hugo_files:,})"
     versions = {"primer": version(primer).split(" ")[-1], "hugo": version(peers["hugo"], "version").split(" ")[1].split("-")[0],
                 "mdbook": version(peers["mdbook"]).split(" ")[-1]}
     where = "tmpfs (/dev/shm)" if args.work == "/dev/shm" else (args.work or tempfile.gettempdir())
     text = table(rows, sizes, extras, versions, where)
+    rebuilt = rebuild_table(primer, peers, args.runs)
     print(f"Machine: {machine()}\n")
     print(text)
+    print(rebuilt)
     if args.docs:
-        write_docs(text, rows, sizes)
+        write_docs(text, rebuilt, rows, sizes)
 
 
 if __name__ == "__main__":
