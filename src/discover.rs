@@ -91,9 +91,6 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.'))
 }
 
-/// Where the images of notebooks' saved outputs are kept, by content hash.
-const OUTPUT_IMAGES: &str = ".primer/cache/outputs";
-
 /// Reads one Markdown file of `content/`, `rel` being its path inside it.
 pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
     let display = config.display(path);
@@ -126,7 +123,7 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
     if rel.ends_with(".md") {
         return Ok(SourceDoc { rel, display, text, origins: None, images: Vec::new() });
     }
-    let outputs = config.root.join(OUTPUT_IMAGES);
+    let outputs = config.root.join(crate::snippets::OUTPUT_STORE);
     let converted = crate::notebook::convert(&display, &rel, &text, &outputs)?;
     Ok(SourceDoc {
         rel,

@@ -24,3 +24,11 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
     }
     out.push_str(rest);
 }
+
+/// Alt text for a figure a block of code made, when its author gave none:
+/// its last line of code worth naming.
+pub(crate) fn figure_alt(code: &str) -> String {
+    let line = code.lines().map(str::trim).rev().find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("code");
+    let line: String = line.chars().take(80).collect();
+    format!("Figure made by the code above, ending with {line}")
+}

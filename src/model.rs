@@ -12,6 +12,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The comment a notebook page puts after a code cell whose saved outputs
+/// hold figures or tables: they stay on the page, rather than what the last
+/// `primer test` run showed.
+pub(crate) const SAVED_OUTPUTS: &str = "<!-- primer: saved outputs -->";
+
 /// A Markdown file read from `content/`, or a notebook or script page
 /// turned into Markdown.
 #[derive(Debug, Clone)]
@@ -173,6 +178,9 @@ pub(crate) struct Rendered {
     pub(crate) text: PageText,
     /// The Python blocks readers download as a script and a notebook.
     pub(crate) cells: Vec<CodeCell>,
+    /// Figures the last `primer test` run kept for the page's blocks, by
+    /// file name in the output store, to be written beside the page.
+    pub(crate) outputs: Vec<String>,
 }
 
 /// A Python block of a page, as the downloads need it: the code that runs

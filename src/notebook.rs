@@ -235,8 +235,13 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
     let alt = cell
         .pointer("/metadata/primer/alt")
         .and_then(Value::as_str)
-        .map_or_else(|| format!("Output of cell {number}: {}", first_code_line(&cell_source(cell))), str::to_owned);
+        .map_or_else(|| crate::html::figure_alt(&cell_source(cell)), str::to_owned);
     let saved = cell["outputs"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let rich = ["text/html", "image/svg+xml", "image/png", "text/markdown"];
+    if saved.iter().any(|output| rich.iter().any(|kind| output["data"].get(kind).is_some())) {
+        out.line(cell_no, 0, "");
+        out.line(cell_no, 0, crate::model::SAVED_OUTPUTS);
+    }
     for output in saved {
         let text = |value: &Value| cell_source(&serde_json::json!({ "source": value }));
         let data = &output["data"];
@@ -294,12 +299,6 @@ fn fenced_output(out: &mut Writer, cell: Option<usize>, text: &str, stderr: bool
     out.line(cell, 0, &format!("{fence}output saved{}", if stderr { " stderr" } else { "" }));
     out.lines(cell, 0, text.trim_end_matches('\n'));
     out.line(cell, 0, &fence);
-}
-
-/// The first line of code worth naming in an image's generated alt text.
-fn first_code_line(code: &str) -> String {
-    let line = code.lines().map(str::trim).rev().find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("code");
-    line.chars().take(80).collect()
 }
 
 fn escape_alt(alt: &str) -> String {

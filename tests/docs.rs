@@ -29,6 +29,10 @@ fn the_bundled_documentation_builds_with_its_tutorials_and_recipes() {
     }
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(home.contains("class=\"resource\""), "the home page has resource callouts");
+    // One tutorial is a notebook, with its saved plot and table.
+    let notebook = std::fs::read_to_string(site.join("tutorials/notebook-tour/index.html")).unwrap();
+    assert!(notebook.contains("alt=\"A sine wave over one period, from 0 to 6.2\""), "the plot shows");
+    assert!(notebook.contains("<table"), "the DataFrame shows as a table");
 }
 
 #[test]
@@ -56,4 +60,5 @@ fn the_bundled_documentation_snippets_pass_primer_test() {
     let passed: usize = summary.split_whitespace().next().unwrap().parse().unwrap();
     assert!(passed >= 5, "the documentation's runnable snippets ran: {summary}");
     assert!(summary.contains(" 0 failed"), "{summary}");
+    assert!(stdout.contains("ok   content/tutorials/notebook-tour.ipynb"), "the notebook's cells ran: {stdout}");
 }

@@ -181,8 +181,8 @@ fn saved_images_tables_and_errors_show_under_their_cells() {
     site.write("content/recipes/rich.ipynb", rich.to_string());
     site.build();
     let page = site.html("recipes/rich/index.html");
-    let src = page.attrs(".prose img[alt^='Output of cell 1']", "src");
-    assert_eq!(page.attrs(".prose img", "alt")[0], "Output of cell 1: plt.show()");
+    let src = page.attrs(".prose img[alt^=Figure]", "src");
+    assert_eq!(page.attrs(".prose img[alt^=Figure]", "alt"), ["Figure made by the code above, ending with plt.show()"]);
     assert_eq!(src.len(), 1, "{src:?}");
     assert!(src[0].starts_with("../../recipes/output-") && src[0].ends_with(".png"), "{src:?}");
     let written = std::fs::read(site.out(&src[0]["../../".len()..])).unwrap();
@@ -196,4 +196,64 @@ fn saved_images_tables_and_errors_show_under_their_cells() {
     let before = site.output_snapshot();
     site.build();
     assert!(site.output_snapshot() == before);
+}
+
+/// Whether matplotlib and pandas can be imported; under `CI=true` they
+/// must be (`.ci/run` installs them).
+fn plotting_available() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import matplotlib, pandas"])
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(found || std::env::var("CI").is_err(), "matplotlib and pandas are missing under CI");
+    if !found {
+        eprintln!("skipped: matplotlib and pandas are not installed");
+    }
+    found
+}
+
+const PLOTS: &str = "import matplotlib.pyplot as plt\nxs = list(range(10))\nplt.plot(xs, [x * x for x in xs])\nplt.show()\n\n# %%\nfig, ax = plt.subplots()\nax.bar(['a', 'b'], [3, 5])\n\n# %%\nplt.figure()\nplt.scatter(xs, xs)\nprint('three figures')\n\n# %%\nimport pandas as pd\npd.DataFrame({'x': [1, 2], 'y': [3, 4]})\n";
+
+#[test]
+fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_bytes() {
+    if !plotting_available() {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let script = format!("# ---\n# title: Three plots\n# summary: And a table.\n# ---\n\n# %%\n{PLOTS}");
+    site.write("content/recipes/plots.py", script);
+    // The same cells as a notebook saved without outputs.
+    let cells: Vec<serde_json::Value> = PLOTS
+        .split("\n# %%\n")
+        .map(|code| json!({ "cell_type": "code", "metadata": {}, "execution_count": null, "source": code, "outputs": [] }))
+        .collect();
+    let notebook = json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "primer": { "title": "Three plots in a notebook", "summary": "And a table." } },
+        "cells": cells
+    });
+    site.write("content/recipes/plots-notebook.ipynb", notebook.to_string());
+    let run = site.run(&["test"]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    site.build();
+    for page in ["recipes/plots/", "recipes/plots-notebook/"] {
+        let html = site.html(&format!("{page}index.html"));
+        let figures = html.attrs(".output-figure img", "src");
+        assert_eq!(figures.len(), 3, "{page}: {figures:?}");
+        for figure in &figures {
+            let svg = site.read(&format!("{page}{figure}"));
+            assert!(svg.contains("<svg"), "{page}{figure} is an SVG figure");
+        }
+        assert_eq!(html.attrs(".output-figure img", "alt")[0], "Figure made by the code above, ending with plt.show()");
+        assert_eq!(html.texts(".output-html table tbody td"), ["1", "3", "2", "4"], "{page}: the DataFrame");
+        assert_eq!(html.texts(".output-block samp"), ["three figures"]);
+    }
+    // Again with the cache: nothing runs, and the site is the same.
+    let before = site.output_snapshot();
+    let again = site.run(&["test"]);
+    assert!(again.stdout.contains("ok   content/recipes/plots.py (4 passed, 0 failed, cached"), "{}", again.stdout);
+    site.build();
+    let after = site.output_snapshot();
+    let changed: Vec<&String> = after.keys().filter(|path| after.get(*path) != before.get(*path)).collect();
+    assert!(changed.is_empty() && after.len() == before.len(), "a cached rerun rebuilds the same bytes: {changed:?}");
 }

@@ -10,6 +10,7 @@ use super::Spanned;
 use super::highlight::Session;
 use crate::html::escape_html;
 use crate::model::CodeCell;
+use crate::safety::Sanitizer;
 use crate::snippets::extract::runnable_code;
 use crate::snippets::runners::canonical;
 use crate::snippets::{BlockResult, Status, code_hash};
@@ -31,37 +32,53 @@ impl CodeInfo {
     }
 }
 
+/// What the last `primer test` run left for a page's blocks, by code hash,
+/// and the sanitizer its HTML tables go through.
+pub(super) struct Captured<'a> {
+    pub(super) blocks: HashMap<&'a str, &'a BlockResult>,
+    /// Where the run kept its tables and figures.
+    pub(super) store: &'a std::path::Path,
+    pub(super) sanitizer: &'a Sanitizer,
+}
+
 /// Replaces each code block with its highlighted HTML and a copy button.
 /// A block that `primer test` ran gets its captured output beneath it,
-/// unless the author wrote an output block there. Python blocks not
-/// marked `ignore` are collected into `cells`, for the downloads.
+/// text and then figures and tables, unless the author wrote an output
+/// block there (a notebook's saved text output gives way to it). The files
+/// of captured figures go into `outputs`, to be written beside the page.
+/// Python blocks not marked `ignore` are collected into `cells`, for the
+/// downloads.
 pub(super) fn transform<'a>(
     events: Vec<Spanned<'a>>,
     highlighter: &mut Session<'_>,
-    captured: &HashMap<&str, &BlockResult>,
+    captured: &Captured<'_>,
     cells: &mut Vec<CodeCell>,
+    outputs: &mut Vec<String>,
 ) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len());
     // Whether the last event closed a collected cell: an output block right
     // after it belongs to the cell.
     let mut after_cell = false;
     let mut block: Option<(CodeInfo, String, std::ops::Range<usize>)> = None;
-    let mut pending: Option<Spanned<'a>> = None;
+    let mut pending: Option<(Spanned<'a>, Vec<String>)> = None;
     // The last run's output was shown in place of the saved output that
     // follows, which is left out.
     let mut replaced = false;
     for (event, range) in events {
-        if let Some(capture) = pending.take() {
+        if let Some((capture, files)) = pending.take() {
             let output = match &event {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Some(CodeInfo::parse(info)),
                 _ => None,
             };
             let output = output.filter(|info| info.lang == "output");
             // An author's output block wins over the last run's; a saved
-            // one (a notebook's) gives way to it.
+            // one (a notebook's) gives way to it, unless the notebook
+            // saved figures or tables there.
             let saved = output.as_ref().is_some_and(|info| info.attrs.iter().any(|a| a == "saved"));
-            if output.is_none() || saved {
+            let saved_figures = matches!(&event, Event::Html(html) if html.starts_with(crate::model::SAVED_OUTPUTS));
+            if (output.is_none() || saved) && !saved_figures {
                 out.push(capture);
+                outputs.extend(files);
             }
             replaced = saved;
         }
@@ -92,31 +109,36 @@ pub(super) fn transform<'a>(
                     match cells.last_mut() {
                         Some(cell) if after_cell && info.lang == "output" => cell.end = range.end,
                         _ if is_cell => {
-                            cells.push(CodeCell { code: runnable, start: range.start, end: range.end });
+                            cells.push(CodeCell { code: runnable.clone(), start: range.start, end: range.end });
                             after_cell = true;
                         }
                         _ => after_cell = false,
                     }
-                    pending = captured
-                        .get(hash.as_str())
-                        .and_then(|r| captured_html(r))
-                        .map(|html| (Event::Html(html.into()), range));
+                    pending = captured.blocks.get(hash.as_str()).and_then(|result| {
+                        let (html, files) = captured_html(result, captured, &runnable)?;
+                        Some(((Event::Html(html.into()), range), files))
+                    });
                 }
             }
             (event, _) => out.push((event, range)),
         }
     }
-    out.extend(pending);
+    if let Some((capture, files)) = pending {
+        out.push(capture);
+        outputs.extend(files);
+    }
     out
 }
 
-/// What a block printed in the last test run, when it ran and printed.
-fn captured_html(result: &BlockResult) -> Option<String> {
+/// What a block printed and showed in the last test run, when it ran and
+/// printed or showed something, with the files of its figures.
+fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> Option<(String, Vec<String>)> {
     let failed = matches!(result.status, Status::Failed(_));
     if !matches!(result.status, Status::Passed) && !failed {
         return None;
     }
     let mut html = String::new();
+    let mut files = Vec::new();
     for (stream, text) in [("stdout", &result.stdout), ("stderr", &result.stderr)] {
         if !text.trim().is_empty() {
             html.push_str(&format!(
@@ -125,7 +147,37 @@ fn captured_html(result: &BlockResult) -> Option<String> {
             ));
         }
     }
-    (!html.is_empty()).then_some(html)
+    for output in &result.rich {
+        match output.kind.as_str() {
+            "png" | "svg" => {
+                // A figure comes as PNG and SVG: the SVG is shown, sharp at
+                // any size, and the PNG is not written.
+                if output.kind == "png" && result.rich.iter().any(|o| o.kind == "svg") {
+                    continue;
+                }
+                html.push_str(&format!(
+                    "<div class=\"output-figure\"><img src=\"{}\" alt=\"{}\"></div>\n",
+                    escape_html(&output.file),
+                    escape_html(&crate::html::figure_alt(code))
+                ));
+                files.push(output.file.clone());
+            }
+            "html" | "md" => {
+                // Read at build time from the store, where the run kept it.
+                let Ok(text) = std::fs::read_to_string(captured.store.join(&output.file)) else { continue };
+                let text = if output.kind == "md" { markdown_html(&text) } else { text };
+                html.push_str(&format!("<div class=\"output-html\">{}</div>\n", captured.sanitizer.clean(&text)));
+            }
+            _ => {}
+        }
+    }
+    (!html.is_empty()).then_some((html, files))
+}
+
+fn markdown_html(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+    html
 }
 
 /// The HTML of a block. A cell of the page's downloads (`cell` being its

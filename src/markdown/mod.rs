@@ -100,15 +100,16 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
     let record = context.results.pages.get(&page.source.rel);
-    let captured: HashMap<&str, &BlockResult> =
+    let blocks: HashMap<&str, &BlockResult> =
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
+    let captured = code::Captured { blocks, store: &context.results.outputs, sanitizer: context.sanitizer };
     rendered.verified = record
         .filter(|record| record.status != "skipped")
         .map(|record| Verified { date: record.verified.clone(), failed: record.status == "failed" });
     let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);
-    let events = code::transform(events, highlighter, &captured, &mut rendered.cells);
+    let events = code::transform(events, highlighter, &captured, &mut rendered.cells, &mut rendered.outputs);
     rendered.words = events
         .iter()
         .map(|(event, _)| match event {

@@ -261,6 +261,7 @@ impl Renderer<'_> {
                 let (links, mut downloads) = downloads::for_page(self.config, page);
                 context.insert("downloads", &links);
                 files.append(&mut downloads);
+                files.extend(self.figures(page)?);
                 let image =
                     page.meta.image.as_deref().map(|_| format!("{}{}", self.config.base_url, views::card_image(page)));
                 let description = page.rendered.summary.as_ref().map_or(self.config.description.as_str(), |s| &s.plain);
@@ -301,6 +302,28 @@ impl Renderer<'_> {
         let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
         files.push(OutputFile { path, bytes: html.into_bytes(), source });
         Ok(files)
+    }
+
+    /// The figures the last `primer test` run kept for a page's blocks,
+    /// from the output store, to be written beside the page.
+    fn figures(&self, page: &crate::model::Page) -> Result<Vec<OutputFile>, Diagnostic> {
+        let store = self.config.root.join(crate::snippets::OUTPUT_STORE);
+        let mut names: Vec<&String> = page.rendered.outputs.iter().collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let bytes = std::fs::read(store.join(name)).map_err(|error| {
+                    Diagnostic::file(
+                        &page.source.display,
+                        format!("a figure of the last `primer test` run is missing ({name}: {error})"),
+                    )
+                    .with_hint("run `primer test` again to make it")
+                })?;
+                Ok(OutputFile { path: format!("{}{name}", page.url), bytes, source: Some(page.source.display.clone()) })
+            })
+            .collect()
     }
 
     /// Title, description and absolute URLs for `<head>` and OpenGraph.

@@ -74,6 +74,21 @@ impl Runner {
     }
 }
 
+/// Before each Python block: the marker, printed by the preamble's
+/// `__primer_next`, which also keeps the previous block's figures, or
+/// printed here when the preamble is not there.
+const PYTHON_SEPARATOR: &str = "(globals().get('__primer_next') or (lambda m: (print(m, flush=True), __import__('sys').stderr.write(m + '\\n'), __import__('sys').stderr.flush())))('{marker}')";
+
+/// What Python blocks show besides their text: see `rich.py`.
+const RICH_PREAMBLE: &str = include_str!("rich.py");
+
+/// The preamble, told how many lines it has, so it can run the blocks
+/// after it again without itself.
+fn python_preamble() -> String {
+    let lines = RICH_PREAMBLE.lines().count();
+    RICH_PREAMBLE.replace("PRIMER_PREAMBLE_LINES = 0", &format!("PRIMER_PREAMBLE_LINES = {lines}"))
+}
+
 fn built_in(name: &str) -> Option<Runner> {
     let runner = |command: &str, check: &str, extension: &str, prelude: &str, separator: &str| Runner {
         name: name.to_owned(),
@@ -93,13 +108,7 @@ fn built_in(name: &str) -> Option<Runner> {
         // A warm interpreter forks each program: no start-up per page.
         "python" => Runner {
             preload: Some(Vec::new()),
-            ..runner(
-                "python3 {file}",
-                "python3 -m py_compile {file}",
-                "py",
-                "",
-                "print('{marker}', flush=True); __import__('sys').stderr.write('{marker}\\n'); __import__('sys').stderr.flush()",
-            )
+            ..runner("python3 {file}", "python3 -m py_compile {file}", "py", &python_preamble(), PYTHON_SEPARATOR)
         },
         "bash" => runner("bash {file}", "bash -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),
         "sh" => runner("sh {file}", "sh -n {file}", "sh", "set -e", "echo '{marker}'; echo '{marker}' >&2"),

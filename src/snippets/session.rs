@@ -51,6 +51,53 @@ pub(crate) struct BlockResult {
     /// only beside the code that produced it.
     #[serde(default)]
     pub(crate) code_hash: String,
+    /// What the block showed besides text (figures, tables), in order.
+    #[serde(default)]
+    pub(crate) rich: Vec<RichOutput>,
+}
+
+/// A figure or table a block showed, kept under `.primer/cache/outputs/`
+/// by content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RichOutput {
+    /// `png`, `svg`, `html` or `md`.
+    pub(crate) kind: String,
+    /// Its file name in the store, which is also its name beside the page.
+    pub(crate) file: String,
+}
+
+/// Where figures and tables that blocks showed are kept, by content hash.
+pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
+
+/// The files a program's preamble wrote to `folder` (`<block>-<n>.<ext>`),
+/// moved into the store, by block position.
+fn collect_rich(root: &Path, folder: &Path, blocks: usize) -> Vec<Vec<RichOutput>> {
+    let mut found: Vec<Vec<(usize, RichOutput)>> = vec![Vec::new(); blocks];
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    let store = root.join(OUTPUT_STORE);
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((stem, kind)) = name.split_once('.') else { continue };
+        let Some((block, n)) = stem.split_once('-') else { continue };
+        let (Ok(block), Ok(n)) = (block.parse::<usize>(), n.parse::<usize>()) else { continue };
+        if !matches!(kind, "png" | "svg" | "html" | "md") || block >= blocks {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+        let file = format!("output-{}.{kind}", &blake3::hash(&bytes).to_hex()[..16]);
+        let kept = store.join(&file);
+        if !kept.is_file() && std::fs::create_dir_all(&store).and_then(|()| std::fs::write(&kept, &bytes)).is_err() {
+            continue;
+        }
+        found[block].push((n, RichOutput { kind: kind.to_owned(), file }));
+    }
+    found
+        .into_iter()
+        .map(|mut outputs| {
+            outputs.sort_by_key(|(n, _)| *n);
+            outputs.into_iter().map(|(_, output)| output).collect()
+        })
+        .collect()
 }
 
 /// Identifies a block's code across runs and builds.
@@ -134,7 +181,7 @@ pub(crate) fn run_page(
         }
     };
     let normalizers = Normalizers::new(limits.normalize.iter().chain(&page.meta.normalize));
-    let page_run = PageRun { page, snippets, workspace: &dir, limits, normalizers: &normalizers };
+    let page_run = PageRun { root, page, snippets, workspace: &dir, limits, normalizers: &normalizers };
     for (n, program) in programs.iter().enumerate() {
         execute(&page_run, program, n, &mut results);
     }
@@ -168,6 +215,7 @@ fn pending(snippet: &Snippet) -> BlockResult {
         command: None,
         seconds: 0.0,
         code_hash: code_hash(&snippet.lang, &snippet.code),
+        rich: Vec::new(),
     }
 }
 
@@ -303,6 +351,7 @@ fn assemble(program: &Program<'_>, snippets: &[Snippet], marker: &str) -> (Strin
 
 /// What every program of a page shares.
 struct PageRun<'a> {
+    root: &'a Path,
     page: &'a Page,
     snippets: &'a [Snippet],
     workspace: &'a Workspace,
@@ -310,8 +359,28 @@ struct PageRun<'a> {
     normalizers: &'a Normalizers,
 }
 
+/// The environment of a program: the limits' own, its `HOME` and `TMPDIR`,
+/// and for Python the folder where its preamble keeps figures and tables.
+fn program_env(
+    limits: &Limits,
+    workspace: &Workspace,
+    program: &Program<'_>,
+    rich_folder: &Path,
+) -> Vec<(OsString, OsString)> {
+    let mut env = limits.env.clone();
+    env.push(("HOME".into(), workspace.home().into()));
+    env.push(("TMPDIR".into(), workspace.tmp().into()));
+    if canonical(&program.runner.name) == "python"
+        && program.kind == ProgramKind::Run
+        && std::fs::create_dir_all(rich_folder).is_ok()
+    {
+        env.push(("PRIMER_OUTPUTS".into(), rich_folder.into()));
+    }
+    env
+}
+
 fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [BlockResult]) {
-    let PageRun { page, snippets, workspace, limits, normalizers } = *run;
+    let PageRun { root, page, snippets, workspace, limits, normalizers } = *run;
     let runner = program.runner;
     let marker = format!("@@primer-block-{}-", std::process::id());
     let (source, starts) = assemble(program, snippets, &marker);
@@ -336,9 +405,8 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
         .replace("{bin}", &bin);
     let timeout: Duration =
         program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
-    let mut env = limits.env.clone();
-    env.push(("HOME".into(), workspace.home().into()));
-    env.push(("TMPDIR".into(), workspace.tmp().into()));
+    let rich_folder = dir.join(format!(".primer-outputs-{n}"));
+    let env = program_env(limits, workspace, program, &rich_folder);
     let job = Job {
         orders: Orders {
             command: command.clone(),
@@ -387,8 +455,10 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
     let reached = stdout.reached.max(stderr.reached);
     let seconds = outcome.elapsed.as_secs_f64() / program.blocks.len() as f64;
+    let mut rich = collect_rich(root, &rich_folder, program.blocks.len());
     for (position, &i) in program.blocks.iter().enumerate() {
         let result = &mut results[i];
+        result.rich = rich.get_mut(position).map(std::mem::take).unwrap_or_default();
         result.command = Some(command.clone());
         result.seconds = seconds;
         result.stdout = stdout.parts.get(position).cloned().unwrap_or_default();

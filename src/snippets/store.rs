@@ -46,6 +46,10 @@ impl PageRecord {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Results {
     pub(crate) pages: BTreeMap<String, PageRecord>,
+    /// Where the figures and tables of these results are kept: the site
+    /// root's output store.
+    #[serde(skip)]
+    pub(crate) outputs: PathBuf,
 }
 
 fn state(root: &Path, name: &str) -> PathBuf {
@@ -67,7 +71,8 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
 }
 
 pub(crate) fn load_results(root: &Path) -> Results {
-    read_json(&state(root, "results.json"))
+    let results: Results = read_json(&state(root, "results.json"));
+    Results { outputs: root.join(super::OUTPUT_STORE), ..results }
 }
 
 /// Merges this run's pages into `results.json`: pages not run keep theirs.
