@@ -12,10 +12,12 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The comment a notebook page puts after a code cell whose saved outputs
-/// hold figures or tables: they stay on the page, rather than what the last
-/// `primer test` run showed.
-pub(crate) const SAVED_OUTPUTS: &str = "<!-- primer: saved outputs -->";
+/// The empty fenced blocks a notebook page puts around a code cell's saved
+/// outputs: what the last `primer test` run showed replaces them, unless
+/// they hold figures or tables (`saved-outputs figures`) and the run made
+/// none. They never show on the page and are not run.
+pub(crate) const SAVED_OUTPUTS: &str = "primer-saved-outputs";
+pub(crate) const SAVED_OUTPUTS_END: &str = "primer-saved-outputs-end";
 
 /// A Markdown file read from `content/`, or a notebook or script page
 /// turned into Markdown.

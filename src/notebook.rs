@@ -237,11 +237,15 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
         .and_then(Value::as_str)
         .map_or_else(|| crate::html::figure_alt(&cell_source(cell)), str::to_owned);
     let saved = cell["outputs"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let rich = ["text/html", "image/svg+xml", "image/png", "text/markdown"];
-    if saved.iter().any(|output| rich.iter().any(|kind| output["data"].get(kind).is_some())) {
-        out.line(cell_no, 0, "");
-        out.line(cell_no, 0, crate::model::SAVED_OUTPUTS);
+    if saved.is_empty() {
+        return Ok(());
     }
+    let rich = ["text/html", "image/svg+xml", "image/png", "text/markdown"];
+    let figures = saved.iter().any(|output| rich.iter().any(|kind| output["data"].get(kind).is_some()));
+    let marker = format!("```{}{}", crate::model::SAVED_OUTPUTS, if figures { " figures" } else { "" });
+    out.line(cell_no, 0, "");
+    out.line(cell_no, 0, &marker);
+    out.line(cell_no, 0, "```");
     for output in saved {
         let text = |value: &Value| cell_source(&serde_json::json!({ "source": value }));
         let data = &output["data"];
@@ -286,6 +290,9 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
             _ => {}
         }
     }
+    out.line(cell_no, 0, "");
+    out.line(cell_no, 0, &format!("```{}", crate::model::SAVED_OUTPUTS_END));
+    out.line(cell_no, 0, "```");
     Ok(())
 }
 
@@ -400,7 +407,7 @@ mod tests {
         let (markdown, origins) = (converted.markdown, converted.origins);
         assert_eq!(
             markdown,
-            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```output saved\n1\n```\n"
+            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```primer-saved-outputs\n```\n\n```output saved\n1\n```\n\n```primer-saved-outputs-end\n```\n"
         );
         let problem = origins.relocate(Diagnostic::at("content/n.ipynb", &markdown, 3, 0, 6, "unknown key"));
         assert_eq!(problem.location(), "content/n.ipynb (cell 1):3:1");

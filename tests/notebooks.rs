@@ -223,10 +223,15 @@ fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_
     let script = format!("# ---\n# title: Three plots\n# summary: And a table.\n# ---\n\n# %%\n{PLOTS}");
     site.write("content/recipes/plots.py", script);
     // The same cells as a notebook saved without outputs.
-    let cells: Vec<serde_json::Value> = PLOTS
+    let mut cells: Vec<serde_json::Value> = PLOTS
         .split("\n# %%\n")
         .map(|code| json!({ "cell_type": "code", "metadata": {}, "execution_count": null, "source": code, "outputs": [] }))
         .collect();
+    // What an older run saved in the first cell gives way to the new run's;
+    // a saved figure that the code no longer makes stays.
+    let saved_figure = json!({ "output_type": "display_data", "metadata": {}, "data": { "image/png": PNG } });
+    cells[0]["outputs"] = json!([{ "output_type": "stream", "name": "stdout", "text": "old text\n" }, saved_figure]);
+    cells.push(json!({ "cell_type": "code", "metadata": {}, "source": "y = 2", "outputs": [saved_figure] }));
     let notebook = json!({
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": { "primer": { "title": "Three plots in a notebook", "summary": "And a table." } },
@@ -248,6 +253,9 @@ fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_
         assert_eq!(html.texts(".output-html table tbody td"), ["1", "3", "2", "4"], "{page}: the DataFrame");
         assert_eq!(html.texts(".output-block samp"), ["three figures"]);
     }
+    let notebook_page = site.html("recipes/plots-notebook/index.html");
+    assert_eq!(notebook_page.count(".prose p img"), 1, "the saved figure of `y = 2` stays");
+    assert!(!site.read("recipes/plots-notebook/index.html").contains("old text"));
     // Again with the cache: nothing runs, and the site is the same.
     let before = site.output_snapshot();
     let again = site.run(&["test"]);

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::Spanned;
 use super::highlight::Session;
 use crate::html::escape_html;
-use crate::model::CodeCell;
+use crate::model::{CodeCell, SAVED_OUTPUTS, SAVED_OUTPUTS_END};
 use crate::safety::Sanitizer;
 use crate::snippets::extract::runnable_code;
 use crate::snippets::runners::canonical;
@@ -44,7 +44,7 @@ pub(super) struct Captured<'a> {
 /// Replaces each code block with its highlighted HTML and a copy button.
 /// A block that `primer test` ran gets its captured output beneath it,
 /// text and then figures and tables, unless the author wrote an output
-/// block there (a notebook's saved text output gives way to it). The files
+/// block there (a notebook's saved outputs give way to it). The files
 /// of captured figures go into `outputs`, to be written beside the page.
 /// Python blocks not marked `ignore` are collected into `cells`, for the
 /// downloads.
@@ -60,27 +60,33 @@ pub(super) fn transform<'a>(
     // after it belongs to the cell.
     let mut after_cell = false;
     let mut block: Option<(CodeInfo, String, std::ops::Range<usize>)> = None;
-    let mut pending: Option<(Spanned<'a>, Vec<String>)> = None;
-    // The last run's output was shown in place of the saved output that
-    // follows, which is left out.
-    let mut replaced = false;
+    let mut pending: Option<(Spanned<'a>, Capture)> = None;
+    // Inside a notebook cell's saved outputs that the last run's replaced.
+    let mut skipping = false;
     for (event, range) in events {
-        if let Some((capture, files)) = pending.take() {
-            let output = match &event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Some(CodeInfo::parse(info)),
-                _ => None,
-            };
-            let output = output.filter(|info| info.lang == "output");
-            // An author's output block wins over the last run's; a saved
-            // one (a notebook's) gives way to it, unless the notebook
-            // saved figures or tables there.
-            let saved = output.as_ref().is_some_and(|info| info.attrs.iter().any(|a| a == "saved"));
-            let saved_figures = matches!(&event, Event::Html(html) if html.starts_with(crate::model::SAVED_OUTPUTS));
-            if (output.is_none() || saved) && !saved_figures {
-                out.push(capture);
-                outputs.extend(files);
+        let next = match &event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Some(CodeInfo::parse(info)),
+            _ => None,
+        };
+        if let Some((html, capture)) = pending.take() {
+            // An author's output block wins over the last run's. A
+            // notebook's saved outputs give way to it, unless they hold
+            // figures or tables and the run showed none.
+            let saved = next.as_ref().filter(|info| info.lang == SAVED_OUTPUTS);
+            let keep_saved = saved.is_some_and(|info| info.attrs.iter().any(|a| a == "figures") && !capture.rich);
+            if next.as_ref().is_none_or(|info| info.lang != "output") && !keep_saved {
+                out.push(html);
+                outputs.extend(capture.files);
+                skipping = saved.is_some();
             }
-            replaced = saved;
+        }
+        if skipping {
+            if next.is_some_and(|info| info.lang == SAVED_OUTPUTS_END) {
+                skipping = false;
+                block =
+                    Some((CodeInfo { lang: SAVED_OUTPUTS_END.to_owned(), attrs: Vec::new() }, String::new(), range));
+            }
+            continue;
         }
         let closes_block = matches!(event, Event::End(TagEnd::CodeBlock));
         let opens_block = matches!(event, Event::Start(Tag::CodeBlock(_)));
@@ -98,7 +104,7 @@ pub(super) fn transform<'a>(
             (Event::Text(text), Some((_, code, _))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
-                    if std::mem::take(&mut replaced) && info.lang == "output" {
+                    if info.lang.starts_with(SAVED_OUTPUTS) {
                         continue;
                     }
                     let runnable = runnable_code(&info.lang, &code);
@@ -115,24 +121,32 @@ pub(super) fn transform<'a>(
                         _ => after_cell = false,
                     }
                     pending = captured.blocks.get(hash.as_str()).and_then(|result| {
-                        let (html, files) = captured_html(result, captured, &runnable)?;
-                        Some(((Event::Html(html.into()), range), files))
+                        let (html, capture) = captured_html(result, captured, &runnable)?;
+                        Some(((Event::Html(html.into()), range), capture))
                     });
                 }
             }
             (event, _) => out.push((event, range)),
         }
     }
-    if let Some((capture, files)) = pending {
-        out.push(capture);
-        outputs.extend(files);
+    if let Some((html, capture)) = pending {
+        out.push(html);
+        outputs.extend(capture.files);
     }
     out
 }
 
+/// What the HTML of a block's last run holds besides text.
+struct Capture {
+    /// Files of its figures, to be written beside the page.
+    files: Vec<String>,
+    /// Whether it shows figures or tables.
+    rich: bool,
+}
+
 /// What a block printed and showed in the last test run, when it ran and
-/// printed or showed something, with the files of its figures.
-fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> Option<(String, Vec<String>)> {
+/// printed or showed something.
+fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> Option<(String, Capture)> {
     let failed = matches!(result.status, Status::Failed(_));
     if !matches!(result.status, Status::Passed) && !failed {
         return None;
@@ -171,7 +185,8 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
             _ => {}
         }
     }
-    (!html.is_empty()).then_some((html, files))
+    let rich = !result.rich.is_empty();
+    (!html.is_empty()).then_some((html, Capture { files, rich }))
 }
 
 fn markdown_html(text: &str) -> String {

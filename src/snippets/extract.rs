@@ -112,12 +112,14 @@ pub(crate) fn snippets(page: &Page) -> (Vec<Snippet>, Vec<Diagnostic>) {
         let mut words = fence.info.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty());
         let lang = words.next().unwrap_or_default().to_owned();
         let words: Vec<&str> = words.collect();
+        // A notebook's saved outputs and the blocks around them: shown,
+        // never run nor compared (what some past run printed).
+        if lang.starts_with(crate::model::SAVED_OUTPUTS) || (lang == "output" && words.contains(&"saved")) {
+            continue;
+        }
         if lang == "output" {
             let follows_code = previous_end.is_some_and(|end| text[end..fence.range.start].trim().is_empty());
             match (snippets.last_mut(), follows_code) {
-                // A notebook's saved output is shown, not checked: it is
-                // what some past run printed.
-                (Some(_), true) if words.contains(&"saved") => {}
                 (Some(snippet), true) => match output_block(text, &fence, &words) {
                     Ok(output) => snippet.outputs.push(output),
                     Err(problem) => problems.push(at(problem.0).with_hint(problem.1)),
