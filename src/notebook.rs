@@ -6,9 +6,11 @@
 //! turns each into the Markdown document every later stage reads: front
 //! matter, Markdown cells as they are, code cells as `python` blocks (so
 //! they are highlighted, tested and offered as downloads like any other),
-//! and a notebook's saved outputs under their cell: text as `output saved`
-//! blocks (shown, not checked: `primer test` output replaces them),
-//! images as files beside the page, HTML through the sanitizer.
+//! and a notebook's saved outputs under their cell, between two empty
+//! marker blocks: text as `output saved` blocks (shown, never checked),
+//! images as files beside the page, HTML through the sanitizer. What the
+//! last `primer test` run showed replaces them on the page (see
+//! [`crate::model::SAVED_OUTPUTS`]).
 //!
 //! Front matter comes from the notebook's `metadata.primer` or from a first
 //! raw cell holding YAML; a script's is its leading comment block. Every
