@@ -47,7 +47,9 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                if rel.ends_with(".md") || crate::notebook::is_page(&rel, &file_start(entry.path())) {
+                let notebook = |rel: &str| rel.ends_with(".ipynb") || rel.ends_with(".py");
+                if rel.ends_with(".md") || (notebook(&rel) && crate::notebook::is_page(&rel, &file_start(entry.path())))
+                {
                     markdown.push((rel, entry.into_path()));
                 } else {
                     assets.push(Asset { rel, path: entry.into_path() });
@@ -81,7 +83,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
 
 /// The first bytes of a file, which tell a script page from a script.
 fn file_start(path: &Path) -> Vec<u8> {
-    let mut start = vec![0; 16];
+    let mut start = vec![0; 2048];
     let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut start));
     start.truncate(read.unwrap_or(0));
     start

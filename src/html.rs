@@ -25,9 +25,15 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// Alt text for a figure a block of code made, when its author gave none:
-/// its last line of code worth naming.
+/// Alt text for a figure a block of code made: the block's `#| alt:` line
+/// (Quarto's cell option, `#| fig-alt:` too), or else its last line of
+/// code worth naming.
 pub(crate) fn figure_alt(code: &str) -> String {
+    let option =
+        code.lines().map(str::trim).find_map(|l| l.strip_prefix("#| alt:").or_else(|| l.strip_prefix("#| fig-alt:")));
+    if let Some(alt) = option.map(str::trim).filter(|alt| !alt.is_empty()) {
+        return alt.to_owned();
+    }
     let line = code.lines().map(str::trim).rev().find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("code");
     let line: String = line.chars().take(80).collect();
     format!("Figure made by the code above, ending with {line}")

@@ -83,8 +83,14 @@ impl Writer {
 }
 
 /// Whether a content file is a notebook or script page.
+/// `text_start` being the file's first bytes (2 KiB are plenty).
 pub(crate) fn is_page(rel: &str, text_start: &[u8]) -> bool {
-    rel.ends_with(".ipynb") || (rel.ends_with(".py") && script_front_matter(text_start))
+    if rel.ends_with(".ipynb") {
+        return true;
+    }
+    let start = String::from_utf8_lossy(text_start);
+    let lines: Vec<&str> = start.lines().collect();
+    rel.ends_with(".py") && (script_front_matter(text_start) || gallery_title(&lines).is_some())
 }
 
 fn script_front_matter(start: &[u8]) -> bool {
@@ -314,12 +320,27 @@ fn escape_alt(alt: &str) -> String {
     alt.replace(['[', ']', '\n'], " ")
 }
 
+/// The kind of a script's cell.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Code,
+    /// `# %% [markdown]`: comment lines that are prose.
+    Markdown,
+    /// A sphinx-gallery block: its leading comment lines are prose, the
+    /// rest is code.
+    Gallery,
+}
+
 /// A percent-format script: `# ---` front matter, then `# %%` code cells
-/// and `# %% [markdown]` cells whose lines are `# ` comments.
+/// and `# %% [markdown]` cells whose lines are `# ` comments. Or a
+/// sphinx-gallery example: a module docstring opening with an RST title
+/// (its title and first paragraph are the front matter, the rest is
+/// prose), then `# %%` blocks whose leading comment lines are prose.
 fn script(text: &str) -> (String, Origins) {
     let mut out = Writer::default();
     let lines: Vec<&str> = text.lines().collect();
     let mut at = 0;
+    let mut gallery = false;
     // Front matter: the leading comment block between `# ---` lines.
     if lines.first().is_some_and(|l| l.trim_start_matches('\u{feff}').trim_end() == "# ---") {
         out.line(None, 1, "---");
@@ -330,44 +351,112 @@ fn script(text: &str) -> (String, Origins) {
         }
         out.line(None, at + 1, "---");
         at += 1;
+    } else if let Some(after) = gallery_docstring(&lines, &mut out) {
+        at = after;
+        gallery = true;
     }
     // Cells: lines up to the next marker. Text before the first marker is
     // code, as jupytext reads it.
-    let mut markdown = false;
+    let mut kind = Cell::Code;
     let mut cell: Vec<(usize, &str)> = Vec::new();
-    let flush = |out: &mut Writer, markdown: bool, cell: &mut Vec<(usize, &str)>| {
-        while cell.last().is_some_and(|(_, l)| l.trim().is_empty()) {
-            cell.pop();
-        }
-        let start = cell.iter().position(|(_, l)| !l.trim().is_empty()).unwrap_or(cell.len());
-        let body = &cell[start..];
-        if let Some(&(first, _)) = body.first() {
-            out.line(None, first, "");
-            if markdown {
-                for &(n, line) in body {
-                    out.line(None, n, uncomment(line));
-                }
-            } else {
-                out.line(None, first, "```python");
-                for &(n, line) in body {
-                    out.line(None, n, line);
-                }
-                out.line(None, body.last().map_or(first, |(n, _)| *n), "```");
-            }
-        }
-        cell.clear();
-    };
     for (n, line) in lines.iter().enumerate().skip(at) {
         let trimmed = line.trim_end();
         if let Some(marker) = trimmed.strip_prefix("# %%") {
-            flush(&mut out, markdown, &mut cell);
-            markdown = marker.contains("[markdown]") || marker.contains("[md]");
+            flush(&mut out, kind, &mut cell);
+            kind = match (marker.contains("[markdown]") || marker.contains("[md]"), gallery) {
+                (true, _) => Cell::Markdown,
+                (false, true) => Cell::Gallery,
+                (false, false) => Cell::Code,
+            };
             continue;
         }
         cell.push((n + 1, line));
     }
-    flush(&mut out, markdown, &mut cell);
+    flush(&mut out, kind, &mut cell);
     (out.text, out.origins)
+}
+
+/// Writes a script's cell, its lines numbered as in the script.
+fn flush(out: &mut Writer, kind: Cell, cell: &mut Vec<(usize, &str)>) {
+    let blank = |line: &str| line.trim().is_empty();
+    let end = cell.iter().rposition(|(_, l)| !blank(l)).map_or(0, |last| last + 1);
+    let start = cell[..end].iter().position(|(_, l)| !blank(l)).unwrap_or(end);
+    let body = &cell[start..end];
+    // A gallery block's prose: its leading comment lines.
+    let prose = match kind {
+        Cell::Markdown => body.len(),
+        Cell::Gallery => body.iter().position(|(_, l)| !l.trim_start().starts_with('#')).unwrap_or(body.len()),
+        Cell::Code => 0,
+    };
+    let (text, code) = body.split_at(prose);
+    if let Some(&(first, _)) = text.first() {
+        out.line(None, first, "");
+        for &(n, line) in text {
+            // Gallery prose is RST; a `[markdown]` cell is Markdown.
+            let line = uncomment(line);
+            out.line(None, n, &if kind == Cell::Gallery { rst_inline(line) } else { line.to_owned() });
+        }
+    }
+    let code_start = code.iter().position(|(_, l)| !blank(l)).unwrap_or(code.len());
+    let code = &code[code_start..];
+    if let (Some(&(first, _)), Some(&(last, _))) = (code.first(), code.last()) {
+        out.line(None, first, "");
+        out.line(None, first, "```python");
+        for &(n, line) in code {
+            out.line(None, n, line);
+        }
+        out.line(None, last, "```");
+    }
+    cell.clear();
+}
+
+/// sphinx-gallery's title: a module docstring whose first line of text is
+/// underlined the RST way. Returns the title and its line (1-based).
+fn gallery_title<'a>(lines: &[&'a str]) -> Option<(usize, &'a str)> {
+    let first = lines.first()?.trim_start_matches('\u{feff}');
+    let quote = ["r\"\"\"", "\"\"\"", "r'''", "'''"].into_iter().find(|q| first.starts_with(q))?;
+    let rest = &first[quote.len()..];
+    let candidates = std::iter::once((1, rest)).chain(lines.iter().enumerate().skip(1).map(|(i, l)| (i + 1, *l)));
+    let mut text = candidates.skip_while(|(_, l)| l.trim().is_empty());
+    let (line, title) = text.next()?;
+    let underline = text.next()?.1.trim();
+    let is_underline = underline.len() >= 3 && underline.chars().all(|c| "=-~*#^".contains(c));
+    is_underline.then_some((line, title.trim()))
+}
+
+/// Writes a sphinx-gallery docstring: its title and first paragraph as
+/// front matter, the rest as prose. Returns the index of the first line
+/// after it.
+fn gallery_docstring(lines: &[&str], out: &mut Writer) -> Option<usize> {
+    let (title_line, title) = gallery_title(lines)?;
+    let first = lines[0].trim_start_matches('\u{feff}');
+    let delimiter = if first.contains("\"\"\"") { "\"\"\"" } else { "'''" };
+    // The docstring closes on a later line than the title's underline.
+    let close = (title_line + 1..lines.len()).find(|&i| lines[i].contains(delimiter))?;
+    let doc: Vec<(usize, &str)> = (title_line + 1..close)
+        .map(|i| (i + 1, lines[i]))
+        .chain([(close + 1, lines[close].split(delimiter).next().unwrap_or(""))])
+        .collect();
+    let start = doc.iter().position(|(_, l)| !l.trim().is_empty()).unwrap_or(doc.len());
+    let end = doc[start..].iter().position(|(_, l)| l.trim().is_empty()).map_or(doc.len(), |p| start + p);
+    let summary: Vec<String> = doc[start..end].iter().map(|(_, l)| rst_inline(l.trim())).collect();
+    let mut meta = serde_yaml::Mapping::new();
+    meta.insert("title".into(), title.into());
+    if !summary.is_empty() {
+        meta.insert("summary".into(), summary.join(" ").into());
+    }
+    out.line(None, title_line, "---");
+    out.lines(None, title_line, &serde_yaml::to_string(&meta).unwrap_or_default());
+    out.line(None, title_line, "---");
+    for &(n, line) in &doc[end..] {
+        out.line(None, n, &rst_inline(line));
+    }
+    Some(close + 1)
+}
+
+/// RST's inline literals (` ``code`` `) as Markdown's.
+fn rst_inline(line: &str) -> String {
+    line.replace("``", "`")
 }
 
 /// A comment line of a script as text: `# text` → `text`, `#` → ``.
@@ -391,6 +480,21 @@ mod tests {
         // `print(x)` is line 12 of the Markdown and 13 of the script.
         let problem = origins.relocate(Diagnostic::at("content/p.py", &markdown, 12, 0, 1, "x"));
         assert_eq!(problem.location(), "content/p.py:13:1");
+    }
+
+    #[test]
+    fn a_sphinx_gallery_example_takes_its_title_and_summary_from_the_docstring() {
+        let example = "\"\"\"\nPlotting a sine\n================\n\nDraw ``sin`` over\none period.\n\nMore prose.\n\"\"\"\n\nimport math\n\n# %%\n# Compute the values.\n#\n# Then print one.\nys = [math.sin(x) for x in range(3)]\nprint(ys[1])\n";
+        assert!(is_page("plot_sine.py", example.as_bytes()));
+        assert!(!is_page("helper.py", b"\"\"\"Helpers for the examples.\"\"\"\nimport os\n"));
+        let (markdown, origins) = script(example);
+        assert_eq!(
+            markdown,
+            "---\ntitle: Plotting a sine\nsummary: Draw `sin` over one period.\n---\n\nMore prose.\n\n\n```python\nimport math\n```\n\nCompute the values.\n\nThen print one.\n\n```python\nys = [math.sin(x) for x in range(3)]\nprint(ys[1])\n```\n"
+        );
+        // `print(ys[1])` is line 19 of the Markdown and 18 of the script.
+        let problem = origins.relocate(Diagnostic::at("content/p.py", &markdown, 19, 0, 1, "x"));
+        assert_eq!(problem.location(), "content/p.py:18:1");
     }
 
     #[test]

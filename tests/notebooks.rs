@@ -36,6 +36,12 @@ fn site() -> TestSite {
     site.write("content/tutorials/script.py", SCRIPT);
     // A script without front matter stays a file to download.
     site.write("content/recipes/helper.py", "print('not a page')\n");
+    // sphinx-gallery's convention: a docstring with an RST title, then
+    // `# %%` blocks whose leading comments are prose.
+    site.write(
+        "content/recipes/plot_sine.py",
+        "\"\"\"\nPlotting a sine\n===============\n\nDraw ``sin`` over one period.\n\"\"\"\nimport math\n\n# %%\n# Print one value.\nprint(round(math.sin(1), 2))\n",
+    );
     site
 }
 
@@ -59,6 +65,11 @@ fn notebooks_and_scripts_are_pages_with_cards_tags_search_and_downloads() {
     assert_eq!(script.attrs(".downloads a:not([data-build])", "href"), ["../../tutorials/script/script.py"]);
     assert_eq!(site.read("tutorials/script/script.py"), SCRIPT);
     assert_eq!(site.read("recipes/helper.py"), "print('not a page')\n");
+    let gallery = site.html("recipes/plot-sine/index.html");
+    assert_eq!(gallery.texts("article h1"), ["Plotting a sine"]);
+    assert_eq!(gallery.texts(".lead code"), ["sin"], "the summary's RST literal is Markdown code");
+    assert_eq!(gallery.texts(".prose p"), ["Print one value."]);
+    assert_eq!(gallery.count(".code-block[data-lang=python]"), 2);
     // Cards and tags, with inline Markdown in the summary.
     let recipes = site.html("recipes/index.html");
     assert!(recipes.texts(".card-title").contains(&"Plot a curve".to_owned()));
@@ -212,7 +223,7 @@ fn plotting_available() -> bool {
     found
 }
 
-const PLOTS: &str = "import matplotlib.pyplot as plt\nxs = list(range(10))\nplt.plot(xs, [x * x for x in xs])\nplt.show()\n\n# %%\nfig, ax = plt.subplots()\nax.bar(['a', 'b'], [3, 5])\n\n# %%\nplt.figure()\nplt.scatter(xs, xs)\nprint('three figures')\n\n# %%\nimport pandas as pd\npd.DataFrame({'x': [1, 2], 'y': [3, 4]})\n";
+const PLOTS: &str = "#| alt: Squares of 0 to 9\nimport matplotlib.pyplot as plt\nxs = list(range(10))\nplt.plot(xs, [x * x for x in xs])\nplt.show()\n\n# %%\nfig, ax = plt.subplots()\nax.bar(['a', 'b'], [3, 5])\n\n# %%\nplt.figure()\nplt.scatter(xs, xs)\nprint('three figures')\n\n# %%\nimport pandas as pd\npd.DataFrame({'x': [1, 2], 'y': [3, 4]})\n";
 
 #[test]
 fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_bytes() {
@@ -249,7 +260,11 @@ fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_
             let svg = site.read(&format!("{page}{figure}"));
             assert!(svg.contains("<svg"), "{page}{figure} is an SVG figure");
         }
-        assert_eq!(html.attrs(".output-figure img", "alt")[0], "Figure made by the code above, ending with plt.show()");
+        let alts = html.attrs(".output-figure img", "alt");
+        assert_eq!(
+            alts[..2],
+            ["Squares of 0 to 9", "Figure made by the code above, ending with ax.bar(['a', 'b'], [3, 5])"]
+        );
         assert_eq!(html.texts(".output-html table tbody td"), ["1", "3", "2", "4"], "{page}: the DataFrame");
         assert_eq!(html.texts(".output-block samp"), ["three figures"]);
     }
