@@ -212,3 +212,42 @@ fn download_links_build_the_script_and_the_notebook_from_the_page() {
     assert_eq!(source(4), "print(2)");
     assert!(cells[2]["outputs"].as_array().unwrap().is_empty() && cells[2]["execution_count"].is_null());
 }
+
+#[test]
+fn a_notebook_page_with_a_wide_table_fits_a_phone_and_passes_axe() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("basic");
+    let header: String = (0..12).map(|i| format!("<th>column {i}</th>")).collect();
+    let row: String = (0..12).map(|i| format!("<td>{}</td>", i * 1000)).collect();
+    let table =
+        format!("<table class=\"dataframe\"><thead><tr>{header}</tr></thead><tbody><tr>{row}</tr></tbody></table>");
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let notebook = serde_json::json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "primer": { "title": "Wide table", "summary": "A table wider than a phone." } },
+        "cells": [
+            { "cell_type": "markdown", "metadata": {}, "source": "## Data" },
+            { "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "df",
+              "outputs": [{ "output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": { "text/html": table } }] },
+            { "cell_type": "code", "metadata": { "primer": { "alt": "A dot" } }, "execution_count": 2, "source": "plot()",
+              "outputs": [{ "output_type": "display_data", "metadata": {}, "data": { "image/png": png } }] }
+        ]
+    });
+    site.write("content/recipes/wide.ipynb", notebook.to_string());
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    browser.set_viewport(320, 640, true);
+    browser.goto(&server.url("recipes/wide/"));
+    let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the page scrolls sideways: {widths}");
+    // The table scrolls in its own box, which the keyboard can reach.
+    let scroll = browser.eval("(() => { const b = document.querySelector('.output-html table'); return [b.scrollWidth, b.clientWidth, b.tabIndex]; })()");
+    assert!(scroll[0].as_i64() > scroll[1].as_i64() && scroll[2] == 0, "{scroll}");
+    for dark in [false, true] {
+        browser.prefer_dark(dark);
+        let Some(found) = browser.axe_violations() else { return };
+        assert!(found.is_empty(), "dark: {dark}: {found:#?}");
+    }
+}

@@ -356,8 +356,17 @@
     });
   }
 
+  // A table wider than the screen scrolls sideways in its own box (see
+  // style.css); the keyboard must be able to reach it to scroll it.
+  function setUpWideTables() {
+    document.querySelectorAll(".prose table, .output-html").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && box.tabIndex < 0) box.tabIndex = 0;
+    });
+  }
+
   setUpDiskLinks();
   setUpDownloads();
+  setUpWideTables();
   setUpToc();
   setUpSidebar();
   setUpThemeToggle();
