@@ -9,9 +9,7 @@
 //! memory whole. Problems that do not stop a stage are collected; the build
 //! puts nothing in place unless there are none.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config, Overrides};
@@ -21,7 +19,7 @@ use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
-use crate::notebook::Origins;
+use crate::notebook::Relocator;
 use crate::output::{StagedFile, Stager};
 use crate::safety::{RawHtml, Sanitizer};
 use crate::snippets::store::Results;
@@ -126,18 +124,7 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
     let (inventory, mut problems) = discover::run(&config);
     // Notebook and script pages are read as Markdown: their problems are
     // moved back to the cell and line the author wrote.
-    let converted: HashMap<String, Arc<Origins>> = inventory
-        .docs
-        .iter()
-        .filter_map(|doc| doc.origins.as_ref().map(|origins| (doc.display.clone(), Arc::clone(origins))))
-        .collect();
-    let relocated = |problems: Vec<Diagnostic>| -> Vec<Diagnostic> {
-        let place = |problem: Diagnostic| match converted.get(&problem.path) {
-            Some(origins) => origins.relocate(problem),
-            None => problem,
-        };
-        problems.into_iter().map(place).collect()
-    };
+    let relocator = Relocator::new(&inventory.docs);
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     let pages = tools.history.apply(pages);
@@ -146,7 +133,7 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
         render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);
     if !problems.is_empty() {
-        return Err(relocated(problems));
+        return Err(relocator.apply(problems));
     }
     let site = listing::run(&config, pages)?;
     Ok(LoadedSite { config, site, assets: inventory.assets, markdown_paths: inventory.markdown_paths })

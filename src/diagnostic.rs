@@ -105,10 +105,7 @@ impl Diagnostic {
 
     /// The file, and the cell in a notebook.
     fn origin(&self) -> String {
-        match self.cell {
-            Some(cell) => format!("{} (cell {cell})", self.path),
-            None => self.path.clone(),
-        }
+        origin(&self.path, self.cell)
     }
 
     /// The same problem at `line` (0: none) of `cell`: where a line of a
@@ -156,6 +153,14 @@ impl Diagnostic {
             let _ = write!(out, "\n  --> {location}");
         }
         out
+    }
+}
+
+/// A file as locations name it: `content/a.ipynb (cell 2)` in a notebook.
+pub(crate) fn origin(path: &str, cell: Option<usize>) -> String {
+    match cell {
+        Some(cell) => format!("{path} (cell {cell})"),
+        None => path.to_owned(),
     }
 }
 

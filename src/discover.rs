@@ -47,9 +47,8 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                let notebook = |rel: &str| rel.ends_with(".ipynb") || rel.ends_with(".py");
-                if rel.ends_with(".md") || (notebook(&rel) && crate::notebook::is_page(&rel, &file_start(entry.path())))
-                {
+                let script_page = || crate::notebook::is_script_page(&file_start(entry.path()));
+                if rel.ends_with(".md") || rel.ends_with(".ipynb") || (rel.ends_with(".py") && script_page()) {
                     markdown.push((rel, entry.into_path()));
                 } else {
                     assets.push(Asset { rel, path: entry.into_path() });

@@ -18,14 +18,16 @@
 //! problem found later is reported at the cell and line of the notebook,
 //! or the line of the script. Hands on [`SourceDoc`]s.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Asset;
+use crate::model::{Asset, SourceDoc};
 
 /// Where each line of a converted document comes from: for line `n`
 /// (1-based) of the Markdown, `lines[n - 1]` is the cell (1-based, none
@@ -39,11 +41,8 @@ impl Origins {
     /// `display:line` for line `line` of the converted document, at the
     /// cell and line the author wrote: `content/a.ipynb (cell 2):1`.
     pub(crate) fn location(&self, display: &str, line: usize) -> String {
-        match self.lines.get(line.wrapping_sub(1)) {
-            Some((Some(cell), at)) => format!("{display} (cell {cell}):{at}"),
-            Some((None, at)) => format!("{display}:{at}"),
-            None => format!("{display}:{line}"),
-        }
+        let (cell, at) = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or((None, line));
+        format!("{}:{at}", crate::diagnostic::origin(display, cell))
     }
 
     /// Moves a diagnostic at a line of the converted document to the line
@@ -56,6 +55,28 @@ impl Origins {
             Some(&(cell, line)) => problem.moved_to(cell, line),
             None => problem,
         }
+    }
+}
+
+/// Where the lines of every notebook and script page of a site come from,
+/// by the path problems name: problems found in their Markdown, by any
+/// stage, are moved back to the file the author wrote.
+#[derive(Debug, Default)]
+pub(crate) struct Relocator(HashMap<String, Arc<Origins>>);
+
+impl Relocator {
+    pub(crate) fn new(docs: &[SourceDoc]) -> Self {
+        let converted =
+            docs.iter().filter_map(|doc| doc.origins.as_ref().map(|o| (doc.display.clone(), Arc::clone(o))));
+        Self(converted.collect())
+    }
+
+    pub(crate) fn apply(&self, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let place = |problem: Diagnostic| match self.0.get(&problem.path) {
+            Some(origins) => origins.relocate(problem),
+            None => problem,
+        };
+        problems.into_iter().map(place).collect()
     }
 }
 
@@ -82,15 +103,13 @@ impl Writer {
     }
 }
 
-/// Whether a content file is a notebook or script page.
-/// `text_start` being the file's first bytes (2 KiB are plenty).
-pub(crate) fn is_page(rel: &str, text_start: &[u8]) -> bool {
-    if rel.ends_with(".ipynb") {
-        return true;
-    }
+/// Whether a `.py` file is a script page, by its first bytes (2 KiB are
+/// plenty): `# ---` front matter, or a sphinx-gallery docstring. Every
+/// `.ipynb` file is a page.
+pub(crate) fn is_script_page(text_start: &[u8]) -> bool {
     let start = String::from_utf8_lossy(text_start);
     let lines: Vec<&str> = start.lines().collect();
-    rel.ends_with(".py") && (script_front_matter(text_start) || gallery_title(&lines).is_some())
+    script_front_matter(text_start) || gallery_title(&lines).is_some()
 }
 
 fn script_front_matter(start: &[u8]) -> bool {
@@ -157,10 +176,9 @@ fn notebook_problem(display: &str, cell: Option<usize>, message: impl Into<Strin
 
 fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(String, Origins), Diagnostic> {
     let json: Value = serde_json::from_str(text).map_err(|error| {
-        let source = text;
         Diagnostic::at(
             display,
-            source,
+            text,
             error.line(),
             error.column().saturating_sub(1),
             1,
@@ -205,9 +223,10 @@ fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(Strin
         match cell["cell_type"].as_str() {
             Some("markdown") => out.lines(number, 1, &source),
             Some("code") => {
-                out.line(number, 1, "```python");
+                let fence = fence_for(&source);
+                out.line(number, 1, &format!("{fence}python"));
                 out.lines(number, 1, &source);
-                out.line(number, source.lines().count().max(1), "```");
+                out.line(number, source.lines().count().max(1), &fence);
                 outputs(&mut out, index + 1, cell, images)?;
             }
             Some("raw") => {}
@@ -224,9 +243,14 @@ fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(Strin
     Ok((out.text, out.origins))
 }
 
-/// A cell's source, which nbformat stores as a string or a list of lines.
+/// A cell's source.
 fn cell_source(cell: &Value) -> String {
-    match &cell["source"] {
+    multiline(&cell["source"])
+}
+
+/// Text that nbformat stores as a string or a list of lines.
+fn multiline(value: &Value) -> String {
+    match value {
         Value::String(text) => text.clone(),
         Value::Array(lines) => lines.iter().filter_map(Value::as_str).collect(),
         _ => String::new(),
@@ -255,7 +279,7 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
     out.line(cell_no, 0, &marker);
     out.line(cell_no, 0, "```");
     for output in saved {
-        let text = |value: &Value| cell_source(&serde_json::json!({ "source": value }));
+        let text = multiline;
         let data = &output["data"];
         out.line(cell_no, 0, "");
         match output["output_type"].as_str() {
@@ -304,13 +328,18 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
     Ok(())
 }
 
+/// A code fence longer than any run of backticks in `text`, so the block
+/// holds it whole.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
 fn fenced_output(out: &mut Writer, cell: Option<usize>, text: &str, stderr: bool) {
     if text.trim().is_empty() {
         return;
     }
-    // A fence longer than any backtick run inside keeps the text whole.
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = fence_for(text);
     out.line(cell, 0, &format!("{fence}output saved{}", if stderr { " stderr" } else { "" }));
     out.lines(cell, 0, text.trim_end_matches('\n'));
     out.line(cell, 0, &fence);
@@ -400,12 +429,13 @@ fn flush(out: &mut Writer, kind: Cell, cell: &mut Vec<(usize, &str)>) {
     let code_start = code.iter().position(|(_, l)| !blank(l)).unwrap_or(code.len());
     let code = &code[code_start..];
     if let (Some(&(first, _)), Some(&(last, _))) = (code.first(), code.last()) {
+        let fence = fence_for(&code.iter().map(|(_, line)| *line).collect::<Vec<_>>().join("\n"));
         out.line(None, first, "");
-        out.line(None, first, "```python");
+        out.line(None, first, &format!("{fence}python"));
         for &(n, line) in code {
             out.line(None, n, line);
         }
-        out.line(None, last, "```");
+        out.line(None, last, &fence);
     }
     cell.clear();
 }
@@ -485,8 +515,8 @@ mod tests {
     #[test]
     fn a_sphinx_gallery_example_takes_its_title_and_summary_from_the_docstring() {
         let example = "\"\"\"\nPlotting a sine\n================\n\nDraw ``sin`` over\none period.\n\nMore prose.\n\"\"\"\n\nimport math\n\n# %%\n# Compute the values.\n#\n# Then print one.\nys = [math.sin(x) for x in range(3)]\nprint(ys[1])\n";
-        assert!(is_page("plot_sine.py", example.as_bytes()));
-        assert!(!is_page("helper.py", b"\"\"\"Helpers for the examples.\"\"\"\nimport os\n"));
+        assert!(is_script_page(example.as_bytes()));
+        assert!(!is_script_page(b"\"\"\"Helpers for the examples.\"\"\"\nimport os\n"));
         let (markdown, origins) = script(example);
         assert_eq!(
             markdown,
@@ -517,6 +547,19 @@ mod tests {
         );
         let problem = origins.relocate(Diagnostic::at("content/n.ipynb", &markdown, 3, 0, 6, "unknown key"));
         assert_eq!(problem.location(), "content/n.ipynb (cell 1):3:1");
+    }
+
+    #[test]
+    fn a_code_cell_holding_a_fence_gets_a_longer_one() {
+        let text = serde_json::json!({
+            "nbformat": 4, "metadata": {},
+            "cells": [{ "cell_type": "code", "metadata": {}, "source": "s = '```'\nprint(s)", "outputs": [] }]
+        })
+        .to_string();
+        let converted = convert("content/n.ipynb", "n.ipynb", &text, Path::new("unused")).expect("valid");
+        assert_eq!(converted.markdown, "\n````python\ns = '```'\nprint(s)\n````\n");
+        let (script_markdown, _) = script("# %%\ns = '```'\n");
+        assert_eq!(script_markdown, "\n````python\ns = '```'\n````\n");
     }
 
     #[test]

@@ -140,6 +140,12 @@ fn bad_notebooks_and_scripts_name_the_file_cell_and_line() {
         &raw_front_matter.to_string(),
         &["unknown front matter key `sumary`", "content/recipes/n.ipynb (cell 1):3:1", "did you mean `summary`?"],
     );
+    // `primer test` reads the pages too, and says the same.
+    let site = TestSite::fixture("basic");
+    site.write("content/recipes/n.ipynb", raw_front_matter.to_string());
+    let tested = site.run(&["test"]);
+    assert!(!tested.success);
+    assert!(tested.stderr.contains("content/recipes/n.ipynb (cell 1):3:1"), "{}", tested.stderr);
     let odd_cell = json!({ "nbformat": 4, "metadata": {}, "cells": [{ "cell_type": "widget", "source": "" }] });
     bad(
         "content/recipes/n.ipynb",

@@ -124,6 +124,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         None
     };
     let (inventory, mut problems) = discover::run(&config);
+    let relocator = crate::notebook::Relocator::new(&inventory.docs);
     let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
@@ -139,7 +140,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         planned.push(page_plan(&config, &runners, page, snippets, &mut folders));
     }
     if !problems.is_empty() {
-        return Err(Refused::Site(problems));
+        return Err(Refused::Site(relocator.apply(problems)));
     }
     let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
     let (env, secrets) = environment::base(&config);
