@@ -183,7 +183,10 @@ pub(crate) struct CheckSummary {
 /// and dropped. The same [`prepare`] as a build.
 pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, Vec<Diagnostic>> {
     let prepared = config::load(root, overrides)
-        .and_then(|config| prepare(config, &Stager::dry(), &mut Stages::default()))
+        .and_then(|config| {
+            let stager = Stager::dry(&config);
+            prepare(config, &stager, &mut Stages::default())
+        })
         .map_err(|mut problems| {
             sort(&mut problems);
             problems
@@ -196,7 +199,8 @@ pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, 
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn output_paths(root: &Path) -> Result<Vec<String>, Vec<Diagnostic>> {
     let config = config::load(root, &Overrides::default())?;
-    let prepared = prepare(config, &Stager::dry(), &mut Stages::default())?;
+    let stager = Stager::dry(&config);
+    let prepared = prepare(config, &stager, &mut Stages::default())?;
     let files = prepared.files.into_iter().map(|f| f.path);
     Ok(files.chain(prepared.assets.into_iter().map(|a| a.rel)).collect())
 }
@@ -221,8 +225,7 @@ fn prepare(config: Config, stager: &Stager, stages: &mut Stages) -> Result<Prepa
     // Templates were the last to need pages' HTML and sources: the search
     // index works from their text. Freed before it grows its tables.
     site.release_rendered_html();
-    let search = stages
-        .time("search index", || search::build_or_keep(&config, &site, |paths| output::unchanged(&config, paths)));
+    let search = stages.time("search index", || search::build_or_keep(&config, &site, |paths| stager.holds(paths)));
     files.extend(search.files.into_iter().map(|file| stager.stage(file)));
     output::check_paths(files.iter().map(|f| (f.path.as_str(), f.source.as_deref())), &search.kept, &assets)?;
     Ok(Prepared { config, site, assets, files, kept: search.kept })

@@ -121,9 +121,7 @@ impl Manifest {
         let bytes = std::fs::read(config.root.join(MANIFEST)).ok()?;
         serde_json::from_slice::<Self>(&bytes).ok().filter(|m| m.output == out)
     }
-}
 
-impl Manifest {
     /// The entry of `rel` if the last build wrote `content` there and the
     /// file at `path` is still as it left it.
     fn unchanged(&self, rel: &str, path: &Path, content: &str) -> Option<&Written> {
@@ -210,14 +208,28 @@ enum State {
 impl Stager {
     /// A stager for a build into `config.output_dir`.
     pub(crate) fn new(config: &Config) -> Self {
-        let out = absolute(&config.output_dir);
-        let previous = Manifest::load(config, &out).unwrap_or_default();
-        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: Some(Staging::default()) }
+        let mut stager = Self::dry(config);
+        stager.staging = Some(Staging::default());
+        stager
     }
 
-    /// A stager that writes nothing: files are rendered, checked and dropped.
-    pub(crate) fn dry() -> Self {
-        Self { out: PathBuf::new(), manifest_path: PathBuf::new(), previous: Manifest::default(), staging: None }
+    /// A stager that writes nothing: files are rendered, checked and
+    /// dropped. It still knows what the last build wrote ([`Self::holds`]).
+    pub(crate) fn dry(config: &Config) -> Self {
+        let out = absolute(&config.output_dir);
+        let previous = Manifest::load(config, &out).unwrap_or_default();
+        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: None }
+    }
+
+    /// Whether the output folder holds every file of `paths` as the last
+    /// build wrote it, by the manifest's sizes and times.
+    pub(crate) fn holds(&self, paths: &[String]) -> bool {
+        paths.iter().all(|rel| {
+            self.previous
+                .files
+                .get(rel)
+                .is_some_and(|entry| confined(&self.out, rel).is_ok_and(|path| on_disk_as(&path, entry)))
+        })
     }
 
     /// Stages one rendered file: drops it when the output already holds
@@ -243,7 +255,7 @@ impl Stager {
     /// Puts the staged files in place, copies changed assets and deletes
     /// what the last build made and this one does not; `kept` are files of
     /// the last build the output already holds as they should be (see
-    /// [`unchanged`]). Records what the output folder now holds.
+    /// [`Self::holds`]). Records what the output folder now holds.
     pub(crate) fn commit(
         &mut self,
         config: &Config,
@@ -431,16 +443,6 @@ fn sweep(out: &Path, manifest: &Manifest) -> usize {
         }
     }
     foreign
-}
-
-/// Whether the output folder holds every file of `paths` as the last build
-/// wrote it, by the manifest's sizes and times.
-pub(crate) fn unchanged(config: &Config, paths: &[String]) -> bool {
-    let out = absolute(&config.output_dir);
-    let Some(previous) = Manifest::load(config, &out) else { return false };
-    paths.iter().all(|rel| {
-        previous.files.get(rel).is_some_and(|entry| confined(&out, rel).is_ok_and(|path| on_disk_as(&path, entry)))
-    })
 }
 
 /// Writes `path` through a temporary file beside it and a rename, so the
