@@ -66,8 +66,12 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
     // A notebook or script page offers the file its author wrote.
     let original =
         page.source.origins.as_ref().and_then(|_| std::fs::read(config.content_dir.join(&page.source.rel)).ok());
+    let (original_script, original_notebook) = match original {
+        Some(bytes) if page.source.rel.ends_with(".py") => (Some(bytes), None),
+        original => (None, original),
+    };
     let mut files = Vec::new();
-    let script = match original.clone().filter(|_| page.source.rel.ends_with(".py")) {
+    let script = match original_script {
         Some(bytes) => {
             let (link, written) = file("Python script", script_name, bytes);
             files.push(written);
@@ -75,7 +79,7 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
         }
         None => built("Python script", "script", script_name),
     };
-    let notebook_bytes = match original.filter(|_| page.source.rel.ends_with(".ipynb")) {
+    let notebook_bytes = match original_notebook {
         Some(bytes) => Some(bytes),
         // Colab opens the notebook from the repository: it must be a file.
         None => colab.map(|_| notebook(page, python).into_bytes()),

@@ -341,10 +341,6 @@
       script: function () { return new Blob([scriptText(box, blocks)], { type: "text/x-python" }); },
       notebook: function () { return new Blob([notebookText(box, prose, blocks)], { type: "application/x-ipynb+json" }); }
     };
-    window.primerDownloads = {
-      script: function () { return scriptText(box, blocks); },
-      notebook: function () { return notebookText(box, prose, blocks); }
-    };
     box.querySelectorAll("[data-build]").forEach(function (link) {
       var make = build[link.dataset.build];
       if (!make) return;
