@@ -153,14 +153,9 @@ struct Images<'a> {
 impl Images<'_> {
     /// Stores an image and returns its name beside the notebook.
     fn add(&mut self, cell: usize, bytes: &[u8], extension: &str) -> Result<String, Diagnostic> {
-        let hash = blake3::hash(bytes).to_hex();
-        let name = format!("output-{}.{extension}", &hash[..16]);
+        let name = crate::paths::keep_output(self.store, bytes, extension)
+            .map_err(|e| notebook_problem(self.display, Some(cell), format!("cannot keep an output image: {e}")))?;
         let stored = self.store.join(&name);
-        if !stored.is_file() {
-            std::fs::create_dir_all(self.store)
-                .and_then(|()| std::fs::write(&stored, bytes))
-                .map_err(|e| notebook_problem(self.display, Some(cell), format!("cannot keep an output image: {e}")))?;
-        }
         let rel = if self.folder.is_empty() { name.clone() } else { format!("{}/{name}", self.folder) };
         if !self.found.iter().any(|a| a.rel == rel) {
             self.found.push(Asset { rel, path: stored });

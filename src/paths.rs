@@ -19,3 +19,20 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// Where figures, images and tables of notebooks and `primer test` runs
+/// are kept, by content hash, inside the site root.
+pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
+
+/// Keeps `bytes` in the output store `store` as `output-<hash>.<kind>`,
+/// unless the same bytes are there already; returns that name, which is
+/// also the file's name beside its page.
+pub(crate) fn keep_output(store: &Path, bytes: &[u8], kind: &str) -> std::io::Result<String> {
+    let name = format!("output-{}.{kind}", &blake3::hash(bytes).to_hex()[..16]);
+    let kept = store.join(&name);
+    if !kept.is_file() {
+        std::fs::create_dir_all(store)?;
+        std::fs::write(&kept, bytes)?;
+    }
+    Ok(name)
+}

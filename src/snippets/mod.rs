@@ -41,7 +41,7 @@ use crate::{discover, frontmatter};
 pub(crate) use process::Running;
 use report::PageReport;
 use runners::Runners;
-pub(crate) use session::{BlockResult, OUTPUT_STORE, Status, code_hash};
+pub(crate) use session::{BlockResult, Status, code_hash};
 use shard::Shard;
 
 /// Default cap on what one program may print, per stream.

@@ -23,6 +23,7 @@ use super::runners::{Runner, Runners, canonical, shell_quote};
 use super::rustdoc;
 use super::supervisor::{Orders, Sandbox, SandboxKind};
 use crate::model::{Normalize, Page, TestMode};
+use crate::paths::keep_output;
 
 /// What happened to one block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,15 +67,12 @@ pub(crate) struct RichOutput {
     pub(crate) file: String,
 }
 
-/// Where figures and tables that blocks showed are kept, by content hash.
-pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
-
 /// The files a program's preamble wrote to `folder` (`<block>-<n>.<ext>`),
 /// moved into the store, by block position.
 fn collect_rich(root: &Path, folder: &Path, blocks: usize) -> Vec<Vec<RichOutput>> {
     let mut found: Vec<Vec<(usize, RichOutput)>> = vec![Vec::new(); blocks];
     let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
-    let store = root.join(OUTPUT_STORE);
+    let store = root.join(crate::paths::OUTPUT_STORE);
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some((stem, kind)) = name.split_once('.') else { continue };
@@ -83,12 +81,9 @@ fn collect_rich(root: &Path, folder: &Path, blocks: usize) -> Vec<Vec<RichOutput
         if !matches!(kind, "png" | "svg" | "html" | "md") || block >= blocks {
             continue;
         }
-        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
-        let file = format!("output-{}.{kind}", &blake3::hash(&bytes).to_hex()[..16]);
-        let kept = store.join(&file);
-        if !kept.is_file() && std::fs::create_dir_all(&store).and_then(|()| std::fs::write(&kept, &bytes)).is_err() {
+        let Ok(file) = std::fs::read(entry.path()).and_then(|bytes| keep_output(&store, &bytes, kind)) else {
             continue;
-        }
+        };
         found[block].push((n, RichOutput { kind: kind.to_owned(), file }));
     }
     found

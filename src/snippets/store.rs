@@ -72,7 +72,7 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
 
 pub(crate) fn load_results(root: &Path) -> Results {
     let results: Results = read_json(&state(root, "results.json"));
-    Results { outputs: root.join(super::OUTPUT_STORE), ..results }
+    Results { outputs: root.join(crate::paths::OUTPUT_STORE), ..results }
 }
 
 /// Merges this run's pages into `results.json`: pages not run keep theirs.
