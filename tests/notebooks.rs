@@ -146,6 +146,16 @@ fn bad_notebooks_and_scripts_name_the_file_cell_and_line() {
     let tested = site.run(&["test"]);
     assert!(!tested.success);
     assert!(tested.stderr.contains("content/recipes/n.ipynb (cell 1):3:1"), "{}", tested.stderr);
+    let bad_png = json!({
+        "nbformat": 4, "metadata": { "primer": { "title": "T", "summary": "S" } },
+        "cells": [{ "cell_type": "code", "metadata": {}, "source": "plot()",
+                    "outputs": [{ "output_type": "display_data", "metadata": {}, "data": { "image/png": "not base64!!" } }] }]
+    });
+    bad(
+        "content/recipes/n.ipynb",
+        &bad_png.to_string(),
+        &["a saved PNG output is not valid base64", "content/recipes/n.ipynb (cell 1)"],
+    );
     let odd_cell = json!({ "nbformat": 4, "metadata": {}, "cells": [{ "cell_type": "widget", "source": "" }] });
     bad(
         "content/recipes/n.ipynb",
