@@ -95,14 +95,16 @@ pub(crate) struct Tools {
 }
 
 impl Tools {
-    pub(crate) fn new(config: &Config) -> Self {
-        Self {
+    /// Reads what the stages reuse; last test results that are not as
+    /// `primer test` writes them are an error.
+    pub(crate) fn new(config: &Config) -> Result<Self, Vec<Diagnostic>> {
+        Ok(Self {
             highlighter: Highlighter::with_cache(&config.root),
             history: History::load(config),
-            results: crate::snippets::store::load_results(&config.root),
+            results: crate::snippets::store::load_results(&config.root).map_err(|problem| vec![problem])?,
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
-        }
+        })
     }
 }
 
@@ -113,7 +115,7 @@ pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec
 
 /// [`load`] with a config already read.
 fn load_from(config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
-    let tools = Tools::new(&config);
+    let tools = Tools::new(&config)?;
     let loaded = load_with(config, &tools)?;
     tools.highlighter.save_cache(&loaded.config.root);
     Ok(loaded)

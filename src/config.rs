@@ -301,6 +301,12 @@ pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Dia
             ))
         }]
     })?;
+    if let Some(folder) = crate::paths::linked_state_folder(root) {
+        return Err(vec![
+            Diagnostic::file(folder, format!("{folder} is a symbolic link or not a folder"))
+                .with_hint("primer keeps its own state there and never follows links out of it: remove it"),
+        ]);
+    }
     parse(root, &text, overrides)
 }
 
@@ -455,9 +461,12 @@ fn script_link(text: &str, key: &str, url: &str) -> Option<Diagnostic> {
 fn output_holds_sources(root: &Path, output_dir: &Path, text: &str, from_command_line: bool) -> Option<Diagnostic> {
     let out = crate::paths::absolute(output_dir);
     let root = crate::paths::absolute(root);
-    let holds = root.starts_with(&out)
-        || ["content", "themes", ".primer", ".git"].iter().any(|d| out.starts_with(root.join(d)));
-    if !holds {
+    let holds = |out: &Path, root: &Path| {
+        root.starts_with(out) || ["content", "themes", ".primer", ".git"].iter().any(|d| out.starts_with(root.join(d)))
+    };
+    // Named as written, and as symbolic links resolve: an `out` that is a
+    // link to `content/` would write the site into its sources.
+    if !holds(&out, &root) && !holds(&crate::paths::resolved(&out), &crate::paths::resolved(&root)) {
         return None;
     }
     let message = format!("refusing to write the site into {}: it holds the site's sources", out.display());

@@ -20,6 +20,26 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` with every symbolic link resolved, as far as it exists; the
+/// rest, not yet created, appended as it is.
+pub(crate) fn resolved(path: &Path) -> PathBuf {
+    let path = absolute(path);
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
+}
+
 /// Where figures, images and tables of notebooks and `primer test` runs
 /// are kept, by content hash, inside the site root.
 pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
@@ -30,9 +50,72 @@ pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
 pub(crate) fn keep_output(store: &Path, bytes: &[u8], kind: &str) -> std::io::Result<String> {
     let name = format!("output-{}.{kind}", &blake3::hash(bytes).to_hex()[..16]);
     let kept = store.join(&name);
-    if !kept.is_file() {
-        std::fs::create_dir_all(store)?;
-        std::fs::write(&kept, bytes)?;
+    if !std::fs::symlink_metadata(&kept).is_ok_and(|m| m.file_type().is_file()) {
+        write_state(&kept, bytes)?;
     }
     Ok(name)
+}
+
+/// The kinds of file the output store holds.
+pub(crate) const OUTPUT_KINDS: [&str; 4] = ["png", "svg", "html", "md"];
+
+/// Largest file read back from the output store: a figure or a table.
+const MAX_STORED_OUTPUT: u64 = 32 * 1024 * 1024;
+
+/// Whether `name` is one [`keep_output`] gives: `output-`, 16 lowercase
+/// hex digits, `.` and a kind of [`OUTPUT_KINDS`]. Names of this form
+/// never leave the store, whoever wrote them.
+pub(crate) fn is_output_name(name: &str) -> bool {
+    let Some((stem, kind)) = name.split_once('.') else { return false };
+    let hash = stem.strip_prefix("output-").unwrap_or_default();
+    hash.len() == 16
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && OUTPUT_KINDS.contains(&kind)
+}
+
+/// Reads the file `name` of the output store `store`. The name must be
+/// one [`keep_output`] gives, the file a regular file (not a symbolic
+/// link: `.primer/` may come from a pull request) of bounded size.
+pub(crate) fn read_output(store: &Path, name: &str) -> std::io::Result<Vec<u8>> {
+    if !is_output_name(name) {
+        return Err(std::io::Error::other(format!("`{}` is not the name of a kept output", name.escape_debug())));
+    }
+    let path = store.join(name);
+    let metadata = std::fs::symlink_metadata(&path)?;
+    if !metadata.file_type().is_file() {
+        return Err(std::io::Error::other(format!("{} is not a regular file", path.display())));
+    }
+    if metadata.len() > MAX_STORED_OUTPUT {
+        return Err(std::io::Error::other(format!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX_STORED_OUTPUT >> 20
+        )));
+    }
+    std::fs::read(path)
+}
+
+/// Folders under the site root where primer keeps its state. A pull
+/// request can commit any of them as a symbolic link, which would send
+/// primer's writes (or reads) elsewhere, so none may be one.
+const STATE_FOLDERS: [&str; 4] = [".primer", ".primer/cache", OUTPUT_STORE, ".primer/rust"];
+
+/// The first of primer's state folders under `root` that is a symbolic
+/// link or not a folder, if any.
+pub(crate) fn linked_state_folder(root: &Path) -> Option<&'static str> {
+    STATE_FOLDERS
+        .into_iter()
+        .find(|rel| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|metadata| !metadata.file_type().is_dir()))
+}
+
+/// Writes a state file through a new temporary file renamed into place:
+/// a reader never sees half of it, and a symbolic link planted at `path`
+/// is replaced, never followed.
+pub(crate) fn write_state(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let mut temporary = tempfile::Builder::new().prefix(".primer-state-").tempfile_in(parent)?;
+    std::io::Write::write_all(&mut temporary, bytes)?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

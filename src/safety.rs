@@ -143,13 +143,19 @@ fn next_attribute(html: &str, at: usize) -> Option<(&str, &str, usize, usize)> {
 }
 
 /// Decodes the character references browsers decode in attribute values
-/// and that could hide a scheme: numeric ones and a few named ones.
+/// and that could hide a scheme: numeric ones (with or without the `;`,
+/// as browsers read them) and a few named ones.
 fn decode_entities(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
+        if let Some((c, len)) = numeric_reference(rest) {
+            out.push(c);
+            rest = &rest[len..];
+            continue;
+        }
         let end = rest.find(';').filter(|&i| i < 12);
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
@@ -182,6 +188,68 @@ fn decode_entities(value: &str) -> String {
     out
 }
 
+/// The character of a numeric reference at the start of `text` (`&#106;`,
+/// `&#x6A`, `&#106` — the `;` is optional) and the reference's length.
+fn numeric_reference(text: &str) -> Option<(char, usize)> {
+    let body = text.strip_prefix("&#")?;
+    let (digits, radix, skip) = match body.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, 3),
+        None => (body, 10, 2),
+    };
+    let len = digits.find(|c: char| !c.is_digit(radix)).unwrap_or(digits.len());
+    if len == 0 || len > 8 {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(&digits[..len], radix).ok()?).unwrap_or('\u{FFFD}');
+    let semicolon = usize::from(digits[len..].starts_with(';'));
+    Some((c, skip + len + semicolon))
+}
+
+/// How deep elements may nest in a page's raw HTML. The HTML parser's
+/// cost grows with nesting times size; no real page comes near this.
+pub(crate) const MAX_RAW_NESTING: usize = 512;
+
+/// Elements that never hold others, or close by themselves when a sibling
+/// opens: they add no depth.
+const FLAT_ELEMENTS: [&str; 28] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "p",
+    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption",
+];
+
+/// Where the raw HTML `parts` (one document, in order) first nests
+/// elements deeper than [`MAX_RAW_NESTING`]: the part and the offset in
+/// it. Counts open and close tags, linear in the size of the input.
+pub(crate) fn nesting_beyond(parts: &[&str]) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (index, part) in parts.iter().enumerate() {
+        let bytes = part.as_bytes();
+        let mut at = 0;
+        while let Some(open) = part[at..].find('<').map(|i| at + i) {
+            at = open + 1;
+            let closing = bytes.get(at) == Some(&b'/');
+            let name_start = at + usize::from(closing);
+            let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+            if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = part[name_start..name_start + name_len].to_ascii_lowercase();
+            if FLAT_ELEMENTS.contains(&name.as_str()) {
+                continue;
+            }
+            let tag_end = part[name_start..].find('>').map_or(part.len(), |i| name_start + i);
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if !part[..tag_end].ends_with('/') {
+                depth += 1;
+                if depth > MAX_RAW_NESTING {
+                    return Some((index, open));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Raw HTML cleaning with ammonia: ordinary HTML stays (`details`, `kbd`,
 /// `sup`, images, video, and iframes from the allowed hosts), scripts,
 /// styles, event handlers and dangerous URLs go.
@@ -196,6 +264,8 @@ impl Sanitizer {
         let mut builder = ammonia::Builder::default();
         builder
             .add_tags(["video", "audio", "source", "track", "picture", "iframe", "section", "input", "label"])
+            // Stands for generated HTML while a page's raw HTML is cleaned.
+            .add_tags(["primer-slot"])
             .add_generic_attributes(["class", "id", "role", "aria-label", "aria-hidden", "hidden", "dir"])
             .add_generic_attribute_prefixes(["data-"])
             .add_tag_attributes("img", ["loading", "decoding"])
@@ -251,12 +321,20 @@ mod tests {
 
     #[test]
     fn dangerous_attributes_are_found_with_their_offsets() {
-        let html = r#"<a title="x" href="javascript:alert(1)">x</a> <img src=&#106;avascript:x> <!-- <a href="javascript:no"> --> <a href='/ok'>"#;
+        let html = r#"<a title="x" href="javascript:alert(1)">x</a> <img src=&#106;avascript:x> <!-- <a href="javascript:no"> --> <a href='/ok'> <a href="&#106avascript:x"> <a href="&#x6A&#x61vascript:x">"#;
         let found = dangerous_attributes(html);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 4, "{found:?}");
         assert_eq!(found[0].attribute, "href");
         assert_eq!(&html[found[0].offset..found[0].offset + 11], "javascript:");
         assert_eq!(found[1].value, "&#106;avascript:x");
+    }
+
+    #[test]
+    fn nesting_is_counted_across_parts_without_void_and_self_closing_elements() {
+        let deep = "<div>".repeat(MAX_RAW_NESTING);
+        assert_eq!(nesting_beyond(&[&deep, "<br><img src=x><p>a<li>b<x-y/>"]), None);
+        assert_eq!(nesting_beyond(&[&deep, "</div><span>"]), None);
+        assert_eq!(nesting_beyond(&[&deep, "a <SPAN>"]), Some((1, 2)));
     }
 
     #[test]

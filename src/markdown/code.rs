@@ -178,7 +178,8 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
             }
             "html" | "md" => {
                 // Read at build time from the store, where the run kept it.
-                let Ok(text) = std::fs::read_to_string(captured.store.join(&output.file)) else { continue };
+                let Ok(bytes) = crate::paths::read_output(captured.store, &output.file) else { continue };
+                let Ok(text) = String::from_utf8(bytes) else { continue };
                 let text = if output.kind == "md" { markdown_html(&text) } else { text };
                 html.push_str(&format!("<div class=\"output-html\">{}</div>\n", captured.sanitizer.clean(&text)));
             }

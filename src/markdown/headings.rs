@@ -9,8 +9,25 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use super::Spanned;
+use super::{Locator, Spanned};
+use crate::diagnostic::Diagnostic;
 use crate::model::TocEntry;
+
+/// Removes heading attributes other than `{#id .class}`: pulldown-cmark
+/// writes any `{key=value}` as is, `onfocus` handlers included. Each one
+/// is reported at its heading.
+pub(super) fn drop_attributes(events: &mut [Spanned<'_>], locator: &Locator<'_>, problems: &mut Vec<Diagnostic>) {
+    for (event, range) in events {
+        let Event::Start(Tag::Heading { attrs, .. }) = event else { continue };
+        for (key, _) in attrs.drain(..) {
+            problems.push(
+                locator
+                    .at(range.start, range.len(), format!("heading attribute `{key}` is not allowed"))
+                    .with_hint("headings take an id and classes only: `{#id .class}`"),
+            );
+        }
+    }
+}
 
 /// Removes a leading `# Title` that repeats the page title.
 pub(super) fn drop_title<'a>(mut events: Vec<Spanned<'a>>, title: &str) -> Vec<Spanned<'a>> {

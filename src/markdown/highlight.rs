@@ -109,11 +109,7 @@ impl Highlighter {
         if unchanged {
             return;
         }
-        let path = root.join(CACHE);
-        if let Some(parent) = path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        let _ = std::fs::write(&path, BlockCache::write(&used.0, &used.1));
+        let _ = crate::paths::write_state(&root.join(CACHE), &BlockCache::write(&used.0, &used.1));
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
@@ -346,6 +342,12 @@ impl BlockCache {
         for _ in 0..reader.number()? {
             let key = reader.number()?;
             let html = reader.text()?;
+            // The cache may come from anywhere (a pull request can commit
+            // it): an entry that is not the flat spans primer writes would
+            // put its own markup into pages, so the whole file is dropped.
+            if !is_spans(html) {
+                return None;
+            }
             cache.found.insert(key, Arc::from(html));
         }
         for _ in 0..reader.number()? {
@@ -355,6 +357,30 @@ impl BlockCache {
         }
         Some(cache)
     }
+}
+
+/// Whether `html` is what [`Spans`] writes: escaped text in flat
+/// `<span class="…">` elements whose classes are plain words.
+fn is_spans(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '>', '"', '\'', '&']) {
+        let tail = &rest[at..];
+        let skip = if let Some(after) = tail.strip_prefix("<span class=\"") {
+            let Some(end) = after.find("\">") else { return false };
+            if !after[..end].bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-' || b == b'_') {
+                return false;
+            }
+            "<span class=\"".len() + end + 2
+        } else if let Some(entity) =
+            ["</span>", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().find(|e| tail.starts_with(**e))
+        {
+            entity.len()
+        } else {
+            return false;
+        };
+        rest = &tail[skip..];
+    }
+    true
 }
 
 /// Reads the cache file's numbers and texts in order.
@@ -470,12 +496,31 @@ mod tests {
         let mut session = highlighter.session();
         let html = session.highlight("def f():\n    return 1 < 2\n", "python");
         assert!(html.contains("<span class=\"l"), "{html}");
+        assert!(is_spans(&html), "{html}");
         assert!(!html.contains("<span class=\"\""), "{html}");
         assert!(!html.contains("<span><span"), "{html}");
         assert!(html.contains("&lt;"), "{html}");
         let text: String = html.split('<').map(|part| part.split_once('>').map_or(part, |(_, text)| text)).collect();
         assert_eq!(text, "def f():\n    return 1 &lt; 2\n");
         assert_eq!(session.highlight("<b>x</b>\n", "no-such-language"), "&lt;b&gt;x&lt;/b&gt;\n");
+    }
+
+    #[test]
+    fn a_cache_holding_anything_but_flat_spans_is_dropped() {
+        let html = "<span class=\"k\">def</span> f&lt;x&gt;";
+        let blocks: Blocks = [(1, Arc::from(html))].into_iter().collect();
+        let cache = BlockCache::read(&BlockCache::write(&blocks, &Languages::default())).expect("read back");
+        assert_eq!(cache.found.get(&1).map(|h| &**h), Some(html));
+        for hostile in [
+            "<img src=x onerror=alert(1)>",
+            "<span class=\"k\" onclick=\"x\">a</span>",
+            "<span class=\"a\"><script>",
+            "a\" b",
+            "&#106;",
+        ] {
+            let blocks: Blocks = [(1, Arc::from(hostile))].into_iter().collect();
+            assert!(BlockCache::read(&BlockCache::write(&blocks, &Languages::default())).is_none(), "{hostile}");
+        }
     }
 
     #[test]

@@ -95,7 +95,8 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         summary: page.meta.summary.as_deref().map(inline::render),
         ..Rendered::default()
     };
-    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    headings::drop_attributes(&mut events, &locator, &mut problems);
     let events = links::transform(events, page, context.targets, &locator, &mut rendered.links, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
@@ -119,7 +120,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         .sum();
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
-    let html = raw::sanitize(&html, &raw_parts, context.sanitizer);
+    let html = raw::sanitize(&html, &raw_parts, context.sanitizer, &locator, &mut problems);
     rendered.anchors = element_ids(&html);
     rendered.html = html;
     (rendered, problems)

@@ -314,7 +314,7 @@ impl Renderer<'_> {
         names
             .into_iter()
             .map(|name| {
-                let bytes = std::fs::read(store.join(name)).map_err(|error| {
+                let bytes = crate::paths::read_output(&store, name).map_err(|error| {
                     Diagnostic::file(
                         &page.source.display,
                         format!("a figure of the last `primer test` run is missing ({name}: {error})"),

@@ -123,8 +123,8 @@ pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&
     let index = build(config, site);
     let record =
         LastIndex { inputs, info: index.info.clone(), paths: index.files.iter().map(|f| f.path.clone()).collect() };
-    if let (Some(parent), Ok(text)) = (path.parent(), serde_json::to_vec(&record)) {
-        let _ = std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, text));
+    if let Ok(text) = serde_json::to_vec(&record) {
+        let _ = crate::paths::write_state(&path, &text);
     }
     index
 }

@@ -179,7 +179,7 @@ impl Workspace {
 
     fn full(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
         let config = config::load(&self.root, &self.overrides)?;
-        let tools = Tools::new(&config);
+        let tools = Tools::new(&config)?;
         let loaded = build::load_with(config, &tools)?;
         let theme = render::theme::load(&loaded.config)?;
         let tera = render::compile(&theme)?;

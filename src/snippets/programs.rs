@@ -85,8 +85,8 @@ impl<'a> Finder<'a> {
             return;
         }
         let path = self.root.join(CACHE);
-        if let (Some(parent), Ok(text)) = (path.parent(), serde_json::to_vec_pretty(&self.answers)) {
-            let _ = std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, text));
+        if let Ok(text) = serde_json::to_vec_pretty(&self.answers) {
+            let _ = crate::paths::write_state(&path, &text);
         }
     }
 

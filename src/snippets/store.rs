@@ -6,6 +6,11 @@
 //!   and read to balance shards;
 //! - `results.json`: the last result of every page, which `primer build`
 //!   shows to readers (captured output, "last verified", failures).
+//!
+//! `.primer/` is committed, so whoever opens a pull request writes it:
+//! everything read back is checked like content. A results file that is
+//! not as primer writes it is an error naming the file and the entry; a
+//! cache entry that is not is ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::session::{BlockResult, Status};
+use crate::diagnostic::Diagnostic;
 
 /// The folder primer keeps its state in, inside the site root.
 pub(crate) const STATE_DIR: &str = ".primer";
@@ -60,30 +66,120 @@ fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
     std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
 }
 
-/// Writes JSON through a temporary file, so a reader never sees half of it.
-fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+/// Largest `results.json` read: many pages of captured output.
+const MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest captured stream, message or diff of one block.
+const MAX_BLOCK_TEXT: usize = 16 * 1024 * 1024;
+/// Most figures and tables one block may show.
+const MAX_RICH_OUTPUTS: usize = 256;
+
+/// What is wrong with one block result, if anything: names in the output
+/// store of the exact form primer gives them, a code hash, bounded text.
+fn block_problem(block: &BlockResult) -> Option<String> {
+    let hex = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !block.code_hash.is_empty() && !hex(&block.code_hash) {
+        return Some(format!("code_hash `{}` is not 16 hex digits", block.code_hash.escape_debug()));
     }
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&temporary, serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?)?;
-    std::fs::rename(temporary, path)
+    let message = match &block.status {
+        Status::Failed(m) | Status::NotRun(m) => m.len(),
+        Status::Passed | Status::Checked => 0,
+    };
+    let texts = [block.stdout.len(), block.stderr.len(), block.diff.as_ref().map_or(0, String::len), message];
+    if texts.iter().any(|&len| len > MAX_BLOCK_TEXT) {
+        return Some(format!("holds more than {} MiB of text", MAX_BLOCK_TEXT >> 20));
+    }
+    if block.rich.len() > MAX_RICH_OUTPUTS {
+        return Some(format!("shows more than {MAX_RICH_OUTPUTS} figures and tables"));
+    }
+    block.rich.iter().find_map(|output| {
+        let named = crate::paths::is_output_name(&output.file)
+            && output.file.rsplit_once('.').is_some_and(|(_, kind)| kind == output.kind);
+        (!named).then(|| {
+            format!(
+                "output `{}` of kind `{}` is not a file of the output store (`output-<16 hex digits>.<kind>`)",
+                output.file.escape_debug(),
+                output.kind.escape_debug()
+            )
+        })
+    })
 }
 
-pub(crate) fn load_results(root: &Path) -> Results {
-    let results: Results = read_json(&state(root, "results.json"));
-    Results { outputs: root.join(crate::paths::OUTPUT_STORE), ..results }
+/// What is wrong with one page's record, if anything.
+fn record_problem(record: &PageRecord) -> Option<String> {
+    if !["passed", "failed", "skipped"].contains(&record.status.as_str()) {
+        return Some(format!("status `{}` is not passed, failed or skipped", record.status.escape_debug()));
+    }
+    let date = record.verified.as_bytes();
+    let is_date = date.len() == 10
+        && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !is_date {
+        return Some(format!("verified `{}` is not a YYYY-MM-DD date", record.verified.escape_debug()));
+    }
+    record
+        .blocks
+        .iter()
+        .enumerate()
+        .find_map(|(i, block)| block_problem(block).map(|p| format!("block {}: {p}", i + 1)))
+}
+
+/// Reads `results.json`, checking every entry; a missing file is no
+/// results.
+fn read_results(path: &Path, display: &str) -> Result<Results, Diagnostic> {
+    let problem = |message: String| {
+        Diagnostic::file(display, message).with_hint("delete the file and run `primer test` to make it again")
+    };
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Results::default()),
+        Err(error) => return Err(problem(format!("cannot read the last test results: {error}"))),
+    };
+    if !metadata.file_type().is_file() {
+        return Err(problem("the last test results are not a regular file".to_owned()));
+    }
+    if metadata.len() > MAX_RESULTS_BYTES {
+        return Err(problem(format!("the last test results are larger than {} MiB", MAX_RESULTS_BYTES >> 20)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read the last test results: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| problem("the last test results are not UTF-8".to_owned()))?;
+    let results: Results = serde_json::from_str(&text).map_err(|error| {
+        let line = error.line().max(1);
+        Diagnostic::at(display, &text, line, error.column().saturating_sub(1), 1, format!("not test results: {error}"))
+            .with_hint("delete the file and run `primer test` to make it again")
+    })?;
+    for (page, record) in &results.pages {
+        if let Some(found) = record_problem(record) {
+            return Err(problem(format!("page `{}`: {found}", page.escape_debug())));
+        }
+    }
+    Ok(results)
+}
+
+/// Writes JSON through a temporary file, so a reader never sees half of it.
+fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    crate::paths::write_state(path, &serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?)
+}
+
+/// The last test results of the site at `root`, every entry checked.
+pub(crate) fn load_results(root: &Path) -> Result<Results, Diagnostic> {
+    let display = format!("{STATE_DIR}/results.json");
+    let results = read_results(&state(root, "results.json"), &display)?;
+    Ok(Results { outputs: root.join(crate::paths::OUTPUT_STORE), ..results })
 }
 
 /// Merges this run's pages into `results.json`: pages not run keep theirs.
+/// Results that are not as primer writes them are replaced whole.
 pub(crate) fn save_results(root: &Path, pages: BTreeMap<String, PageRecord>) -> std::io::Result<()> {
-    let mut results = load_results(root);
+    let mut results = load_results(root).unwrap_or_default();
     results.pages.extend(pages);
     write_json(&state(root, "results.json"), &results)
 }
 
+/// Seconds per page; entries that are not a finite, non-negative number
+/// of seconds are ignored.
 pub(crate) fn load_durations(root: &Path) -> BTreeMap<String, f64> {
-    read_json(&state(root, "durations.json"))
+    let mut durations: BTreeMap<String, f64> = read_json(&state(root, "durations.json"));
+    durations.retain(|_, seconds| seconds.is_finite() && *seconds >= 0.0 && *seconds < 1e9);
+    durations
 }
 
 pub(crate) fn save_durations(root: &Path, durations: BTreeMap<String, f64>) -> std::io::Result<()> {
@@ -99,12 +195,19 @@ fn cache_path(root: &Path, key: &str) -> PathBuf {
 /// The results of a page that passed with the same key before.
 /// Whether the page with cache `key` passed unchanged before.
 pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
-    cache_path(root, key).is_file()
+    cached(root, key).is_some()
 }
 
+/// The blocks of a page that passed with the same key before; a cache
+/// entry that is not as primer writes it counts as none.
 pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
-    let bytes = std::fs::read(cache_path(root, key)).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    let path = cache_path(root, key);
+    let metadata = std::fs::symlink_metadata(&path).ok()?;
+    if !metadata.file_type().is_file() || metadata.len() > MAX_RESULTS_BYTES {
+        return None;
+    }
+    let blocks: Vec<BlockResult> = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    blocks.iter().all(|block| block_problem(block).is_none()).then_some(blocks)
 }
 
 pub(crate) fn store(root: &Path, key: &str, blocks: &[BlockResult]) -> std::io::Result<()> {

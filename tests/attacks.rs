@@ -1,0 +1,161 @@
+//! Hostile input, round two: what a page, a committed file under
+//! `.primer/` or a snippet does never reaches readers, never escapes the
+//! output folder, and never outlives the run. One test per attack.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::TestSite;
+
+/// Builds the `basic` fixture broken by `edit`; `build` and `check` must
+/// both fail naming every `expected` fragment and leave the output as it was.
+fn refused(edit: impl FnOnce(&TestSite), expected: &[&str]) -> TestSite {
+    common::refused(edit, &["build", "check"], expected).0
+}
+
+/// A site with one recipe whose body is `body`, and `book.toml` extras.
+fn page_site(config: &str, body: &str) -> TestSite {
+    let site = TestSite::empty();
+    site.write("book.toml", format!("[site]\ntitle = \"Attacks\"\n{config}\n"));
+    site.write("content/recipes/page.md", format!("---\ntitle: Page\nsummary: S\n---\n{body}"));
+    site
+}
+
+/// What in the article of the page `html` would run script: `on*`
+/// attributes, `<script>` elements, `javascript:` URLs. Empty when
+/// nothing does.
+fn scripts_in(html: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let article = document.select(&scraper::Selector::parse("article").unwrap()).next().expect("an article");
+    let mut found = Vec::new();
+    for node in article.descendants() {
+        let Some(element) = node.value().as_element() else { continue };
+        if element.name() == "script" {
+            found.push("<script>".to_owned());
+        }
+        for (name, value) in element.attrs() {
+            let squeezed: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+            if name.starts_with("on") || squeezed.starts_with("javascript:") {
+                found.push(format!("<{} {name}={value:?}>", element.name()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_committed_result_cannot_publish_a_local_file() {
+    let site = page_site("", "```python\nprint(1)\n```\n");
+    let hash = {
+        // The block's hash as primer computes it: language, NUL, code.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"python\0print(1)\n");
+        hasher.finalize().to_hex()[..16].to_owned()
+    };
+    for name in ["../../../../proc/self/environ", "output-0123456789abcdef.html/../../../../proc/self/environ"] {
+        let results = serde_json::json!({ "pages": { "content/recipes/page.md": {
+            "status": "passed", "verified": "2026-01-01",
+            "blocks": [{ "line": 5, "lang": "python", "name": null, "status": { "status": "passed" }, "stdout": "1\n",
+                "stderr": "", "diff": null, "command": null, "seconds": 0.1, "code_hash": hash,
+                "rich": [{ "kind": "html", "file": name }] }] } } });
+        site.write(".primer/results.json", serde_json::to_vec(&results).unwrap());
+        let run = site.run_command(site.command(&["build"]).env("PRIMER_PROBE_SECRET", "s3cr3t-probe"));
+        assert!(!run.success, "{}", run.stdout);
+        assert!(run.stderr.contains(".primer/results.json"), "{}", run.stderr);
+        assert!(run.stderr.contains("page `content/recipes/page.md`: block 1: output"), "{}", run.stderr);
+        assert!(!site.out("recipes/page/index.html").exists());
+    }
+    // A results file that is not JSON names its line.
+    site.write(".primer/results.json", "{\n  \"pages\": nope\n}\n");
+    let run = site.run(&["build"]);
+    assert!(run.stderr.contains(".primer/results.json:2:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_state_folder_that_is_a_symbolic_link_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let site = page_site("", "Body\n");
+    std::fs::create_dir_all(site.path().join(".primer")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join(".primer/cache")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains(".primer/cache is a symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing is written through the link");
+}
+
+#[test]
+fn heading_attributes_other_than_id_and_class_are_errors() {
+    refused(
+        |site| {
+            site.write(
+                "content/recipes/xss.md",
+                "---\ntitle: T\nsummary: S\n---\n\n## Hi {#hi .big tabindex=0 autofocus onfocus=alert(2)}\n",
+            );
+        },
+        &["heading attribute `onfocus` is not allowed", "content/recipes/xss.md:6:1", "`{#id .class}`"],
+    );
+}
+
+#[test]
+fn the_sanitizer_cannot_be_made_to_splice_generated_html_into_an_attribute() {
+    for mark in
+        ["&#xF8FF;0&#xF8FF;", "\u{F8FF}0\u{F8FF}", "&lt;primer-slot data-n=&quot;0&quot;&gt;&lt;/primer-slot&gt;"]
+    {
+        let body = format!(
+            "[a](https://e.org/?x=onerror=alert(1)//)\n\n<img src=\"a.png\" alt=\"{mark}\">\n\n\
+             <primer-slot data-n=\"0\"></primer-slot>\n\nText.\n"
+        );
+        let site = page_site("", &body);
+        site.build();
+        let html = site.read("recipes/page/index.html");
+        assert_eq!(scripts_in(&html), Vec::<String>::new(), "{html}");
+        assert!(html.contains("Text."), "{html}");
+    }
+}
+
+#[test]
+fn raw_html_that_swallows_the_rest_of_the_page_is_an_error() {
+    for (opened, column) in [("<math><mi>x</mi>", 1), ("x <textarea>", 3), ("<p>a <img alt=\"x", 1)] {
+        let body = format!("\nBefore.\n\n{opened}\n\nAfter, in **Markdown**.\n");
+        let site = page_site("", &body);
+        let run = site.run(&["build"]);
+        assert!(!run.success, "{opened}: {}", run.stdout);
+        assert!(run.stderr.contains("raw HTML swallows the page content after it"), "{}", run.stderr);
+        assert!(run.stderr.contains(&format!("content/recipes/page.md:8:{column}")), "{opened}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn deeply_nested_raw_html_fails_fast_at_its_line() {
+    let body = format!("\nIntro.\n\n{}x\n", "<div>".repeat(200_000));
+    let site = page_site("", &body);
+    let started = std::time::Instant::now();
+    let run = site.run(&["build"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(!run.success);
+    assert!(run.stderr.contains("raw HTML nested too deep to clean"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/recipes/page.md:8:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_script_url_hidden_by_a_reference_without_semicolon_is_reported() {
+    refused(
+        |site| {
+            site.write(
+                "content/recipes/xss.md",
+                "---\ntitle: T\nsummary: S\n---\n\n<a href=\"&#106avascript:alert(1)\">x</a>\n",
+            );
+        },
+        &["`javascript:` URL in raw HTML `href`", "content/recipes/xss.md:6:10"],
+    );
+}
+
+#[test]
+fn an_output_folder_that_links_into_the_sources_is_refused() {
+    let site = page_site("\n[build]\noutput = \"out\"\n", "Body\n");
+    std::os::unix::fs::symlink(site.path().join("content"), site.path().join("out")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("it holds the site's sources"), "{}", run.stderr);
+    assert!(!site.path().join("content/index.html").exists());
+}
