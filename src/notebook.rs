@@ -288,14 +288,11 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
             }
             Some("execute_result" | "display_data") => {
                 if let Some(html) = data.get("text/html") {
-                    // One HTML block: a blank line would end it early.
-                    let html = text(html);
-                    let joined: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
-                    out.line(cell_no, 0, "<div class=\"output-html\">");
-                    out.lines(cell_no, 0, &joined.join("\n"));
-                    out.line(cell_no, 0, "</div>");
+                    html_output(out, cell_no, &text(html));
                 } else if let Some(svg) = data.get("image/svg+xml") {
-                    let name = images.add(number, text(svg).as_bytes(), "svg")?;
+                    let svg = crate::safety::svg::clean(&text(svg))
+                        .map_err(|e| notebook_problem(images.display, cell_no, format!("a saved SVG output is {e}")))?;
+                    let name = images.add(number, svg.as_bytes(), "svg")?;
                     out.line(cell_no, 0, &format!("![{}]({name})", escape_alt(&alt)));
                 } else if let Some(png) = data.get("image/png") {
                     let encoded: String = text(png).split_whitespace().collect();
@@ -309,7 +306,12 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
                     let name = images.add(number, &bytes, "png")?;
                     out.line(cell_no, 0, &format!("![{}]({name})", escape_alt(&alt)));
                 } else if let Some(markdown) = data.get("text/markdown") {
-                    out.lines(cell_no, 0, &text(markdown));
+                    // Rendered here, so that nothing in it is taken for the
+                    // page's own code blocks: outputs are shown, never run.
+                    let (markdown, mut html) = (text(markdown), String::new());
+                    let parser = pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES);
+                    pulldown_cmark::html::push_html(&mut html, parser);
+                    html_output(out, cell_no, &html);
                 } else if let Some(plain) = data.get("text/plain") {
                     fenced_output(out, cell_no, &text(plain), false);
                 }
@@ -321,6 +323,18 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
     out.line(cell_no, 0, &format!("```{}", crate::model::SAVED_OUTPUTS_END));
     out.line(cell_no, 0, "```");
     Ok(())
+}
+
+/// An HTML output as one HTML block of the page, cleaned whatever
+/// `[build] raw_html` says: it is what code printed, not what the author
+/// wrote.
+fn html_output(out: &mut Writer, cell: Option<usize>, html: &str) {
+    let cleaned = crate::safety::Sanitizer::new(&[]).clean(html);
+    // One HTML block: a blank line would end it early.
+    let joined: Vec<&str> = cleaned.lines().filter(|l| !l.trim().is_empty()).collect();
+    out.line(cell, 0, "<div class=\"output-html\">");
+    out.lines(cell, 0, &joined.join("\n"));
+    out.line(cell, 0, "</div>");
 }
 
 /// A code fence longer than any run of backticks in `text`, so the block

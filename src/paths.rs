@@ -50,7 +50,9 @@ pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
 pub(crate) fn keep_output(store: &Path, bytes: &[u8], kind: &str) -> std::io::Result<String> {
     let name = format!("output-{}.{kind}", &blake3::hash(bytes).to_hex()[..16]);
     let kept = store.join(&name);
-    if !std::fs::symlink_metadata(&kept).is_ok_and(|m| m.file_type().is_file()) {
+    // A file of that name that holds other bytes (the store can be
+    // committed) is replaced.
+    if read_output(store, &name).ok().as_deref() != Some(bytes) {
         write_state(&kept, bytes)?;
     }
     Ok(name)

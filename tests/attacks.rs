@@ -43,29 +43,32 @@ fn scripts_in(html: &str) -> Vec<String> {
     found
 }
 
+/// A site whose one page ran a Python block in `primer test`, with
+/// `.primer/results.json` then edited as a pull request could: the block
+/// shows the stored output `file` of `kind`.
+fn site_with_stored_output(kind: &str, file: &str) -> TestSite {
+    let site = page_site("", "```python\nprint(1)\n```\n");
+    let run = site.run(&["test"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let path = site.path().join(".primer/results.json");
+    let mut results: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    results["pages"]["recipes/page.md"]["blocks"][0]["rich"] = serde_json::json!([{ "kind": kind, "file": file }]);
+    std::fs::write(&path, serde_json::to_vec(&results).unwrap()).unwrap();
+    site
+}
+
 #[test]
 fn a_committed_result_cannot_publish_a_local_file() {
-    let site = page_site("", "```python\nprint(1)\n```\n");
-    let hash = {
-        // The block's hash as primer computes it: language, NUL, code.
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"python\0print(1)\n");
-        hasher.finalize().to_hex()[..16].to_owned()
-    };
     for name in ["../../../../proc/self/environ", "output-0123456789abcdef.html/../../../../proc/self/environ"] {
-        let results = serde_json::json!({ "pages": { "content/recipes/page.md": {
-            "status": "passed", "verified": "2026-01-01",
-            "blocks": [{ "line": 5, "lang": "python", "name": null, "status": { "status": "passed" }, "stdout": "1\n",
-                "stderr": "", "diff": null, "command": null, "seconds": 0.1, "code_hash": hash,
-                "rich": [{ "kind": "html", "file": name }] }] } } });
-        site.write(".primer/results.json", serde_json::to_vec(&results).unwrap());
+        let site = site_with_stored_output("html", name);
         let run = site.run_command(site.command(&["build"]).env("PRIMER_PROBE_SECRET", "s3cr3t-probe"));
         assert!(!run.success, "{}", run.stdout);
         assert!(run.stderr.contains(".primer/results.json"), "{}", run.stderr);
-        assert!(run.stderr.contains("page `content/recipes/page.md`: block 1: output"), "{}", run.stderr);
+        assert!(run.stderr.contains("page `recipes/page.md`: block 1: output"), "{}", run.stderr);
         assert!(!site.out("recipes/page/index.html").exists());
     }
     // A results file that is not JSON names its line.
+    let site = page_site("", "Body\n");
     site.write(".primer/results.json", "{\n  \"pages\": nope\n}\n");
     let run = site.run(&["build"]);
     assert!(run.stderr.contains(".primer/results.json:2:"), "{}", run.stderr);
@@ -158,4 +161,59 @@ fn an_output_folder_that_links_into_the_sources_is_refused() {
     assert!(!run.success, "{}", run.stdout);
     assert!(run.stderr.contains("it holds the site's sources"), "{}", run.stderr);
     assert!(!site.path().join("content/index.html").exists());
+}
+
+/// A notebook page whose one code cell saved `outputs`.
+fn notebook_with_outputs(outputs: serde_json::Value) -> String {
+    serde_json::json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "primer": { "title": "Outputs", "summary": "Saved outputs." } },
+        "cells": [{ "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(1)", "outputs": outputs }]
+    })
+    .to_string()
+}
+
+#[test]
+fn notebook_outputs_are_shown_clean_and_never_run() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script>\
+               <rect width=\"4\" height=\"4\"/></svg>";
+    let notebook = notebook_with_outputs(serde_json::json!([
+        { "output_type": "display_data", "metadata": {}, "data": { "image/svg+xml": svg } },
+        { "output_type": "display_data", "metadata": {},
+          "data": { "text/markdown": "Read this:\n\n```bash\ntouch ran-from-output\n```\n" } },
+        { "output_type": "display_data", "metadata": {},
+          "data": { "text/html": "<table><tr><td onmouseover=\"alert(3)\">x</td></tr></table><script>alert(4)</script>" } }
+    ]));
+    // Even where the site trusts its authors' raw HTML, outputs are what
+    // code printed, and are cleaned.
+    let site = page_site("\n[build]\nraw_html = \"allow\"\n", "Body\n");
+    site.write("content/recipes/outputs.ipynb", notebook);
+    site.build();
+    let html = site.read("recipes/outputs/index.html");
+    assert_eq!(scripts_in(&html), Vec::<String>::new(), "{html}");
+    assert!(html.contains("<td>x</td>"), "{html}");
+    assert!(html.contains("touch ran-from-output"), "the Markdown output is shown: {html}");
+    let figures: Vec<_> = std::fs::read_dir(site.out("recipes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .collect();
+    assert_eq!(figures.len(), 1, "{figures:?}");
+    let published = std::fs::read_to_string(&figures[0]).unwrap();
+    assert!(!published.contains("alert") && published.contains("<rect"), "{published}");
+    let run = site.run(&["test", "--no-cache"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    assert!(!site.path().join("content/recipes/ran-from-output").exists());
+    assert!(run.stdout.contains("1 passed"), "only the code cell runs: {}", run.stdout);
+}
+
+#[test]
+fn a_committed_figure_is_published_clean() {
+    let name = "output-0123456789abcdef.svg";
+    let site = site_with_stored_output("svg", name);
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script><circle r=\"2\"/></svg>";
+    site.write(&format!(".primer/cache/outputs/{name}"), svg);
+    site.build();
+    let published = site.read(&format!("recipes/page/{name}"));
+    assert!(!published.contains("alert") && published.contains("<circle"), "{published}");
 }

@@ -314,13 +314,22 @@ impl Renderer<'_> {
         names
             .into_iter()
             .map(|name| {
-                let bytes = crate::paths::read_output(&store, name).map_err(|error| {
+                let problem = |error: String| {
                     Diagnostic::file(
                         &page.source.display,
                         format!("a figure of the last `primer test` run is missing ({name}: {error})"),
                     )
                     .with_hint("run `primer test` again to make it")
-                })?;
+                };
+                let bytes = crate::paths::read_output(&store, name).map_err(|e| problem(e.to_string()))?;
+                // The store may be committed: an SVG is published only as
+                // a clean image, whoever wrote it.
+                let bytes = if name.ends_with(".svg") {
+                    let text = String::from_utf8(bytes).map_err(|_| problem("not UTF-8".to_owned()))?;
+                    crate::safety::svg::clean(&text).map_err(problem)?.into_bytes()
+                } else {
+                    bytes
+                };
                 Ok(OutputFile { path: format!("{}{name}", page.url), bytes, source: Some(page.source.display.clone()) })
             })
             .collect()

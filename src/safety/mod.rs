@@ -3,6 +3,8 @@
 //! says. Used by the config stage (book.toml links) and the Markdown
 //! stage (links, images and raw HTML).
 
+pub(crate) mod svg;
+
 use std::collections::HashSet;
 
 /// How raw HTML in Markdown reaches the page.
