@@ -331,7 +331,7 @@ fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
 }
 
 fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
-    let mut problems = Vec::new();
+    let mut problems = out_of_range(text, &raw);
     let base_url = overrides
         .base_url
         .clone()
@@ -488,6 +488,51 @@ fn key_problem(text: &str, key: &str, message: String) -> Diagnostic {
     let line = text.lines().position(sets_key).map_or(1, |i| i + 1);
     let col = text.lines().nth(line - 1).map_or(0, |l| l.len() - l.trim_start().len());
     Diagnostic::at(CONFIG_FILE, text, line, col, key.len(), message)
+}
+
+/// Seconds a block may run at most: a day.
+pub(crate) const MAX_TIMEOUT_SECONDS: u64 = 24 * 60 * 60;
+
+/// Numbers of `book.toml` outside the range primer can work with: each a
+/// problem at its line, never an overflow later.
+fn out_of_range(text: &str, raw: &RawConfig) -> Vec<Diagnostic> {
+    let test = &raw.test;
+    let runner_timeouts = test.runners.values().map(|runner| ("timeout", runner.timeout));
+    let checks = [
+        ("timeout", test.timeout, 1, MAX_TIMEOUT_SECONDS, "seconds"),
+        ("output_limit", test.output_limit.map(|n| n as u64), 1, 16 << 20, "bytes"),
+        ("memory_limit_mib", test.memory_limit_mib, 16, 1 << 20, "MiB"),
+        ("file_size_limit_mib", test.file_size_limit_mib, 1, 1 << 20, "MiB"),
+        ("max_file_size", raw.build.max_file_size, 1, 1 << 30, "bytes"),
+    ]
+    .into_iter()
+    .chain(runner_timeouts.map(|(key, value)| (key, value, 1, MAX_TIMEOUT_SECONDS, "seconds")));
+    checks
+        .filter_map(|(key, value, low, high, unit)| {
+            let value = value.filter(|v| !(low..=high).contains(v))?;
+            Some(
+                key_problem_at_value(text, key, value, format!("`{key} = {value}` is out of range"))
+                    .with_hint(format!("write a whole number of {unit} from {low} to {high}")),
+            )
+        })
+        .collect()
+}
+
+/// A problem about `key` set to `value`: at the line that sets it so, or
+/// else the first line that sets the key.
+fn key_problem_at_value(text: &str, key: &str, value: u64, message: String) -> Diagnostic {
+    let sets = |line: &str| {
+        let rest = line.trim_start().strip_prefix(key).map(str::trim_start);
+        rest.and_then(|r| r.strip_prefix('=')).is_some_and(|r| r.trim().replace('_', "") == value.to_string())
+    };
+    match text.lines().position(sets) {
+        Some(index) => {
+            let line = text.lines().nth(index).unwrap_or_default();
+            let col = line.len() - line.trim_start().len();
+            Diagnostic::at(CONFIG_FILE, text, index + 1, col, line.trim().len(), message)
+        }
+        None => key_problem(text, key, message),
+    }
 }
 
 /// Suggests a declared tag for a misspelled one.

@@ -195,8 +195,9 @@ fn printable(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     (out, new_start.unwrap_or(len), new_end.unwrap_or(len))
 }
 
-/// `text` with control characters escaped (line breaks kept).
-fn escape_controls(text: &str) -> String {
+/// `text` with control characters but newlines written as `\u{..}`, so
+/// that no file can send escape sequences to a terminal.
+pub(crate) fn escape_controls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() && c != '\n' {

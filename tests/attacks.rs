@@ -217,3 +217,56 @@ fn a_committed_figure_is_published_clean() {
     let published = site.read(&format!("recipes/page/{name}"));
     assert!(!published.contains("alert") && published.contains("<circle"), "{published}");
 }
+
+#[test]
+fn passed_values_are_masked_in_tables_and_across_the_output_limit() {
+    let site = page_site(
+        "\n[test]\nenv = [\"API_TOKEN\"]\noutput_limit = 100\n",
+        "```python\nimport os\nprint('x' * 95 + os.environ['API_TOKEN'])\n```\n\n\
+         ```python\nimport os\nclass Table:\n    def _repr_html_(self):\n        return '<table><tr><td>' + os.environ['API_TOKEN'] + '</td></tr></table>'\nTable()\n```\n",
+    );
+    let token = "tok-0123456789";
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("API_TOKEN", token));
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    site.build();
+    let mut stored = vec![std::fs::read_to_string(site.path().join(".primer/results.json")).unwrap()];
+    for entry in std::fs::read_dir(site.path().join(".primer/cache/outputs")).unwrap() {
+        stored.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    stored.push(site.read("recipes/page/index.html"));
+    for text in &stored {
+        assert!(!text.contains("tok-0"), "a passed value, whole or in part, in {text}");
+    }
+    assert!(stored.last().unwrap().contains("<td>***</td>"), "the table is shown, masked");
+}
+
+#[test]
+fn block_and_book_toml_timeouts_of_years_are_errors_not_panics() {
+    let site = page_site("\n[test]\ntimeout = 18446744073709551615\n", "```bash\necho hi\n```\n");
+    for command in ["check", "test"] {
+        let run = site.run(&[command]);
+        assert!(!run.success);
+        assert!(run.stderr.contains("`timeout = 18446744073709551615` is out of range"), "{}", run.stderr);
+        assert!(run.stderr.contains("book.toml:5:1"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    let site = page_site("", "```bash timeout=18446744073709551615\necho hi\n```\n");
+    for command in ["check", "test"] {
+        let run = site.run(&[command]);
+        assert!(!run.success);
+        assert!(run.stderr.contains("`timeout=18446744073709551615` is out of range"), "{}", run.stderr);
+        assert!(run.stderr.contains("content/recipes/page.md:5:1"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn primer_search_prints_no_escape_sequences_from_titles() {
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"Attacks\"\n");
+    site.write("content/recipes/bell.md", "---\ntitle: \"Zebra \\e]0;pwned\\a\"\nsummary: S\n---\nZebra body.\n");
+    let run = site.run(&["search", "zebra"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("Zebra \\u{1b}]0;pwned\\u{7}"), "{:?}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'), "{:?}", run.stdout);
+}

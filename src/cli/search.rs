@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::Overrides;
+use crate::diagnostic::escape_controls;
 
 /// Arguments of `primer search`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +32,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     };
     let hits = crate::search::query::search(&loaded.config, &loaded.site, &args.query, args.limit);
     if hits.is_empty() && !args.json {
-        println!("no results for “{}”", args.query);
+        println!("no results for “{}”", escape_controls(&args.query));
     }
     for (rank, hit) in hits.iter().enumerate() {
         if args.json {
@@ -40,7 +41,10 @@ pub(super) fn run(args: &Args) -> ExitCode {
             println!("{line}");
         } else {
             let partial = if hit.partial { "  (some words)" } else { "" };
-            println!("{:>2}. {}  /{}  ({:.2}){partial}", rank + 1, hit.title, hit.url, hit.score);
+            // Titles come from pages: what they hold must not reach the
+            // terminal as escape sequences.
+            let (title, url) = (escape_controls(&hit.title), escape_controls(&hit.url));
+            println!("{:>2}. {title}  /{url}  ({:.2}){partial}", rank + 1, hit.score);
         }
     }
     ExitCode::SUCCESS

@@ -201,7 +201,17 @@ pub(crate) fn parse_attrs(words: &[&str]) -> Result<Attrs, AttrError> {
                 attrs.edition = word["edition".len()..].parse().ok();
             }
             _ => match word.split_once('=') {
-                Some(("timeout", value)) => attrs.timeout = Some(number(word, value)?),
+                Some(("timeout", value)) => {
+                    let seconds: u64 = number(word, value)?;
+                    let max = crate::config::MAX_TIMEOUT_SECONDS;
+                    if !(1..=max).contains(&seconds) {
+                        return Err((
+                            format!("`{word}` is out of range"),
+                            format!("a timeout is from 1 to {max} seconds"),
+                        ));
+                    }
+                    attrs.timeout = Some(seconds);
+                }
                 Some(("name", value)) if !value.is_empty() => attrs.name = Some(value.to_owned()),
                 _ => return Err(unknown_attr(word, &CODE_ATTRS)),
             },
@@ -322,6 +332,8 @@ mod tests {
         assert_eq!(message, "unknown code block attribute `shuold_fail`");
         assert_eq!(hint, "did you mean `should_fail`?");
         assert!(parse_attrs(&["timeout=soon"]).is_err());
+        assert!(parse_attrs(&["timeout=18446744073709551615"]).is_err());
+        assert!(parse_attrs(&["timeout=0"]).is_err());
     }
 
     #[test]

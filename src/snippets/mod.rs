@@ -312,6 +312,7 @@ fn sandbox_kind(running: &Running) -> Result<supervisor::SandboxKind, String> {
         },
         env: &[("PATH".into(), std::env::var_os("PATH").unwrap_or_default())],
         output_limit: 4096,
+        secrets: &[],
     };
     let tried = process::run(&job, running);
     running.remove_folder(&dir);

@@ -135,6 +135,8 @@ pub(crate) struct Job<'a> {
     pub(crate) env: &'a [(OsString, OsString)],
     /// Bytes kept of each output stream.
     pub(crate) output_limit: usize,
+    /// Values masked in what the program prints, before it is cut.
+    pub(crate) secrets: &'a [String],
 }
 
 /// Runs `job` under a supervisor and collects what it printed.
@@ -186,7 +188,8 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
     for (index, reader) in readers.into_iter().enumerate() {
         let sender = sender.clone();
         let limit = job.output_limit;
-        thread::spawn(move || sender.send((index, read_capped(reader, limit))));
+        let secrets = job.secrets.to_vec();
+        thread::spawn(move || sender.send((index, read_capped(reader, limit, &secrets))));
     }
     drop(sender);
     // The supervisor enforces the time limit; this is only a backstop
@@ -235,8 +238,16 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
     })
 }
 
-/// Reads a stream to its end, keeping at most `limit` bytes.
-pub(crate) fn read_capped(mut stream: impl Read, limit: usize) -> String {
+/// `text` with every value of `secrets` (longest first) replaced by `***`.
+pub(crate) fn mask(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
+}
+
+/// Reads a stream to its end, keeping at most `limit` bytes, with the
+/// `secrets` masked. Masking comes before the cut: a value that straddles
+/// the limit is masked whole, never kept in part.
+pub(crate) fn read_capped(mut stream: impl Read, limit: usize, secrets: &[String]) -> String {
+    let keep = limit.saturating_add(secrets.iter().map(String::len).max().unwrap_or(0));
     let mut kept = Vec::new();
     let mut dropped = 0usize;
     let mut buffer = [0u8; 8192];
@@ -244,13 +255,18 @@ pub(crate) fn read_capped(mut stream: impl Read, limit: usize) -> String {
         match stream.read(&mut buffer) {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                let room = limit.saturating_sub(kept.len());
+                let room = keep.saturating_sub(kept.len());
                 kept.extend_from_slice(&buffer[..n.min(room)]);
                 dropped += n.saturating_sub(room);
             }
         }
     }
-    let mut text = String::from_utf8_lossy(&kept).into_owned();
+    let mut text = mask(&String::from_utf8_lossy(&kept), secrets);
+    if text.len() > limit {
+        let cut = (0..=limit).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        dropped += text.len() - cut;
+        text.truncate(cut);
+    }
     if dropped > 0 {
         if !text.ends_with('\n') {
             text.push('\n');
@@ -266,7 +282,15 @@ mod tests {
 
     #[test]
     fn output_beyond_the_limit_is_cut_with_a_note() {
-        let text = read_capped(&b"0123456789"[..], 4);
+        let text = read_capped(&b"0123456789"[..], 4, &[]);
         assert_eq!(text, "0123\n[primer: output truncated, 6 more bytes not shown]\n");
+    }
+
+    #[test]
+    fn a_secret_across_the_limit_is_masked_whole() {
+        let secrets = ["tok-abcdef".to_owned()];
+        let text = read_capped(&b"abc tok-abcdef xyz"[..], 8, &secrets);
+        assert_eq!(text, "abc ***\n[primer: output truncated, 4 more bytes not shown]\n");
+        assert!(!read_capped(&b"01234567tok-abcdef"[..], 10, &secrets).contains("tok-ab"));
     }
 }

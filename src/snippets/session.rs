@@ -68,8 +68,9 @@ pub(crate) struct RichOutput {
 }
 
 /// The files a program's preamble wrote to `folder` (`<block>-<n>.<ext>`),
-/// moved into the store, by block position.
-fn collect_rich(root: &Path, folder: &Path, blocks: usize) -> Vec<Vec<RichOutput>> {
+/// moved into the store, by block position. Tables and SVG figures are
+/// text, and have the `secrets` masked like printed output; a PNG cannot.
+fn collect_rich(root: &Path, folder: &Path, blocks: usize, secrets: &[String]) -> Vec<Vec<RichOutput>> {
     let mut found: Vec<Vec<(usize, RichOutput)>> = vec![Vec::new(); blocks];
     let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
     let store = root.join(crate::paths::OUTPUT_STORE);
@@ -81,7 +82,13 @@ fn collect_rich(root: &Path, folder: &Path, blocks: usize) -> Vec<Vec<RichOutput
         if !matches!(kind, "png" | "svg" | "html" | "md") || block >= blocks {
             continue;
         }
-        let Ok(file) = std::fs::read(entry.path()).and_then(|bytes| keep_output(&store, &bytes, kind)) else {
+        let masked = |bytes: Vec<u8>| match (kind, String::from_utf8(bytes)) {
+            ("png", Ok(text)) => text.into_bytes(),
+            (_, Ok(text)) => process::mask(&text, secrets).into_bytes(),
+            (_, Err(not_text)) => not_text.into_bytes(),
+        };
+        let Ok(file) = std::fs::read(entry.path()).map(masked).and_then(|bytes| keep_output(&store, &bytes, kind))
+        else {
             continue;
         };
         found[block].push((n, RichOutput { kind: kind.to_owned(), file }));
@@ -134,7 +141,7 @@ pub(crate) struct Limits {
 impl Limits {
     /// `text` with every secret value replaced by `***`.
     fn mask(&self, text: &str) -> String {
-        self.secrets.iter().fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), "***"))
+        process::mask(text, &self.secrets)
     }
 }
 
@@ -421,6 +428,7 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
         },
         env: &env,
         output_limit: limits.output_bytes,
+        secrets: &limits.secrets,
     };
     let zygotes = limits.zygotes.as_ref().filter(|_| {
         canonical(&runner.name) == "python" && program.kind == ProgramKind::Run && page.meta.test != TestMode::Isolated
@@ -450,7 +458,7 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
     let reached = stdout.reached.max(stderr.reached);
     let seconds = outcome.elapsed.as_secs_f64() / program.blocks.len() as f64;
-    let mut rich = collect_rich(root, &rich_folder, program.blocks.len());
+    let mut rich = collect_rich(root, &rich_folder, program.blocks.len(), &limits.secrets);
     for (position, &i) in program.blocks.iter().enumerate() {
         let result = &mut results[i];
         result.rich = rich.get_mut(position).map(std::mem::take).unwrap_or_default();
@@ -500,8 +508,9 @@ fn run_in_zygote(
         file_size: orders.file_size,
     };
     let verdict = pool.run(&request, job.env)?;
-    let read =
-        |path: &Path| std::fs::File::open(path).map(|f| process::read_capped(f, job.output_limit)).unwrap_or_default();
+    let read = |path: &Path| {
+        std::fs::File::open(path).map(|f| process::read_capped(f, job.output_limit, job.secrets)).unwrap_or_default()
+    };
     Ok(Outcome {
         status: verdict.code,
         signal: verdict.signal,
