@@ -270,3 +270,26 @@ fn primer_search_prints_no_escape_sequences_from_titles() {
     assert!(run.stdout.contains("Zebra \\u{1b}]0;pwned\\u{7}"), "{:?}", run.stdout);
     assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'), "{:?}", run.stdout);
 }
+
+#[test]
+fn the_dev_server_answers_only_its_own_hosts_and_closes_idle_connections() {
+    use std::io::Read;
+    let site = TestSite::fixture("basic");
+    let server =
+        common::serve::DevServer::start_with(site.path(), &["--idle-timeout", "1", "--allow-host", "docs.lan"]);
+    assert_eq!(server.get("/").status, 200);
+    for host in ["localhost", "[::1]", "docs.lan:8080"] {
+        assert_eq!(server.get_from("/", host).status, 200, "{host}");
+    }
+    // DNS rebinding: a foreign name that resolves to loopback.
+    let refused = server.get_from("/", &format!("rebind.attacker.example:{}", server.port));
+    assert_eq!(refused.status, 421, "{}", refused.body);
+    assert!(refused.body.contains("--allow-host"), "{}", refused.body);
+    // A connection that sends nothing is closed, by the server.
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let started = std::time::Instant::now();
+    let mut byte = [0u8; 1];
+    assert_eq!(idle.read(&mut byte).unwrap(), 0, "the server closes the silent connection");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+}

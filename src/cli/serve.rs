@@ -20,6 +20,14 @@ pub(super) struct Args {
     /// private to this machine.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
+    /// A host name to answer to besides IP addresses and `localhost`
+    /// (for a machine reached by name); may be given more than once.
+    /// Requests naming any other host are refused.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// Seconds a connection may stay silent before it is closed.
+    #[arg(long, hide = true, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -43,7 +51,15 @@ pub(super) fn run(args: &Args) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let options = Options { root, port: args.port, bind: args.bind, open: args.open, drafts: args.drafts };
+    let options = Options {
+        root,
+        port: args.port,
+        bind: args.bind,
+        allow_hosts: args.allow_hosts.clone(),
+        idle: std::time::Duration::from_secs(args.idle_timeout),
+        open: args.open,
+        drafts: args.drafts,
+    };
     match serve::run(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

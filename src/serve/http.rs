@@ -23,6 +23,7 @@ use percent_encoding::percent_decode_str;
 use tokio::sync::watch;
 
 use super::Published;
+use super::guard::{Hosts, check_host};
 
 /// Where the injected script and the event channel live.
 const LIVE_SCRIPT: &str = "/__primer/live.js";
@@ -30,12 +31,14 @@ const EVENTS: &str = "/__primer/events";
 const LIVE_JS: &str = include_str!("live.js");
 
 /// The dev server's routes over the published builds.
-pub(super) fn router(published: watch::Receiver<Arc<Published>>) -> Router {
+/// Requests for a host the server does not serve are refused first.
+pub(super) fn router(published: watch::Receiver<Arc<Published>>, hosts: Hosts) -> Router {
     Router::new()
         .route(LIVE_SCRIPT, get(|| async { with_type("text/javascript; charset=utf-8", LIVE_JS.as_bytes().to_vec()) }))
         .route(EVENTS, get(events))
         .fallback(get(file))
         .with_state(published)
+        .layer(axum::middleware::from_fn_with_state(hosts, check_host))
 }
 
 /// A site path from a request path: decoded, checked, with `index.html`

@@ -3,11 +3,13 @@
 //! [`workspace`] builds the site in memory and rebuilds what a change
 //! touches; [`watch`] turns file-system events into batches of changed
 //! paths; [`http`] serves the latest good build and tells browsers what
-//! changed. Data flows one way: a rebuild thread takes batches from the
+//! changed; [`guard`] refuses foreign hosts and closes idle connections.
+//! Data flows one way: a rebuild thread takes batches from the
 //! watcher, rebuilds, and publishes an immutable [`Published`] state on a
 //! `tokio::sync::watch` channel that the HTTP handlers read. Nothing is
 //! written to the output folder.
 
+mod guard;
 mod http;
 mod watch;
 mod workspace;
@@ -30,6 +32,10 @@ pub(crate) struct Options {
     pub(crate) root: PathBuf,
     pub(crate) port: u16,
     pub(crate) bind: IpAddr,
+    /// Host names served besides IP addresses and `localhost`.
+    pub(crate) allow_hosts: Vec<String>,
+    /// How long a connection may stay silent.
+    pub(crate) idle: Duration,
     pub(crate) open: bool,
     pub(crate) drafts: bool,
 }
@@ -89,7 +95,8 @@ async fn serve(options: &Options) -> Result<(), String> {
     if options.open {
         open_browser(&url);
     }
-    let server = axum::serve(listener, http::router(receiver));
+    let hosts = guard::Hosts(Arc::new(options.allow_hosts.clone()));
+    let server = axum::serve(guard::IdleListener(listener, options.idle), http::router(receiver, hosts));
     tokio::select! {
         result = server => result.map_err(|e| e.to_string()),
         _ = tokio::signal::ctrl_c() => {

@@ -33,8 +33,14 @@ impl Response {
 impl DevServer {
     /// Starts `primer serve --port 0` in `root` and waits for its address.
     pub fn start(root: &Path) -> Self {
+        Self::start_with(root, &[])
+    }
+
+    /// [`DevServer::start`] with more arguments for `primer serve`.
+    pub fn start_with(root: &Path, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_primer"))
             .args(["serve", "--port", "0"])
+            .args(args)
             .current_dir(root)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -71,8 +77,13 @@ impl DevServer {
 
     /// Sends `path` as it is, byte for byte, in a GET request.
     pub fn get(&self, path: &str) -> Response {
+        self.get_from(path, "127.0.0.1")
+    }
+
+    /// [`DevServer::get`] with `host` as the `Host` header.
+    pub fn get_from(&self, path: &str, host: &str) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         let text = String::from_utf8_lossy(&raw).into_owned();
