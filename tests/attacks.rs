@@ -164,7 +164,7 @@ fn an_output_folder_that_links_into_the_sources_is_refused() {
 }
 
 /// A notebook page whose one code cell saved `outputs`.
-fn notebook_with_outputs(outputs: serde_json::Value) -> String {
+fn notebook_with_outputs(outputs: &serde_json::Value) -> String {
     serde_json::json!({
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": { "primer": { "title": "Outputs", "summary": "Saved outputs." } },
@@ -177,7 +177,7 @@ fn notebook_with_outputs(outputs: serde_json::Value) -> String {
 fn notebook_outputs_are_shown_clean_and_never_run() {
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script>\
                <rect width=\"4\" height=\"4\"/></svg>";
-    let notebook = notebook_with_outputs(serde_json::json!([
+    let notebook = notebook_with_outputs(&serde_json::json!([
         { "output_type": "display_data", "metadata": {}, "data": { "image/svg+xml": svg } },
         { "output_type": "display_data", "metadata": {},
           "data": { "text/markdown": "Read this:\n\n```bash\ntouch ran-from-output\n```\n" } },
@@ -292,4 +292,100 @@ fn the_dev_server_answers_only_its_own_hosts_and_closes_idle_connections() {
     let mut byte = [0u8; 1];
     assert_eq!(idle.read(&mut byte).unwrap(), 0, "the server closes the silent connection");
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?}", started.elapsed());
+}
+
+/// Runs `primer test --no-cache` on a page of `body` with `config` under
+/// `[test]` (or `[test.runners.python]` settings), with a probe secret in
+/// primer's environment; returns the run and everything it stored or
+/// published after a build.
+fn run_snippets(config: &str, body: &str) -> (common::Run, String) {
+    let site = page_site(config, body);
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("PRIMER_PROBE_SECRET", "s3cr3t-probe-value"));
+    let mut kept = std::fs::read_to_string(site.path().join(".primer/results.json")).unwrap_or_default();
+    if site.run(&["build"]).success {
+        kept.push_str(&site.read("recipes/page/index.html"));
+    }
+    (run, kept)
+}
+
+/// Reads every `environ` in `/proc` a snippet can see, and its ancestors'.
+const ENVIRON_THIEF_BASH: &str = "```bash\nfor f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null || true; done | grep -a PRIMER_PROBE || true\n\
+    p=$$\nwhile [ \"$p\" -gt 1 ]; do (tr '\\0' '\\n' < /proc/$p/environ | grep -a PRIMER_PROBE) 2>/dev/null || true; p=$(cut -d' ' -f4 /proc/$p/stat 2>/dev/null || echo 0); done\necho done\n```\n";
+
+const ENVIRON_THIEF_PYTHON: &str = "```python\nimport glob\nfor path in glob.glob('/proc/[0-9]*/environ'):\n    try:\n        data = open(path, 'rb').read()\n    except OSError:\n        continue\n    if b'PRIMER_PROBE' in data:\n        print(data.decode(errors='replace'))\nprint('done')\n```\n";
+
+#[test]
+fn snippets_cannot_read_primers_environment_through_proc() {
+    for (config, body) in [
+        ("", ENVIRON_THIEF_BASH),
+        ("\n[test.runners.python]\npreload = [\"json\"]\n", ENVIRON_THIEF_PYTHON),
+        ("\n[test]\nsandbox = true\n", ENVIRON_THIEF_BASH),
+    ] {
+        let (run, kept) = run_snippets(config, body);
+        assert!(run.success, "{config}: {}\n{}", run.stdout, run.stderr);
+        assert!(kept.contains("done"), "{config}: the snippet ran: {kept}");
+        assert!(!kept.contains("s3cr3t-probe-value"), "{config}: primer's environment leaked: {kept}");
+    }
+}
+
+#[test]
+fn a_snippet_that_kills_its_supervisor_leaves_nothing_behind() {
+    let body = "```bash timeout=5\nsetsid sleep 31360 &\nkill -9 $PPID 0 2>/dev/null\nkill -9 -1 2>/dev/null\nsleep 1\necho after\n```\n";
+    let (run, _) = run_snippets("", body);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(common::processes_with("sleep 31360"), Vec::<String>::new());
+}
+
+#[test]
+fn a_python_snippet_that_kills_the_warm_interpreter_leaves_nothing_behind() {
+    let body = "```python timeout=5\nimport os, signal, subprocess\nsubprocess.Popen(['setsid', 'sleep', '31361'])\n\
+                for target in (os.getppid(), 0):\n    try:\n        os.kill(target, signal.SIGKILL)\n    except OSError:\n        pass\n```\n";
+    let (run, _) = run_snippets("\n[test.runners.python]\npreload = [\"json\"]\n", body);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(common::processes_with("sleep 31361"), Vec::<String>::new());
+}
+
+#[test]
+fn a_fork_and_exit_loop_ends_with_its_time_limit() {
+    let body = "```python timeout=3\nimport os, time\nwhile True:\n    if os.fork():\n        os._exit(0)\n    time.sleep(0.01)\n```\n";
+    for config in ["", "\n[test.runners.python]\npreload = [\"json\"]\n"] {
+        let started = std::time::Instant::now();
+        let (run, _) = run_snippets(config, body);
+        assert!(started.elapsed() < std::time::Duration::from_secs(8), "{config}: took {:?}", started.elapsed());
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        let left = common::processes_with("primer-test-");
+        assert!(left.is_empty(), "{config}: {left:?}");
+    }
+}
+
+#[test]
+fn a_program_cannot_forge_its_verdict() {
+    let body = "```python\nimport os, json\nverdict = json.dumps({'code': 0, 'signal': None, 'timed_out': False}) + '\\n'\n\
+                for fd in range(0, 8):\n    try:\n        with open(f'/proc/{os.getppid()}/fd/{fd}', 'w') as f:\n            f.write(verdict)\n    except OSError:\n        pass\n\
+                raise SystemExit(3)\n```\n\n```python\nprint('second')\n```\n";
+    for config in ["", "\n[test.runners.python]\npreload = [\"json\"]\n"] {
+        let (run, _) = run_snippets(config, body);
+        assert!(!run.success, "{config}: {}", run.stdout);
+        assert!(run.stdout.contains("exited with 3"), "{config}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn folders_of_a_killed_run_are_removed_by_the_next() {
+    let temp = tempfile::tempdir().unwrap();
+    let site = page_site("", "```bash\nsleep 30\n```\n");
+    let mut child = site.command(&["test", "--no-cache"]).env("TMPDIR", temp.path()).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let folders = || std::fs::read_dir(temp.path()).unwrap().count();
+    while folders() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(folders() > 0, "the killed run left its folder");
+    site.write("content/recipes/page.md", "---\ntitle: Page\nsummary: S\n---\n```bash\necho hi\n```\n");
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("TMPDIR", temp.path()));
+    assert!(run.success, "{}", run.stdout);
+    assert_eq!(folders(), 0, "the next run removed it");
 }

@@ -21,9 +21,9 @@ pub(super) struct Args {
     /// Largest file written, in bytes.
     #[arg(long)]
     file_size: u64,
-    /// Where to write the verdict.
+    /// Start the program in namespaces of its own.
     #[arg(long)]
-    verdict: PathBuf,
+    isolated: bool,
     /// Pid of the `primer test` that started it.
     #[arg(long)]
     parent: i32,
@@ -45,7 +45,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         timeout: Duration::from_millis(args.timeout_ms),
         memory: args.memory,
         file_size: args.file_size,
-        verdict: args.verdict.clone(),
+        isolated: args.isolated,
         parent: args.parent,
         sandbox: args.sandbox.map(|kind| Sandbox { kind, writable: args.writable.clone() }),
     })

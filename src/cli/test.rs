@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use crate::snippets::isolation;
 use crate::snippets::{Refused, Running, TestOptions};
 
 /// Arguments of `primer test`.
@@ -38,6 +40,10 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
+    // Whatever escapes a program's supervisor comes back here, and is
+    // killed before primer exits.
+    isolation::become_reaper();
+    isolation::remove_stale_folders(&std::env::temp_dir());
     let running = Running::default();
     let on_stop = running.clone();
     // Snippets run in process groups of their own, which do not see the
@@ -45,6 +51,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     // SIGHUP. Each ends every snippet and removes its folder before exiting.
     let _ = ctrlc::set_handler(move || {
         on_stop.stop_all();
+        isolation::kill_descendants(Duration::from_secs(5));
         eprintln!("\ninterrupted: every snippet process was stopped");
         std::process::exit(130);
     });
@@ -60,6 +67,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         bless: args.bless,
     };
     let outcome = crate::snippets::test(&options, &running);
+    isolation::kill_descendants(Duration::from_secs(10));
     if running.stopping() {
         // The stop handler is ending every program and will exit with 130:
         // what this run found no longer counts.

@@ -14,6 +14,7 @@ mod environment;
 mod expect;
 pub(crate) mod extract;
 #[cfg(target_os = "linux")]
+pub(crate) mod isolation;
 mod namespaces;
 mod preload;
 mod process;
@@ -155,6 +156,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         will_run.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
     );
     prepare_projects(&config, &mut runners, &will_run, &env)?;
+    let isolated = !will_run.is_empty() && isolate(sandbox);
     let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
@@ -165,6 +167,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         normalize: config.test.normalize.clone(),
         zygotes: zygote_pool(&runners, sandbox.is_some(), running),
         sandbox,
+        isolated,
         running: running.clone(),
     };
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)).max(1);
@@ -285,6 +288,21 @@ fn prepare_projects(
     Ok(())
 }
 
+/// Whether programs can start in namespaces of their own; when they
+/// cannot, the risk is said once. bubblewrap makes its own.
+fn isolate(sandbox: Option<supervisor::SandboxKind>) -> bool {
+    if sandbox == Some(supervisor::SandboxKind::Bubblewrap) {
+        return false;
+    }
+    match isolation::probe() {
+        Ok(()) => true,
+        Err(why) => {
+            eprintln!("{}", isolation::risk(&why));
+            false
+        }
+    }
+}
+
 /// How snippets can be sandboxed here: with bubblewrap when it works,
 /// else with namespaces of primer's own, tried on a program that does
 /// nothing; why not when neither can.
@@ -306,7 +324,7 @@ fn sandbox_kind(running: &Running) -> Result<supervisor::SandboxKind, String> {
             timeout: std::time::Duration::from_secs(10),
             memory: DEFAULT_MEMORY_MIB * 1024 * 1024,
             file_size: DEFAULT_FILE_SIZE_MIB * 1024 * 1024,
-            verdict: dir.join("verdict.json"),
+            isolated: false,
             parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
             sandbox: Some(supervisor::Sandbox { kind, writable: vec![dir.clone()] }),
         },

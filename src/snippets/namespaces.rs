@@ -27,7 +27,9 @@ pub(crate) fn enter(writable: &[PathBuf]) -> std::io::Result<()> {
     }
     let mounts = std::fs::read_to_string("/proc/self/mountinfo")?;
     for (point, options) in mounts.lines().filter_map(mount_point) {
-        if writable.iter().any(|dir| point.starts_with(dir)) {
+        // `/proc` stays as it is: the program's own PID namespace mounts
+        // a fresh one over it (see `isolation`), which needs it writable.
+        if writable.iter().any(|dir| point.starts_with(dir)) || point.starts_with("/proc") {
             continue;
         }
         let flags = MsFlags::MS_REMOUNT | MsFlags::MS_BIND | MsFlags::MS_RDONLY | kept_flags(&options);

@@ -11,9 +11,11 @@
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -35,14 +37,18 @@ pub(crate) struct Request<'a> {
     pub(crate) timeout: f64,
     pub(crate) memory: u64,
     pub(crate) file_size: u64,
+    /// Run the program in namespaces of its own, as `uid` and `gid`.
+    pub(crate) isolate: bool,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
 }
 
 /// A running zygote.
 #[derive(Debug)]
 struct Zygote {
     child: Child,
-    input: ChildStdin,
-    output: BufReader<ChildStdout>,
+    input: UnixStream,
+    output: BufReader<UnixStream>,
     pid: i32,
 }
 
@@ -53,6 +59,8 @@ impl Zygote {
         env: &[(OsString, OsString)],
         running: &Running,
     ) -> std::io::Result<Self> {
+        // One socket both ways: see `zygote.py`.
+        let (ours, theirs) = UnixStream::pair()?;
         let mut command = Command::new(python);
         command
             .arg("-c")
@@ -60,15 +68,17 @@ impl Zygote {
             .args(modules)
             .env_clear()
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdin(Stdio::from(OwnedFd::from(theirs.try_clone()?)))
+            .stdout(Stdio::from(OwnedFd::from(theirs)))
             .stderr(Stdio::null())
             .process_group(0);
-        let mut child = running.spawn_tracked(&mut command)?;
+        let spawned = running.spawn_tracked(&mut command);
+        // Only the zygote holds the other end now.
+        drop(command);
+        let child = spawned?;
         let pid = i32::try_from(child.id()).unwrap_or(i32::MAX);
-        let input = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
-        let output = BufReader::new(child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?);
-        Ok(Self { child, input, output, pid })
+        let output = BufReader::new(ours.try_clone()?);
+        Ok(Self { child, input: ours, output, pid })
     }
 
     fn run(&mut self, request: &Request<'_>) -> std::io::Result<Verdict> {
@@ -121,6 +131,7 @@ impl Pool {
     }
 
     fn end(&self, mut zygote: Zygote) {
+        let _ = zygote.input.shutdown(std::net::Shutdown::Write);
         drop(zygote.input);
         // An idle zygote exits when its input closes; give it a moment.
         for _ in 0..200 {

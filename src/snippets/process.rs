@@ -62,7 +62,10 @@ impl Running {
             if t.stopping {
                 return Err(std::io::Error::other("primer is stopping"));
             }
-            let dir = tempfile::Builder::new().prefix("primer-test-").tempdir()?;
+            // Named after this process, so that the next run can tell a
+            // folder left by a run that was killed.
+            let prefix = format!("{}{}-", super::isolation::FOLDER_PREFIX, std::process::id());
+            let dir = tempfile::Builder::new().prefix(&prefix).tempdir()?;
             t.folders.insert(dir.path().to_path_buf());
             Ok(dir)
         })
@@ -107,10 +110,10 @@ impl Running {
             let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
         }
         let deadline = Instant::now() + Duration::from_secs(5);
-        while supervisors.iter().any(|&pid| alive(pid)) && Instant::now() < deadline {
+        while supervisors.iter().any(|&pid| super::isolation::alive(pid)) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }
-        for &pid in supervisors.iter().filter(|&&pid| alive(pid)) {
+        for &pid in supervisors.iter().filter(|&&pid| super::isolation::alive(pid)) {
             // One that did not finish in time goes with its group.
             let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
         }
@@ -119,12 +122,6 @@ impl Running {
             let _ = std::fs::remove_dir_all(folder);
         }
     }
-}
-
-/// Whether `pid` is still running (a zombie waiting to be reaped is not).
-fn alive(pid: i32) -> bool {
-    super::supervisor::stat_fields(Path::new(&format!("/proc/{pid}")))
-        .is_some_and(|fields| fields.starts_with(|state| state != 'Z' && state != 'X'))
 }
 
 /// One program to run.
@@ -143,6 +140,8 @@ pub(crate) struct Job<'a> {
 pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> {
     let started = Instant::now();
     let orders = &job.orders;
+    // The supervisor's verdict comes back on a socket: see `supervisor`.
+    let (mut verdicts, theirs) = std::os::unix::net::UnixStream::pair()?;
     let mut command = Command::new(std::env::current_exe()?);
     command
         .arg("__supervise")
@@ -154,8 +153,7 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
         .arg(orders.memory.to_string())
         .arg("--file-size")
         .arg(orders.file_size.to_string())
-        .arg("--verdict")
-        .arg(&orders.verdict)
+        .args(orders.isolated.then_some("--isolated"))
         .arg("--parent")
         .arg(std::process::id().to_string());
     if let Some(sandbox) = &orders.sandbox {
@@ -171,11 +169,14 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
         .current_dir(&orders.dir)
         .env_clear()
         .envs(job.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut supervisor = running.spawn_tracked(&mut command)?;
+    let spawned = running.spawn_tracked(&mut command);
+    // Only the supervisor holds the other end now.
+    drop(command);
+    let mut supervisor = spawned?;
     let pid = i32::try_from(supervisor.id()).unwrap_or(i32::MAX);
     let (sender, receiver) = mpsc::channel();
     let readers: Vec<Box<dyn Read + Send>> = [
@@ -217,10 +218,11 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
             Err(_) => break,
         }
     }
-    let verdict: Verdict = std::fs::read(&orders.verdict)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| std::io::Error::other("the supervisor ended without a verdict"))?;
+    let mut said = Vec::new();
+    verdicts.set_read_timeout(Some(Duration::from_secs(1)))?;
+    let _ = verdicts.read_to_end(&mut said);
+    let verdict: Verdict =
+        serde_json::from_slice(&said).map_err(|_| std::io::Error::other("the supervisor ended without a verdict"))?;
     if let Some(error) = verdict.error {
         return Err(std::io::Error::other(error));
     }

@@ -133,6 +133,8 @@ pub(crate) struct Limits {
     /// What sandboxes programs, if anything: no network, read-only file
     /// system but for the page's folders.
     pub(crate) sandbox: Option<SandboxKind>,
+    /// Whether programs start in namespaces of their own.
+    pub(crate) isolated: bool,
     /// Warm Python interpreters, when the python runner preloads modules.
     pub(crate) zygotes: Option<Arc<preload::Pool>>,
     pub(crate) running: Running,
@@ -416,7 +418,7 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
             timeout,
             memory: limits.memory,
             file_size: limits.file_size,
-            verdict: workspace.dir.path().join(format!("verdict-{n}.json")),
+            isolated: limits.isolated,
             parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
             sandbox: limits.sandbox.map(|kind| Sandbox {
                 kind,
@@ -506,6 +508,9 @@ fn run_in_zygote(
         timeout: orders.timeout.as_secs_f64(),
         memory: orders.memory,
         file_size: orders.file_size,
+        isolate: orders.isolated,
+        uid: super::isolation::inner_ids().0,
+        gid: super::isolation::inner_ids().1,
     };
     let verdict = pool.run(&request, job.env)?;
     let read = |path: &Path| {

@@ -10,9 +10,16 @@
 //! does it write its verdict and exit: once the supervisor is gone, no
 //! process of the program holds its output pipes. If primer dies, the
 //! kernel sends the supervisor SIGTERM, which cleans up the same way.
+//!
+//! The verdict goes back on the supervisor's standard input, a socket
+//! that primer made: the program never holds it, cannot reopen it through
+//! `/proc` (sockets cannot be), and in its own PID namespace cannot even
+//! see the supervisor. The supervisor also makes itself non-dumpable, so
+//! that processes of the same user cannot read its memory or descriptors.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::os::fd::AsFd;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,10 +27,11 @@ use std::time::{Duration, Instant};
 
 use nix::sys::prctl;
 use nix::sys::resource::{Resource, setrlimit};
-use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{Pid, getppid};
+use nix::sys::signal::Signal;
+use nix::unistd::getppid;
 use serde::{Deserialize, Serialize};
+
+use super::isolation;
 
 /// What the supervisor is asked to do, from its command line.
 #[derive(Debug, Clone)]
@@ -37,8 +45,9 @@ pub(crate) struct Orders {
     pub(crate) memory: u64,
     /// Largest file the program may write, in bytes: `RLIMIT_FSIZE`.
     pub(crate) file_size: u64,
-    /// Where to write the [`Verdict`].
-    pub(crate) verdict: PathBuf,
+    /// Start the program in PID, user and mount namespaces of its own
+    /// (see [`isolation`]).
+    pub(crate) isolated: bool,
     /// Pid of the `primer test` that started this supervisor.
     pub(crate) parent: i32,
     /// How to confine the program; `None` runs it with the user's own
@@ -82,12 +91,15 @@ pub(crate) struct Verdict {
 pub(crate) fn run(orders: &Orders) -> ExitCode {
     let _ = prctl::set_child_subreaper(true);
     let _ = prctl::set_pdeathsig(Signal::SIGTERM);
+    let _ = prctl::set_dumpable(false);
     if getppid().as_raw() != orders.parent {
         // primer ended before the death signal was armed.
         return ExitCode::FAILURE;
     }
-    // Opened before any sandbox makes its folder read-only.
-    let Ok(mut verdict_file) = std::fs::File::create(&orders.verdict) else { return ExitCode::FAILURE };
+    // The verdict socket, primer's end of which is this process's stdin.
+    let Ok(mut verdict_channel) = std::io::stdin().as_fd().try_clone_to_owned().map(std::fs::File::from) else {
+        return ExitCode::FAILURE;
+    };
     // Namespaces must be entered while this process has one thread only,
     // before the signal handler starts its own.
     let confined = match &orders.sandbox {
@@ -105,9 +117,9 @@ pub(crate) fn run(orders: &Orders) -> ExitCode {
         Ok(child) => watch(child, orders.timeout, &stop),
         Err(error) => Verdict { error: Some(error.to_string()), ..Verdict::default() },
     };
-    kill_descendants();
+    isolation::kill_descendants(Duration::from_secs(10));
     let written = serde_json::to_vec(&verdict).map_err(std::io::Error::other);
-    match written.and_then(|bytes| std::io::Write::write_all(&mut verdict_file, &bytes)) {
+    match written.and_then(|bytes| std::io::Write::write_all(&mut verdict_channel, &bytes)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::FAILURE,
     }
@@ -122,9 +134,18 @@ fn apply_limits(orders: &Orders) -> std::io::Result<()> {
 
 fn command(orders: &Orders) -> Command {
     let mut command = match &orders.sandbox {
+        // bubblewrap makes PID namespaces of its own.
         Some(Sandbox { kind: SandboxKind::Bubblewrap, writable }) => bubblewrap(writable),
+        _ if orders.isolated => {
+            let mut unshare = Command::new("unshare");
+            unshare.args(isolation::unshare_args()).arg("sh");
+            unshare
+        }
         _ => Command::new("sh"),
     };
+    // A process group of its own: `kill 0` reaches the program's
+    // processes, not this supervisor.
+    command.process_group(0);
     command.arg("-c").arg(&orders.command).current_dir(&orders.dir).stdin(Stdio::null());
     command
 }
@@ -133,7 +154,7 @@ fn command(orders: &Orders) -> Command {
 /// network, a private `/tmp`, and no way back to primer's terminal.
 fn bubblewrap(writable: &[PathBuf]) -> Command {
     let mut command = Command::new("bwrap");
-    command.args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
+    command.args(["--ro-bind", "/", "/", "--dev", "/dev", "--unshare-pid", "--proc", "/proc", "--tmpfs", "/tmp"]);
     for dir in writable {
         command.arg("--bind").arg(dir).arg(dir);
     }
@@ -183,86 +204,4 @@ fn watch(mut child: std::process::Child, timeout: Duration, stop: &AtomicBool) -
 /// of latency is paid by every block.
 pub(crate) fn poll_interval(elapsed: Duration) -> Duration {
     if elapsed < Duration::from_millis(100) { Duration::from_micros(500) } else { Duration::from_millis(5) }
-}
-
-/// Kills every descendant and reaps them all. Descendants of killed
-/// processes come back to this subreaper and are killed in the next round.
-fn kill_descendants() {
-    let me = Pid::this().as_raw();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        // With the program reaped, any survivor is a child of this
-        // subreaper: none at all, and there is nothing to look for.
-        if matches!(waitpid(None, Some(WaitPidFlag::WNOHANG)), Err(nix::errno::Errno::ECHILD)) {
-            return;
-        }
-        for pid in descendants(me) {
-            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
-        }
-        loop {
-            match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::StillAlive) => break,
-                Ok(_) => {}
-                // No child at all, alive or dead: everything is gone.
-                Err(_) => return,
-            }
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Every process below `root`, read from `/proc`.
-fn descendants(root: i32) -> Vec<i32> {
-    let mut children: HashMap<i32, Vec<i32>> = HashMap::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { continue };
-        if let Some(parent) = parent_of(&entry.path()) {
-            children.entry(parent).or_default().push(pid);
-        }
-    }
-    let mut found = Vec::new();
-    let mut queue = vec![root];
-    while let Some(pid) = queue.pop() {
-        for &child in children.get(&pid).into_iter().flatten() {
-            found.push(child);
-            queue.push(child);
-        }
-    }
-    found
-}
-
-/// The parent pid in `/proc/PID/stat`.
-fn parent_of(proc_dir: &Path) -> Option<i32> {
-    stat_fields(proc_dir)?.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The fields of `/proc/PID/stat` after the command name, state first;
-/// the name may hold spaces and parentheses, so it is skipped up to its
-/// last `)`.
-pub(crate) fn stat_fields(proc_dir: &Path) -> Option<String> {
-    let stat = std::fs::read_to_string(proc_dir.join("stat")).ok()?;
-    Some(stat[stat.rfind(')')? + 1..].trim_start().to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn descendants_are_found_through_proc() {
-        let mut child = Command::new("sh").args(["-c", "sleep 5 & wait"]).spawn().expect("sh");
-        let me = Pid::this().as_raw();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let mut below = descendants(me);
-        while below.len() < 2 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-            below = descendants(me);
-        }
-        let _ = child.kill();
-        for pid in &below {
-            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
-        }
-        let _ = child.wait();
-        assert!(below.len() >= 2, "sh and its sleep: {below:?}");
-    }
 }

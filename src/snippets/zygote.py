@@ -5,8 +5,16 @@
 # program ends kills and reaps everything the program started.
 #
 # Protocol: one JSON request per line on stdin, one JSON verdict per line on
-# stdout. Requests: {"file", "dir", "env", "stdout", "stderr", "timeout",
-# "memory", "file_size"}. Verdicts: {"code", "signal", "timed_out"}.
+# stdout, both one socket that primer made (a socket cannot be reopened
+# through /proc/PID/fd, so a program cannot write a verdict of its own).
+# Requests: {"file", "dir", "env", "stdout", "stderr", "timeout", "memory",
+# "file_size", "isolate", "uid", "gid"}. Verdicts: {"code", "signal",
+# "timed_out"}.
+#
+# With "isolate", the child enters new user, mount and PID namespaces and
+# forks the program as process 1 of its PID namespace, with its own /proc
+# and no capability: the zygote and primer are out of its sight, and when
+# it ends the kernel kills whatever it left.
 import ctypes
 import importlib
 import json
@@ -17,11 +25,22 @@ import sys
 import time
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_REC, MS_PRIVATE = 0x4000, 0x40000
+CAPABILITY_VERSION_3 = 0x20080522
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+# Processes of the same user may not read this one's memory or descriptors.
+libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 stopping = False
 idle = True
@@ -83,8 +102,53 @@ def kill_descendants():
         time.sleep(0.002)
 
 
+def check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"cannot {what}: {os.strerror(error)}")
+
+
+def isolate(request):
+    """Moves the child into namespaces of its own, as process 1 of a new PID
+    namespace; the child in the zygote's namespace waits for it and ends as
+    it ends."""
+    uid, gid = os.getuid(), os.getgid()
+    check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID), "make namespaces")
+    with open("/proc/self/setgroups", "w") as f:
+        f.write("deny")
+    with open("/proc/self/uid_map", "w") as f:
+        f.write(f"{request['uid']} {uid} 1")
+    with open("/proc/self/gid_map", "w") as f:
+        f.write(f"{request['gid']} {gid} 1")
+    pid = os.fork()
+    if pid:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+            os.kill(os.getpid(), os.WTERMSIG(status))
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+    check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
+    # No capability is left, so the program cannot undo its own /proc.
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    for capability in range(64):
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+    header = (ctypes.c_uint32 * 2)(CAPABILITY_VERSION_3, 0)
+    check(libc.capset(header, (ctypes.c_uint32 * 6)()), "drop capabilities")
+
+
 def run(request):
     """The child: becomes the program."""
+    if request["isolate"]:
+        try:
+            isolate(request)
+        except OSError as error:
+            os.write(2, f"primer: {error}\n".encode())
+            os._exit(1)
+    # A session of its own: `kill(0, …)` reaches the program's processes,
+    # not the zygote's group.
+    os.setsid()
     resource.setrlimit(resource.RLIMIT_DATA, (request["memory"], request["memory"]))
     resource.setrlimit(resource.RLIMIT_FSIZE, (request["file_size"], request["file_size"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
