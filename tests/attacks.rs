@@ -389,3 +389,53 @@ fn folders_of_a_killed_run_are_removed_by_the_next() {
     assert!(run.success, "{}", run.stdout);
     assert_eq!(folders(), 0, "the next run removed it");
 }
+
+/// Runs a sandboxed page that reads a credential file and connects to an
+/// agent socket in primer's home, with `path` as PATH.
+fn sandbox_hides_home(path: &std::ffi::OsStr) {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".git-credentials"), "https://user:ghp-s3cr3t-credential@github.com\n").unwrap();
+    let socket = home.path().join("agent.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let body = format!(
+        "```bash\ncat '{}' || echo no-credentials\n```\n\n\
+         ```python\nimport socket\ns = socket.socket(socket.AF_UNIX)\ntry:\n    s.connect('{}')\n    print('connected')\nexcept OSError as e:\n    print('refused', type(e).__name__)\n```\n",
+        home.path().join(".git-credentials").display(),
+        socket.display()
+    );
+    let site = page_site("\n[test]\nsandbox = true\n", &body);
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("HOME", home.path()).env("PATH", path));
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let results = std::fs::read_to_string(site.path().join(".primer/results.json")).unwrap();
+    assert!(results.contains("no-credentials") && results.contains("refused"), "{results}");
+    assert!(!results.contains("s3cr3t") && !results.contains("connected"), "{results}");
+}
+
+#[test]
+fn the_bubblewrap_sandbox_hides_home_and_its_sockets() {
+    if std::process::Command::new("bwrap").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install bubblewrap");
+        eprintln!("skipped: bubblewrap is not installed");
+        return;
+    }
+    sandbox_hides_home(&std::env::var_os("PATH").unwrap());
+}
+
+#[test]
+fn the_namespace_sandbox_hides_home_and_its_sockets() {
+    // PATH without bwrap: the programs it needs, linked one by one.
+    let bin = tempfile::tempdir().unwrap();
+    for tool in ["sh", "bash", "cat", "unshare"] {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .map(|dir| dir.join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} on PATH"));
+        std::os::unix::fs::symlink(found.canonicalize().unwrap(), bin.path().join(tool)).unwrap();
+    }
+    // The interpreter itself, not a version manager's shim.
+    let python =
+        std::process::Command::new("python3").args(["-c", "import sys; print(sys.executable)"]).output().unwrap();
+    let python = String::from_utf8(python.stdout).unwrap();
+    std::os::unix::fs::symlink(python.trim(), bin.path().join("python3")).unwrap();
+    sandbox_hides_home(bin.path().as_os_str());
+}

@@ -33,6 +33,12 @@ pub(super) struct Args {
     /// Folders a sandboxed program may write to.
     #[arg(long)]
     writable: Vec<PathBuf>,
+    /// Folders a sandbox hides.
+    #[arg(long)]
+    hide: Vec<PathBuf>,
+    /// Folders a sandbox shows again, read-only, inside hidden ones.
+    #[arg(long)]
+    show: Vec<PathBuf>,
     /// The shell command to run.
     #[arg(last = true)]
     command: String,
@@ -47,6 +53,11 @@ pub(super) fn run(args: &Args) -> ExitCode {
         file_size: args.file_size,
         isolated: args.isolated,
         parent: args.parent,
-        sandbox: args.sandbox.map(|kind| Sandbox { kind, writable: args.writable.clone() }),
+        sandbox: args.sandbox.map(|kind| Sandbox {
+            kind,
+            writable: args.writable.clone(),
+            hidden: args.hide.clone(),
+            shown: args.show.clone(),
+        }),
     })
 }

@@ -88,6 +88,47 @@ fn build(config: &Config, lookup: impl Fn(&str) -> Option<OsString>) -> (Vec<(Os
     (env, secrets)
 }
 
+/// Variables that name where a toolchain lives.
+const TOOLCHAIN_FOLDERS: [&str; 8] =
+    ["RUSTUP_HOME", "CARGO_HOME", "PYENV_ROOT", "VIRTUAL_ENV", "CONDA_PREFIX", "NVM_DIR", "JAVA_HOME", "GOROOT"];
+
+/// What a sandbox hides, and what of that it shows again read-only.
+/// Hidden: the user's real home (credentials, keys, agent sockets) and
+/// `/run` (the sockets of services). Shown again: where the programs'
+/// `PATH` and toolchain variables point (the first folder below the
+/// hidden one: `~/.pyenv`, `~/.cargo`), and the site itself.
+pub(crate) fn sandbox_views(env: &[(OsString, OsString)], root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let home = std::env::var_os("HOME").map(PathBuf::from).filter(|h| h.is_absolute() && h.parent().is_some());
+    let hidden: Vec<PathBuf> = home
+        .into_iter()
+        .chain([PathBuf::from("/run")])
+        .filter(|dir| dir.is_dir())
+        .map(|d| crate::paths::resolved(&d))
+        .collect();
+    let named = env.iter().flat_map(|(name, value)| match name.to_str() {
+        Some("PATH") => std::env::split_paths(value).collect(),
+        Some(name) if TOOLCHAIN_FOLDERS.contains(&name) => vec![PathBuf::from(value)],
+        _ => Vec::new(),
+    });
+    let mut shown: Vec<PathBuf> = named
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| crate::paths::resolved(&dir))
+        .filter_map(|dir| {
+            let inside = hidden.iter().find_map(|h| dir.strip_prefix(h).ok().map(|rest| (h, rest.to_path_buf())))?;
+            let first = inside.1.components().next()?;
+            Some(inside.0.join(first))
+        })
+        .collect();
+    let root = crate::paths::resolved(root);
+    if hidden.iter().any(|h| root.starts_with(h)) {
+        shown.push(root);
+    }
+    shown.sort();
+    shown.dedup();
+    shown.retain(|dir| dir.exists());
+    (hidden, shown)
+}
+
 /// `PATH` with this primer's own folder first, so snippets that run
 /// `primer` get the same one that is testing them.
 fn search_path(current: OsString) -> OsString {

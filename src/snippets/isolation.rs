@@ -58,7 +58,7 @@ pub(crate) fn unshare_args() -> Vec<String> {
 pub(crate) fn probe() -> Result<(), String> {
     let output = Command::new("unshare")
         .args(unshare_args())
-        .arg("true")
+        .args(["sh", "-c", ":"])
         .stdin(Stdio::null())
         .output()
         .map_err(|error| format!("`unshare` (util-linux) cannot be started: {error}"))?;

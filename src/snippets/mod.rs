@@ -157,6 +157,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
     );
     prepare_projects(&config, &mut runners, &will_run, &env)?;
     let isolated = !will_run.is_empty() && isolate(sandbox);
+    let sandbox_views = environment::sandbox_views(&env, &config.root);
     let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),
@@ -166,6 +167,7 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         secrets,
         normalize: config.test.normalize.clone(),
         zygotes: zygote_pool(&runners, sandbox.is_some(), running),
+        sandbox_views,
         sandbox,
         isolated,
         running: running.clone(),
@@ -326,7 +328,7 @@ fn sandbox_kind(running: &Running) -> Result<supervisor::SandboxKind, String> {
             file_size: DEFAULT_FILE_SIZE_MIB * 1024 * 1024,
             isolated: false,
             parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
-            sandbox: Some(supervisor::Sandbox { kind, writable: vec![dir.clone()] }),
+            sandbox: Some(supervisor::Sandbox { kind, writable: vec![dir.clone()], ..supervisor::Sandbox::default() }),
         },
         env: &[("PATH".into(), std::env::var_os("PATH").unwrap_or_default())],
         output_limit: 4096,

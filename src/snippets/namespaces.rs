@@ -2,18 +2,23 @@
 //! supervisor itself, before it starts any thread or program.
 //!
 //! A new user namespace (mapping the user to itself, so no privilege is
-//! needed), a new mount namespace in which every mount is remounted
-//! read-only but the writable folders, bound onto themselves first, and a
-//! new network namespace, which holds only a loopback device that is down.
+//! needed), a new mount namespace in which hidden folders are covered by
+//! empty ones, the folders shown again and the writable ones are bound in
+//! place, and every mount is remounted read-only but the writable ones;
+//! and a new network namespace, which holds only a loopback device that
+//! is down.
 
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::mount::{MsFlags, mount};
 use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{getgid, getuid};
 
+use super::supervisor::Sandbox;
+
 /// Moves this process into the sandbox.
-pub(crate) fn enter(writable: &[PathBuf]) -> std::io::Result<()> {
+pub(crate) fn enter(sandbox: &Sandbox) -> std::io::Result<()> {
     let (uid, gid) = (getuid(), getgid());
     unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWNET)?;
     // Writing gid_map needs setgroups denied first; the file may be absent.
@@ -22,14 +27,28 @@ pub(crate) fn enter(writable: &[PathBuf]) -> std::io::Result<()> {
     std::fs::write("/proc/self/gid_map", format!("{gid} {gid} 1"))?;
     let none = None::<&str>;
     mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)?;
-    for dir in writable {
-        mount(Some(dir.as_path()), dir.as_path(), none, MsFlags::MS_BIND | MsFlags::MS_REC, none)?;
+    // Folders to bind, opened before hidden folders cover them: a bind
+    // from `/proc/self/fd/N` reaches them still.
+    let writable: Vec<(&Path, std::fs::File)> = sandbox
+        .writable
+        .iter()
+        .map(|dir| Ok((dir.as_path(), std::fs::File::open(dir)?)))
+        .collect::<std::io::Result<_>>()?;
+    let shown: Vec<(&Path, std::fs::File)> =
+        sandbox.shown.iter().filter_map(|dir| Some((dir.as_path(), std::fs::File::open(dir).ok()?))).collect();
+    for dir in &sandbox.hidden {
+        mount(Some("tmpfs"), dir.as_path(), Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some("mode=0755"))?;
+    }
+    for (dir, opened) in shown.iter().chain(&writable) {
+        std::fs::create_dir_all(dir)?;
+        let source = format!("/proc/self/fd/{}", opened.as_raw_fd());
+        mount(Some(source.as_str()), *dir, none, MsFlags::MS_BIND | MsFlags::MS_REC, none)?;
     }
     let mounts = std::fs::read_to_string("/proc/self/mountinfo")?;
     for (point, options) in mounts.lines().filter_map(mount_point) {
         // `/proc` stays as it is: the program's own PID namespace mounts
         // a fresh one over it (see `isolation`), which needs it writable.
-        if writable.iter().any(|dir| point.starts_with(dir)) || point.starts_with("/proc") {
+        if sandbox.writable.iter().any(|dir| point.starts_with(dir)) || point.starts_with("/proc") {
             continue;
         }
         let flags = MsFlags::MS_REMOUNT | MsFlags::MS_BIND | MsFlags::MS_RDONLY | kept_flags(&options);

@@ -136,12 +136,8 @@ pub(crate) struct Job<'a> {
     pub(crate) secrets: &'a [String],
 }
 
-/// Runs `job` under a supervisor and collects what it printed.
-pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> {
-    let started = Instant::now();
-    let orders = &job.orders;
-    // The supervisor's verdict comes back on a socket: see `supervisor`.
-    let (mut verdicts, theirs) = std::os::unix::net::UnixStream::pair()?;
+/// `primer __supervise` with the orders on its command line.
+fn supervisor_command(orders: &Orders) -> std::io::Result<Command> {
     let mut command = Command::new(std::env::current_exe()?);
     command
         .arg("__supervise")
@@ -159,14 +155,25 @@ pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> 
     if let Some(sandbox) = &orders.sandbox {
         let kind = clap::ValueEnum::to_possible_value(&sandbox.kind).map(|v| v.get_name().to_owned());
         command.arg("--sandbox").arg(kind.unwrap_or_default());
-        for dir in &sandbox.writable {
-            command.arg("--writable").arg(dir);
+        for (flag, dirs) in [("--writable", &sandbox.writable), ("--hide", &sandbox.hidden), ("--show", &sandbox.shown)]
+        {
+            for dir in dirs {
+                command.arg(flag).arg(dir);
+            }
         }
     }
+    command.arg("--").arg(&orders.command).current_dir(&orders.dir);
+    Ok(command)
+}
+
+/// Runs `job` under a supervisor and collects what it printed.
+pub(crate) fn run(job: &Job<'_>, running: &Running) -> std::io::Result<Outcome> {
+    let started = Instant::now();
+    let orders = &job.orders;
+    // The supervisor's verdict comes back on a socket: see `supervisor`.
+    let (mut verdicts, theirs) = std::os::unix::net::UnixStream::pair()?;
+    let mut command = supervisor_command(orders)?;
     command
-        .arg("--")
-        .arg(&orders.command)
-        .current_dir(&orders.dir)
         .env_clear()
         .envs(job.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))

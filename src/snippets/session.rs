@@ -133,6 +133,8 @@ pub(crate) struct Limits {
     /// What sandboxes programs, if anything: no network, read-only file
     /// system but for the page's folders.
     pub(crate) sandbox: Option<SandboxKind>,
+    /// What a sandbox hides, and shows again read-only.
+    pub(crate) sandbox_views: (Vec<PathBuf>, Vec<PathBuf>),
     /// Whether programs start in namespaces of their own.
     pub(crate) isolated: bool,
     /// Warm Python interpreters, when the python runner preloads modules.
@@ -426,6 +428,8 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
                     .into_iter()
                     .chain(runner.project.clone())
                     .collect(),
+                hidden: limits.sandbox_views.0.clone(),
+                shown: limits.sandbox_views.1.clone(),
             }),
         },
         env: &env,

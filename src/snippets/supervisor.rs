@@ -55,17 +55,22 @@ pub(crate) struct Orders {
     pub(crate) sandbox: Option<Sandbox>,
 }
 
-/// A sandbox: no network, the file system read-only but for `writable`.
-#[derive(Debug, Clone)]
+/// A sandbox: no network, the file system read-only but for `writable`,
+/// with `hidden` folders replaced by empty ones in which only `shown`
+/// folders appear again (see `environment::sandbox_views`).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Sandbox {
     pub(crate) kind: SandboxKind,
     pub(crate) writable: Vec<PathBuf>,
+    pub(crate) hidden: Vec<PathBuf>,
+    pub(crate) shown: Vec<PathBuf>,
 }
 
 /// What makes the sandbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub(crate) enum SandboxKind {
     /// The `bwrap` program, when installed.
+    #[default]
     Bubblewrap,
     /// Linux user, mount and network namespaces entered by the supervisor.
     Namespaces,
@@ -103,7 +108,7 @@ pub(crate) fn run(orders: &Orders) -> ExitCode {
     // Namespaces must be entered while this process has one thread only,
     // before the signal handler starts its own.
     let confined = match &orders.sandbox {
-        Some(Sandbox { kind: SandboxKind::Namespaces, writable }) => super::namespaces::enter(writable),
+        Some(sandbox @ Sandbox { kind: SandboxKind::Namespaces, .. }) => super::namespaces::enter(sandbox),
         _ => Ok(()),
     };
     let stop = Arc::new(AtomicBool::new(false));
@@ -135,7 +140,7 @@ fn apply_limits(orders: &Orders) -> std::io::Result<()> {
 fn command(orders: &Orders) -> Command {
     let mut command = match &orders.sandbox {
         // bubblewrap makes PID namespaces of its own.
-        Some(Sandbox { kind: SandboxKind::Bubblewrap, writable }) => bubblewrap(writable),
+        Some(sandbox @ Sandbox { kind: SandboxKind::Bubblewrap, .. }) => bubblewrap(sandbox),
         _ if orders.isolated => {
             let mut unshare = Command::new("unshare");
             unshare.args(isolation::unshare_args()).arg("sh");
@@ -150,12 +155,19 @@ fn command(orders: &Orders) -> Command {
     command
 }
 
-/// `bwrap … sh`: the whole file system read-only but for `writable`, no
-/// network, a private `/tmp`, and no way back to primer's terminal.
-fn bubblewrap(writable: &[PathBuf]) -> Command {
+/// `bwrap … sh`: the whole file system read-only but for the writable
+/// folders, hidden folders empty but for what is shown again, no network,
+/// a private `/tmp`, and no way back to primer's terminal.
+fn bubblewrap(sandbox: &Sandbox) -> Command {
     let mut command = Command::new("bwrap");
     command.args(["--ro-bind", "/", "/", "--dev", "/dev", "--unshare-pid", "--proc", "/proc", "--tmpfs", "/tmp"]);
-    for dir in writable {
+    for dir in &sandbox.hidden {
+        command.arg("--tmpfs").arg(dir);
+    }
+    for dir in &sandbox.shown {
+        command.arg("--ro-bind").arg(dir).arg(dir);
+    }
+    for dir in &sandbox.writable {
         command.arg("--bind").arg(dir).arg(dir);
     }
     command.args(["--unshare-net", "--unshare-ipc", "--unshare-uts", "--new-session", "--die-with-parent", "sh"]);
@@ -164,7 +176,7 @@ fn bubblewrap(writable: &[PathBuf]) -> Command {
 
 /// Whether bubblewrap is installed and can make a sandbox here.
 pub(crate) fn bubblewrap_works() -> Result<(), String> {
-    let output = bubblewrap(&[])
+    let output = bubblewrap(&Sandbox::default())
         .args(["-c", "true"])
         .stdin(Stdio::null())
         .output()
