@@ -15,8 +15,13 @@
 //!    into place, copies changed assets and deletes the files primer made
 //!    before and no longer makes. Files primer never wrote are left alone.
 //!
-//! Every path is joined through [`confined`]: nothing is ever written
-//! outside the output folder.
+//! Every path is joined through [`confined`], and no write or delete goes
+//! through a symbolic link inside the output folder: nothing is ever
+//! written outside it. Names are checked before anything is written (no
+//! control characters, no segment too long for the file system with the
+//! temporary name beside it). Commit keeps a journal: each file it
+//! replaces or deletes is first set aside, so when a write fails half way
+//! the previous output is put back as it was, and the error names the file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -77,18 +82,56 @@ fn collision(first: &str, second: &str, path: &str) -> Diagnostic {
         .with_hint("rename or move one of them: every page, asset and generated file needs an output path of its own")
 }
 
-/// Why `path` is not a plain relative path inside the output folder.
+/// Longest name of one file or folder in the output, in bytes: file
+/// systems allow 255, and the temporary name beside it adds up to 40.
+const MAX_SEGMENT_BYTES: usize = 200;
+/// Longest output path, in bytes, well within what systems allow.
+const MAX_PATH_BYTES: usize = 2048;
+
+/// Why `path` is not a plain relative path inside the output folder, or
+/// not a name every file system takes.
 fn relative_segments(path: &str) -> Result<(), &'static str> {
     if path.is_empty() {
         return Err("is empty");
+    }
+    if path.len() > MAX_PATH_BYTES {
+        return Err("is longer than 2048 bytes");
     }
     for segment in path.split('/') {
         match segment {
             "" => return Err("has an empty segment (or starts with `/`)"),
             "." | ".." => return Err("has a `.` or `..` segment"),
             _ if segment.contains(['\\', '\0']) => return Err("has a backslash or NUL byte"),
+            _ if segment.chars().any(char::is_control) => return Err("has a control character"),
+            _ if segment.len() > MAX_SEGMENT_BYTES => return Err("has a name longer than 200 bytes"),
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// Refuses `place` when a folder between the output folder and it is a
+/// symbolic link: writing or deleting there would reach outside. Folders
+/// found plain are remembered in `plain`.
+fn refuse_links(out: &Path, place: &Path, plain: &Mutex<HashSet<PathBuf>>) -> std::io::Result<()> {
+    let mut folder = place.parent();
+    while let Some(dir) = folder.filter(|dir| dir.starts_with(out) && *dir != out) {
+        if plain.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(dir) {
+            return Ok(());
+        }
+        match std::fs::symlink_metadata(dir) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(std::io::Error::other(format!(
+                    "{} is a symbolic link: primer never writes through one in the output folder",
+                    dir.display()
+                )));
+            }
+            Ok(_) => {
+                plain.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(dir.to_path_buf());
+            }
+            Err(_) => {}
+        }
+        folder = dir.parent();
     }
     Ok(())
 }
@@ -161,6 +204,8 @@ pub(crate) struct Stager {
     previous: Manifest,
     /// `None` when nothing is to be written (`primer check`).
     staging: Option<Staging>,
+    /// Folders inside the output found not to be symbolic links.
+    plain: Mutex<HashSet<PathBuf>>,
 }
 
 /// What a stager put in the output folder before committing, to remove
@@ -218,7 +263,7 @@ impl Stager {
     pub(crate) fn dry(config: &Config) -> Self {
         let out = absolute(&config.output_dir);
         let previous = Manifest::load(config, &out).unwrap_or_default();
-        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: None }
+        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: None, plain: Mutex::default() }
     }
 
     /// Whether the output folder holds every file of `paths` as the last
@@ -243,6 +288,9 @@ impl Stager {
                 match confined(&self.out, &path) {
                     Ok(place) => match self.previous.unchanged(&path, &place, &content) {
                         Some(entry) => State::Unchanged(entry.clone()),
+                        // Through a link it is not written now; commit
+                        // refuses it, naming it.
+                        None if refuse_links(&self.out, &place, &self.plain).is_err() => State::Held(bytes, content),
                         None => staging.write(&self.out, &place, bytes, content),
                     },
                     Err(_) => State::Held(bytes, content),
@@ -255,7 +303,8 @@ impl Stager {
     /// Puts the staged files in place, copies changed assets and deletes
     /// what the last build made and this one does not; `kept` are files of
     /// the last build the output already holds as they should be (see
-    /// [`Self::holds`]). Records what the output folder now holds.
+    /// [`Self::holds`]). Records what the output folder now holds. When a
+    /// write fails, every change is undone and the error names the file.
     pub(crate) fn commit(
         &mut self,
         config: &Config,
@@ -264,76 +313,236 @@ impl Stager {
         assets: &[Asset],
     ) -> Result<WriteSummary, Vec<Diagnostic>> {
         let out = self.out.clone();
-        let problem = |what: &str, error: &std::io::Error| {
-            vec![Diagnostic::file(config.display(&out), format!("cannot {what}: {error}"))]
-        };
-        std::fs::create_dir_all(&out).map_err(|e| problem("create the output folder", &e))?;
+        std::fs::create_dir_all(&out).map_err(|e| vec![write_problem(config, &out, &e)])?;
         if let Some(staging) = &self.staging {
             staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).committing = true;
         }
-        let wanted: HashSet<&str> = files
+        let journal = Journal::default();
+        let (manifest, summary) = match self.apply(&journal, files, kept, assets) {
+            Ok(done) => done,
+            Err(failures) => {
+                journal.roll_back(&out);
+                // Folders staging made hold nothing of the output now.
+                if let Some(staging) = &self.staging {
+                    staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).committing = false;
+                }
+                return Err(failures.into_iter().map(|(path, e)| write_problem(config, &path, &e)).collect());
+            }
+        };
+        journal.drop_set_aside(&out);
+        if let Some(staging) = &self.staging {
+            staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).temporaries.clear();
+        }
+        let foreign = sweep(&out, &manifest);
+        let recorded = serde_json::to_vec(&manifest)
+            .map_err(std::io::Error::other)
+            .and_then(|text| crate::paths::write_state(&self.manifest_path, &text));
+        recorded.map_err(|e| vec![write_problem(config, &self.manifest_path, &e)])?;
+        Ok(WriteSummary { foreign, ..summary })
+    }
+
+    /// Deletes stale files and puts new ones in place, through `journal`;
+    /// the manifest of the result, or every file that failed.
+    fn apply(
+        &self,
+        journal: &Journal,
+        files: Vec<StagedFile>,
+        kept: &[String],
+        assets: &[Asset],
+    ) -> Result<(Manifest, WriteSummary), Vec<Failure>> {
+        let out = &self.out;
+        let wanted: HashSet<String> = files
             .iter()
-            .map(|f| f.path.as_str())
-            .chain(kept.iter().map(String::as_str))
-            .chain(assets.iter().map(|a| a.rel.as_str()))
+            .map(|f| f.path.clone())
+            .chain(kept.iter().cloned())
+            .chain(assets.iter().map(|a| a.rel.clone()))
             .collect();
-        // What the folder holds is recorded as it changes, so the manifest
-        // stays true even when a write fails half way.
         let mut manifest = Manifest { output: out.clone(), files: BTreeMap::new() };
+        let mut failures = Vec::new();
         // Stale files go first: one may stand where a new folder must be.
         let mut deleted = 0;
         for (rel, entry) in &self.previous.files {
-            if wanted.contains(rel.as_str()) {
+            if wanted.contains(rel) {
                 manifest.files.insert(rel.clone(), entry.clone());
                 continue;
             }
             // A manifest entry that is not a plain relative path was not
             // written by primer: nothing to delete.
-            let Ok(path) = confined(&out, rel) else { continue };
-            match std::fs::remove_file(&path) {
-                Ok(()) => {
-                    deleted += 1;
-                    remove_empty_parents(&out, &path);
-                }
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    manifest.files.insert(rel.clone(), entry.clone());
-                }
-                Err(_) => {}
+            let Ok(path) = confined(out, rel) else { continue };
+            match refuse_links(out, &path, &self.plain).and_then(|()| journal.set_aside(&path)) {
+                Ok(was_there) => deleted += usize::from(was_there),
+                Err(error) => failures.push((path, error)),
             }
         }
-        let placed: Vec<std::io::Result<(String, Written, bool)>> = files
+        let placed: Vec<Result<Placed, Failure>> = files
             .into_par_iter()
-            .map(|file| place(&out, file))
-            .chain(assets.par_iter().map(|asset| copy_asset(&out, &self.previous, asset)))
+            .map(|file| self.place(journal, file))
+            .chain(assets.par_iter().map(|asset| self.copy_asset(journal, asset)))
             .collect();
         let mut written = 0;
-        let mut failure = None;
         for result in placed {
             match result {
                 Ok((rel, entry, fresh)) => {
                     written += usize::from(fresh);
                     manifest.files.insert(rel, entry);
                 }
-                Err(error) => failure = failure.or(Some(error)),
+                Err(failure) => failures.push(failure),
             }
         }
-        if failure.is_none() {
-            if let Some(staging) = &self.staging {
-                staging.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).temporaries.clear();
+        if failures.is_empty() { Ok((manifest, WriteSummary { written, deleted, foreign: 0 })) } else { Err(failures) }
+    }
+
+    /// Puts a staged file in its place; returns its manifest entry and
+    /// whether it was written.
+    fn place(&self, journal: &Journal, file: StagedFile) -> Result<Placed, Failure> {
+        let path = confined(&self.out, &file.path).map_err(|e| (self.out.join(&file.path), e))?;
+        let failed = |e: std::io::Error| (path.clone(), e);
+        match file.state {
+            State::Unchanged(entry) => Ok((file.path, entry, false)),
+            State::Temporary(temporary, entry) => {
+                refuse_links(&self.out, &path, &self.plain)
+                    .and_then(|()| journal.put(&temporary, &path))
+                    .map_err(failed)?;
+                Ok((file.path, entry, true))
+            }
+            State::Held(bytes, content) => {
+                let written = refuse_links(&self.out, &path, &self.plain)
+                    .and_then(|()| journal.write(&path, |f| std::io::Write::write_all(f, &bytes)))
+                    .map_err(failed)?;
+                Ok((file.path, Written { content, ..written }, true))
+            }
+            State::Dropped => Err(failed(std::io::Error::other("it was rendered to be dropped"))),
+        }
+    }
+
+    /// Copies an asset unless the output holds it as the last build copied
+    /// it from an unchanged source.
+    fn copy_asset(&self, journal: &Journal, asset: &Asset) -> Result<Placed, Failure> {
+        let path = confined(&self.out, &asset.rel).map_err(|e| (self.out.join(&asset.rel), e))?;
+        let meta = std::fs::metadata(&asset.path).map_err(|e| (asset.path.clone(), e))?;
+        let content = format!("{}:{}", meta.len(), modified(&meta));
+        if let Some(entry) = self.previous.unchanged(&asset.rel, &path, &content) {
+            return Ok((asset.rel.clone(), entry.clone(), false));
+        }
+        let copy = |file: &mut std::fs::File| std::io::copy(&mut std::fs::File::open(&asset.path)?, file).map(drop);
+        let written = refuse_links(&self.out, &path, &self.plain)
+            .and_then(|()| journal.write(&path, copy))
+            .map_err(|e| (path.clone(), e))?;
+        Ok((asset.rel.clone(), Written { content, ..written }, true))
+    }
+}
+
+/// A file put in place: its output path, manifest entry, and whether it
+/// was written.
+type Placed = (String, Written, bool);
+/// A file that could not be written or deleted, and why.
+type Failure = (PathBuf, std::io::Error);
+
+/// A failed write, naming the file.
+fn write_problem(config: &Config, path: &Path, error: &std::io::Error) -> Diagnostic {
+    let shown = config.display(path);
+    Diagnostic::file(&shown, format!("cannot write {shown}: {error}"))
+        .with_hint("the output folder was left as the last build wrote it")
+}
+
+/// What a commit changed in the output folder, to undo it should a write
+/// fail: files it created, and files it set aside (renamed beside their
+/// place, as temporary files a later build sweeps) before replacing or
+/// deleting them.
+#[derive(Debug, Default)]
+struct Journal {
+    changes: Mutex<Vec<Change>>,
+    next: AtomicUsize,
+}
+
+#[derive(Debug)]
+enum Change {
+    Created(PathBuf),
+    SetAside { path: PathBuf, aside: PathBuf },
+}
+
+impl Journal {
+    fn record(&self, change: Change) {
+        self.changes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(change);
+    }
+
+    fn take(&self) -> Vec<Change> {
+        std::mem::take(&mut *self.changes.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Renames the file at `path` beside it; whether there was one.
+    fn set_aside(&self, path: &Path) -> std::io::Result<bool> {
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+            Ok(_) => {}
+        }
+        // Numbered from the top, apart from the stager's own.
+        let aside = temporary_path(path, Some(usize::MAX - self.next.fetch_add(1, Ordering::Relaxed)));
+        std::fs::rename(path, &aside)?;
+        self.record(Change::SetAside { path: path.to_path_buf(), aside });
+        Ok(true)
+    }
+
+    /// Puts the file `temporary` at `path`, setting aside what was there.
+    fn put(&self, temporary: &Path, path: &Path) -> std::io::Result<()> {
+        let existed = self.set_aside(path)?;
+        std::fs::rename(temporary, path)?;
+        if !existed {
+            self.record(Change::Created(path.to_path_buf()));
+        }
+        Ok(())
+    }
+
+    /// Writes `path` through a temporary file that `fill` fills, creating
+    /// its folders; returns the size and time written.
+    fn write(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> std::io::Result<Written> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let temporary = temporary_path(path, None);
+        let result = std::fs::File::create(&temporary)
+            .and_then(|mut file| fill(&mut file))
+            .and_then(|()| self.put(&temporary, path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        result?;
+        let meta = std::fs::metadata(path)?;
+        Ok(Written { content: String::new(), len: meta.len(), modified: modified(&meta) })
+    }
+
+    /// Undoes every change, newest first: created files go, files set
+    /// aside come back.
+    fn roll_back(&self, out: &Path) {
+        for change in self.take().into_iter().rev() {
+            match change {
+                Change::Created(path) => {
+                    let _ = std::fs::remove_file(&path);
+                    remove_empty_parents(out, &path);
+                }
+                Change::SetAside { path, aside } => {
+                    let _ = std::fs::rename(aside, path);
+                }
             }
         }
-        let foreign = sweep(&out, &manifest);
-        let recorded = serde_json::to_vec(&manifest).map_err(std::io::Error::other).and_then(|text| {
-            if let Some(parent) = self.manifest_path.parent() {
-                std::fs::create_dir_all(parent)?;
+    }
+
+    /// The commit succeeded: files set aside are deleted for good, with
+    /// the folders that deleting stale files left empty.
+    fn drop_set_aside(&self, out: &Path) {
+        for change in self.take() {
+            if let Change::SetAside { path, aside } = change {
+                let _ = std::fs::remove_file(&aside);
+                if std::fs::symlink_metadata(&path).is_err() {
+                    remove_empty_parents(out, &path);
+                }
             }
-            replace(&self.manifest_path, |file| std::io::Write::write_all(file, &text))
-        });
-        if let Some(error) = failure {
-            return Err(problem("write the output", &error));
         }
-        recorded.map_err(|e| problem("record the output", &e))?;
-        Ok(WriteSummary { written, deleted, foreign })
     }
 }
 
@@ -387,45 +596,6 @@ impl Staging {
     }
 }
 
-/// Puts a staged file in its place; returns its manifest entry and
-/// whether it was written.
-fn place(out: &Path, file: StagedFile) -> std::io::Result<(String, Written, bool)> {
-    match file.state {
-        State::Unchanged(entry) => Ok((file.path, entry, false)),
-        State::Temporary(temporary, entry) => {
-            std::fs::rename(&temporary, confined(out, &file.path)?)?;
-            Ok((file.path, entry, true))
-        }
-        State::Held(bytes, content) => {
-            let path = confined(out, &file.path)?;
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            replace(&path, |f| std::io::Write::write_all(f, &bytes))?;
-            let meta = std::fs::metadata(&path)?;
-            Ok((file.path, Written { content, len: meta.len(), modified: modified(&meta) }, true))
-        }
-        State::Dropped => Err(std::io::Error::other(format!("{} was rendered to be dropped", file.path))),
-    }
-}
-
-/// Copies an asset unless the output holds it as the last build copied
-/// it from an unchanged source.
-fn copy_asset(out: &Path, previous: &Manifest, asset: &Asset) -> std::io::Result<(String, Written, bool)> {
-    let meta = std::fs::metadata(&asset.path)?;
-    let content = format!("{}:{}", meta.len(), modified(&meta));
-    let path = confined(out, &asset.rel)?;
-    if let Some(entry) = previous.unchanged(&asset.rel, &path, &content) {
-        return Ok((asset.rel.clone(), entry.clone(), false));
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    replace(&path, |file| std::io::copy(&mut std::fs::File::open(&asset.path)?, file).map(drop))?;
-    let meta = std::fs::metadata(&path)?;
-    Ok((asset.rel.clone(), Written { content, len: meta.len(), modified: modified(&meta) }, true))
-}
-
 /// Removes the temporary files of a build that was killed; returns how
 /// many other files the folder holds that primer did not write: they are
 /// someone's, and stay.
@@ -443,19 +613,6 @@ fn sweep(out: &Path, manifest: &Manifest) -> usize {
         }
     }
     foreign
-}
-
-/// Writes `path` through a temporary file beside it and a rename, so the
-/// file is at all times either the old one or the new one.
-fn replace(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> std::io::Result<()> {
-    let temporary = temporary_path(path, None);
-    let result = std::fs::File::create(&temporary)
-        .and_then(|mut file| fill(&mut file))
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }
 
 /// The temporary file beside `path` that it is written through:

@@ -439,3 +439,62 @@ fn the_namespace_sandbox_hides_home_and_its_sockets() {
     std::os::unix::fs::symlink(python.trim(), bin.path().join("python3")).unwrap();
     sandbox_hides_home(bin.path().as_os_str());
 }
+
+#[test]
+fn a_link_inside_the_output_folder_is_never_written_or_deleted_through() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("keep.txt"), "theirs").unwrap();
+    let site = TestSite::fixture("basic");
+    site.build();
+    // The output's recipes folder is swapped for a link to a folder
+    // outside, and the manifest claims a file there.
+    std::fs::remove_dir_all(site.out("recipes")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.out("recipes")).unwrap();
+    let manifest_path = site.path().join(".primer/cache/output.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    manifest["files"]["recipes/keep.txt"] = serde_json::json!({ "content": "x", "len": 6, "modified": 0 });
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let run = site.run(&["build"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("is a symbolic link: primer never writes through one"), "{}", run.stderr);
+    let left: Vec<_> = std::fs::read_dir(outside.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["keep.txt"], "nothing written or deleted outside");
+}
+
+#[test]
+fn a_name_too_long_for_the_file_system_is_refused_before_anything_is_written() {
+    let long = "a".repeat(250);
+    refused(
+        |site| {
+            let page = site.read_source("content/recipes/augment.md");
+            site.write("content/recipes/augment.md", page.replace("## ", "## Edited "));
+            site.write(&format!("content/recipes/{long}.png"), "png");
+        },
+        &[&format!("content/recipes/{long}.png"), "has a name longer than 200 bytes"],
+    );
+}
+
+#[test]
+fn a_write_that_fails_half_way_puts_the_previous_output_back() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    let before = site.output_snapshot();
+    // A file someone left where a new page's folder must go: primer does
+    // not own it and cannot write the page; the edit of another page must
+    // not land alone.
+    site.write("public/recipes/brand-new", "someone's file");
+    let before_with_foreign = {
+        let mut snapshot = before.clone();
+        snapshot.insert("recipes/brand-new".to_owned(), b"someone's file".to_vec());
+        snapshot
+    };
+    let page = site.read_source("content/recipes/augment.md");
+    site.write("content/recipes/augment.md", page.replace("## ", "## Edited "));
+    site.write("content/recipes/brand-new.md", "---\ntitle: New\nsummary: S\n---\nNew.\n");
+    let run = site.run(&["build"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("public/recipes/brand-new/index.html"), "the error names the file: {}", run.stderr);
+    let after = site.output_snapshot();
+    assert_eq!(after.keys().collect::<Vec<_>>(), before_with_foreign.keys().collect::<Vec<_>>());
+    assert!(after == before_with_foreign, "the previous output is back as it was");
+}

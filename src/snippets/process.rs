@@ -299,7 +299,7 @@ mod tests {
     fn a_secret_across_the_limit_is_masked_whole() {
         let secrets = ["tok-abcdef".to_owned()];
         let text = read_capped(&b"abc tok-abcdef xyz"[..], 8, &secrets);
-        assert_eq!(text, "abc ***\n[primer: output truncated, 4 more bytes not shown]\n");
+        assert_eq!(text, "abc *** \n[primer: output truncated, 3 more bytes not shown]\n");
         assert!(!read_capped(&b"01234567tok-abcdef"[..], 10, &secrets).contains("tok-ab"));
     }
 }
