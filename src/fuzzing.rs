@@ -86,6 +86,68 @@ pub fn markdown(body: &str) {
     }
 }
 
+/// Renders `input` (Markdown with raw HTML in it, heading attributes and
+/// all) with raw HTML sanitized, and reads the page back with the
+/// tokenizer browsers' parsing is specified by: no `on*` attribute, no
+/// `<script>`, no URL attribute with a scheme that runs code may come out.
+pub fn html_safety(input: &str) {
+    let setup = setup();
+    let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n{input}");
+    let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
+    let targets = LinkTargets::new(&pages, &[]);
+    let results = Results::default();
+    let context = markdown::Context {
+        highlighter: &setup.highlighter,
+        targets: &targets,
+        results: &results,
+        raw_html: RawHtml::Sanitize,
+        sanitizer: &setup.sanitizer,
+    };
+    let (rendered, _) = markdown::render_pages(&context, pages);
+    for page in &rendered {
+        let found = scripts_in(&page.rendered.html);
+        assert!(found.is_empty(), "{found:?} in the page made of {input:?}:\n{}", page.rendered.html);
+    }
+}
+
+/// What in `html` could run script, as a browser's tokenizer reads it.
+pub fn scripts_in(html: &str) -> Vec<String> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+
+    struct Sink(std::cell::RefCell<Vec<String>>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(tag) = token else { return TokenSinkResult::Continue };
+            let mut found = self.0.borrow_mut();
+            if matches!(&*tag.name, "script" | "object" | "embed" | "base" | "meta" | "frame") {
+                found.push(format!("<{}>", tag.name));
+            }
+            for attribute in &tag.attrs {
+                let name = attribute.name.local.to_ascii_lowercase();
+                let name = &*name;
+                let image = &*tag.name == "img";
+                let fetches = name == "style" && attribute.value.contains("url(");
+                if name.starts_with("on") || name == "formaction" || name == "srcdoc" || fetches {
+                    found.push(format!("<{} {name}>", tag.name));
+                } else if crate::safety::URL_ATTRIBUTES.contains(&name)
+                    && crate::safety::dangerous_scheme(&attribute.value, image).is_some()
+                {
+                    found.push(format!("<{} {name}={:?}>", tag.name, &*attribute.value));
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer = Tokenizer::new(Sink(std::cell::RefCell::default()), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
 /// Checks the blocks of a page whose one fence has the info string `info`.
 pub fn snippet_attributes(info: &str) {
     let info = info.replace(['\n', '`'], " ");
@@ -177,6 +239,11 @@ mod tests {
         #[test]
         fn markdown_never_panics(body in "([#>*`<\\[\\]()!a-z:/\"= \n-]|javascript:|<script>|<details>|```){0,60}") {
             markdown(&body);
+        }
+
+        #[test]
+        fn sanitized_pages_never_carry_script(input in "([#>*`\\[\\]()!a-z:/\"'= \n{}.-]|javascript:|&#106;|&#x6A|<script>|<img src=x |onerror=alert(1)|<a href=|<details>|<math>|<svg>|<style>|<textarea>|<primer-slot data-n=\"0\"></primer-slot>|\u{F8FF}|## H |```){0,60}") {
+            html_safety(&input);
         }
 
         #[test]

@@ -493,3 +493,16 @@ fn a_write_that_fails_half_way_puts_the_previous_output_back() {
     assert_eq!(after.keys().collect::<Vec<_>>(), before_with_foreign.keys().collect::<Vec<_>>());
     assert!(after == before_with_foreign, "the previous output is back as it was");
 }
+
+#[test]
+fn without_namespaces_primer_test_names_the_risk_once() {
+    let bin = tempfile::tempdir().unwrap();
+    for tool in ["sh", "bash"] {
+        std::os::unix::fs::symlink(format!("/bin/{tool}"), bin.path().join(tool)).unwrap();
+    }
+    let site = page_site("", "```bash\necho one\n```\n\n```bash\necho two\n```\n");
+    let run = site.run_command(site.command(&["test", "--no-cache"]).env("PATH", bin.path()));
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr.matches("snippets run without namespaces of their own").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("can read the environment of primer's parent processes"), "{}", run.stderr);
+}

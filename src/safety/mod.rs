@@ -53,7 +53,7 @@ pub(crate) fn dangerous_scheme(url: &str, image: bool) -> Option<&'static str> {
 }
 
 /// Attributes whose value is followed as a URL.
-const URL_ATTRIBUTES: [&str; 13] = [
+pub(crate) const URL_ATTRIBUTES: [&str; 13] = [
     "href",
     "src",
     "action",
