@@ -213,3 +213,54 @@ pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
 pub(crate) fn store(root: &Path, key: &str, blocks: &[BlockResult]) -> std::io::Result<()> {
     write_json(&cache_path(root, key), &blocks)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A results file as a pull request could write it: names, kinds,
+    /// hashes, statuses and dates anywhere between valid and hostile.
+    fn results_json() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            "output-[0-9a-f]{16}\\.(png|svg|html|md)",
+            "output-[0-9a-fA-F]{14,17}\\.(png|svg|html|md|exe)",
+            Just("../../../../proc/self/environ".to_owned()),
+            Just("output-0123456789abcdef.html/../../x".to_owned()),
+            "[./a-z\\\\]{0,12}",
+        ];
+        let kind = prop_oneof![Just("png"), Just("svg"), Just("html"), Just("md"), Just("sh")];
+        let status = prop_oneof![Just("passed"), Just("failed"), Just("skipped"), Just("pwned")];
+        let date = prop_oneof!["20[0-9]{2}-[01][0-9]-[0-3][0-9]", "[0-9a-z-]{0,12}"];
+        (name, kind, status, date, "[0-9a-f]{0,17}").prop_map(|(name, kind, status, date, hash)| {
+            serde_json::json!({ "pages": { "recipes/p.md": { "status": status, "verified": date, "blocks": [{
+                "line": 1, "lang": "python", "name": null, "status": { "status": "passed" }, "stdout": "",
+                "stderr": "", "diff": null, "command": null, "seconds": 0.0, "code_hash": hash,
+                "rich": [{ "kind": kind, "file": name }] }] } } })
+            .to_string()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Whatever the file says, loading it never panics, and what it
+        /// accepts only names files inside the output store.
+        #[test]
+        fn hostile_results_are_refused_or_name_only_stored_outputs(text in results_json(), cut in 0usize..400) {
+            let dir = tempfile::tempdir().expect("temp");
+            std::fs::create_dir(dir.path().join(STATE_DIR)).expect(".primer");
+            // Whole, or cut short anywhere.
+            let text = if cut % 2 == 0 { text } else { text.chars().take(cut).collect() };
+            std::fs::write(state(dir.path(), "results.json"), &text).expect("write");
+            if let Ok(results) = load_results(dir.path()) {
+                for block in results.pages.values().flat_map(|record| &record.blocks) {
+                    for output in &block.rich {
+                        prop_assert!(crate::paths::is_output_name(&output.file), "{text}");
+                    }
+                }
+            }
+        }
+    }
+}
