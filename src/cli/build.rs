@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::Overrides;
+use crate::diagnostic::count;
 
 /// Arguments of `primer build`.
 #[derive(Debug, clap::Args)]
@@ -34,7 +35,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
             let output = summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display();
-            let files = |n: usize| if n == 1 { "1 file".to_owned() } else { format!("{n} files") };
+            let files = |n: usize| count(n, "file", "files");
             let mut changes = format!("{} written", files(summary.written));
             if summary.deleted > 0 {
                 changes.push_str(&format!(", {} deleted", summary.deleted));
@@ -43,8 +44,12 @@ pub(super) fn run(args: &Args) -> ExitCode {
                 changes.push_str(&format!("; {} not made by primer left alone", files(summary.foreign)));
             }
             println!(
-                "Built {} pages ({} tutorials, {} recipes, {} tags) in {:.2?} → {output} ({changes})",
-                summary.pages, summary.tutorials, summary.recipes, summary.tags, summary.elapsed,
+                "Built {} ({}, {}, {}) in {:.2?} → {output} ({changes})",
+                count(summary.pages, "page", "pages"),
+                count(summary.tutorials, "tutorial", "tutorials"),
+                count(summary.recipes, "recipe", "recipes"),
+                count(summary.tags, "tag", "tags"),
+                summary.elapsed,
             );
             if args.timings {
                 for (stage, took) in &summary.stages {

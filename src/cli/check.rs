@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::config::Overrides;
+use crate::diagnostic::count;
 
 /// How `primer check` reports.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -36,7 +37,11 @@ pub(super) fn run(args: &Args) -> ExitCode {
     let result = crate::build::check(&args.root, &overrides);
     match (args.format, result) {
         (Format::Human, Ok(summary)) => {
-            println!("No problems in {} pages ({} files would be written)", summary.pages, summary.files);
+            println!(
+                "No problems in {} ({} would be written)",
+                count(summary.pages, "page", "pages"),
+                count(summary.files, "file", "files")
+            );
             ExitCode::SUCCESS
         }
         (Format::Human, Err(problems)) => super::report(&problems, "see above"),

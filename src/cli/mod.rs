@@ -38,7 +38,7 @@ enum Command {
     New(new::Args),
     /// Serve the site with live reload, rebuilding what changes.
     Serve(serve::Args),
-    /// Search the site from the terminal, ranked by a tantivy index.
+    /// Search the site from the terminal, ranked as the search box ranks.
     Search(search::Args),
     /// Runs one snippet program for `primer test` (internal).
     #[command(name = "__supervise", hide = true)]

@@ -399,15 +399,25 @@ impl Renderer<'_> {
         context
     }
 
-    /// The site path of a callout link to a content file, `None` for URLs.
-    fn callout_url(&self, link: &str) -> Option<String> {
-        if link.contains("://") || link.starts_with('/') || !link.split('#').next().is_some_and(|p| p.ends_with(".md"))
-        {
+    /// Whether a callout link names a content page (`recipes/a.md`, with
+    /// or without a `#fragment`) rather than a URL.
+    fn links_to_page(link: &str) -> bool {
+        !link.contains("://") && !link.starts_with('/') && link.split('#').next().is_some_and(|p| p.ends_with(".md"))
+    }
+
+    /// The page a callout link names, and its fragment.
+    fn callout_target<'l>(&self, link: &'l str) -> Option<(&crate::model::Page, Option<&'l str>)> {
+        if !Self::links_to_page(link) {
             return None;
         }
         let (path, fragment) = link.split_once('#').map_or((link, None), |(p, f)| (p, Some(f)));
         let path = path.trim_start_matches("./").trim_start_matches("content/");
-        let page = self.site.pages.iter().find(|p| p.source.rel == path)?;
+        Some((self.site.pages.iter().find(|p| p.source.rel == path)?, fragment))
+    }
+
+    /// The site path of a callout link to a content file, `None` for URLs.
+    fn callout_url(&self, link: &str) -> Option<String> {
+        let (page, fragment) = self.callout_target(link)?;
         Some(match fragment {
             Some(fragment) => format!("{}#{fragment}", page.url),
             None if page.url.is_empty() => "./".to_owned(),
@@ -415,17 +425,26 @@ impl Renderer<'_> {
         })
     }
 
+    /// Home callout links to pages that do not exist, or to a `#fragment`
+    /// their page does not have: checked as links in pages are.
     fn callout_problems(&self) -> Vec<Diagnostic> {
-        self.config
-            .callouts
-            .iter()
-            .filter(|c| c.link.ends_with(".md") && !c.link.contains("://") && self.callout_url(&c.link).is_none())
-            .map(|c| {
-                self.config
-                    .problem_at(c.line, &c.link, format!("home callout links to a missing page `{}`", c.link))
-                    .with_hint(
-                        "callout links to pages are paths inside content/, such as `tutorials/getting-started.md`",
-                    )
+        let problem = |callout: &crate::config::Callout, message: String, hint: &str| {
+            self.config.problem_at(callout.line, &callout.link, message).with_hint(hint.to_owned())
+        };
+        let links = self.config.callouts.iter().filter(|c| Self::links_to_page(&c.link));
+        links
+            .filter_map(|callout| match self.callout_target(&callout.link) {
+                None => Some(problem(
+                    callout,
+                    format!("home callout links to a missing page `{}`", callout.link),
+                    "callout links to pages are paths inside content/, such as `tutorials/getting-started.md`",
+                )),
+                Some((page, Some(fragment))) if !page.rendered.anchors.contains(fragment) => Some(problem(
+                    callout,
+                    format!("home callout links to `#{fragment}`, which {} does not have", page.source.display),
+                    "link to the id of a heading of that page",
+                )),
+                Some(_) => None,
             })
             .collect()
     }

@@ -186,9 +186,9 @@ impl Publisher {
                 }
                 let scope = if rebuilt.full { "everything" } else { "incrementally" };
                 println!(
-                    "Rebuilt {scope}{what} in {} ms: {} files rendered, {}",
+                    "Rebuilt {scope}{what} in {} ms: {} rendered, {}",
                     elapsed.as_millis(),
-                    rebuilt.rendered,
+                    crate::diagnostic::count(rebuilt.rendered, "file", "files"),
                     match rebuilt.change {
                         Change::Pages => "pages reload",
                         Change::Styles => "stylesheets swapped",

@@ -275,15 +275,13 @@ fn hidden_prefix(lang: &str) -> Option<&'static str> {
 /// Whether a line is hidden, and the code it runs.
 fn hidden_line<'a>(prefix: &str, line: &'a str) -> Option<&'a str> {
     let trimmed = line.trim_start();
-    if prefix == "#" {
-        // rustdoc: `#` alone or `# code` is hidden; `##` escapes a `#`.
-        if trimmed == "#" {
-            return Some("");
-        }
-        return trimmed.strip_prefix("# ");
-    }
-    if trimmed == prefix {
+    // The marker alone on its line (its line break aside) hides an empty line.
+    if trimmed.trim_end_matches(['\n', '\r']) == prefix {
         return Some("");
+    }
+    if prefix == "#" {
+        // rustdoc: `# code` is hidden; `##` escapes a `#`.
+        return trimmed.strip_prefix("# ");
     }
     trimmed.strip_prefix(prefix).and_then(|rest| rest.strip_prefix(' '))
 }
@@ -356,6 +354,11 @@ mod tests {
         assert_eq!(visible_code("rust", rust), "#[derive(Debug)]\nstruct A;\n# not hidden\n");
         assert_eq!(runnable_code("rust", rust), "fn helper() {}\n#[derive(Debug)]\nstruct A;\n# not hidden\n");
         assert_eq!(visible_code("toml", "#~ a = 1\n"), "#~ a = 1\n");
+        // A bare `#` hides an empty line, as rustdoc does.
+        let bare = "# fn main() {\n#\nlet x = 1;\n    #\n# }\n";
+        assert_eq!(visible_code("rust", bare), "let x = 1;\n");
+        assert_eq!(runnable_code("rust", bare), "fn main() {\n\nlet x = 1;\n\n}\n");
+        assert_eq!(visible_code("python", "#~\nprint(1)\n"), "print(1)\n");
     }
 
     #[test]

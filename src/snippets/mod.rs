@@ -34,7 +34,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::{self, Config, Overrides};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, count};
 use crate::markdown::highlight::Highlighter;
 use crate::model::Page;
 use crate::progress::Progress;
@@ -513,7 +513,7 @@ fn finish(
     let mut text = report::human(reports);
     let totals = report::totals(reports);
     if !blessed.is_empty() {
-        text.push_str(&format!("blessed {} page(s): {}\n", blessed.len(), blessed.join(", ")));
+        text.push_str(&format!("blessed {}: {}\n", count(blessed.len(), "page", "pages"), blessed.join(", ")));
     }
     if !kept.is_empty() {
         text.push_str(&format!(
@@ -522,7 +522,11 @@ fn finish(
             kept.join(", ")
         ));
     }
-    text.push_str(&format!("tested {} page(s) in {:.2}s\n", reports.len(), started.elapsed().as_secs_f64()));
+    text.push_str(&format!(
+        "tested {} in {:.2}s\n",
+        count(reports.len(), "page", "pages"),
+        started.elapsed().as_secs_f64()
+    ));
     // Blessing repairs output mismatches; any other failure still fails.
     let failed = if options.bless {
         !kept.is_empty()

@@ -161,6 +161,16 @@ impl Runners {
         let mut problems = Vec::new();
         for (name, settings) in &config.test.runners {
             let name = canonical(name).to_owned();
+            if settings.command.is_some() && settings.preload.as_ref().is_some_and(|modules| !modules.is_empty()) {
+                problems.push(
+                    config
+                        .problem_at_key("preload", format!("`preload` and `command` do not combine in [test.runners.{name}]"))
+                        .with_hint(
+                            "a warm interpreter is the runner's own program, not the one a command starts: remove \
+                             `preload`, or remove `command` and put your interpreter first on PATH (activate the virtualenv)",
+                        ),
+                );
+            }
             match merge(by_name.remove(&name), &name, settings) {
                 Some(mut runner) => {
                     if let Some(manifest) = &settings.manifest {
