@@ -330,7 +330,7 @@ fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
     }
 }
 
-fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let mut problems = out_of_range(text, &raw);
     let base_url = overrides
         .base_url
@@ -348,40 +348,10 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
     if let Some(problem) = output_holds_sources(root, &output_dir, text, overrides.output.is_some()) {
         problems.push(problem);
     }
-    let mut theme_dirs = Vec::new();
-    if let Some(theme) = &raw.build.theme {
-        let dir = root.join("themes").join(theme);
-        if !dir.is_dir() {
-            problems.push(
-                key_problem(text, "theme", format!("theme `{theme}` not found: no folder themes/{theme}/"))
-                    .with_hint("create the folder, or remove `theme` to use the built-in theme"),
-            );
-        }
-        theme_dirs.push(dir);
-    }
-    theme_dirs.push(root.join("themes").join("default"));
-    let callouts: Vec<Callout> = raw
-        .home
-        .callouts
-        .into_iter()
-        .map(|callout| Callout {
-            line: find_line(text, &format!("\"{}\"", callout.link)).unwrap_or(1),
-            button: callout.button.unwrap_or_else(|| "Open".to_owned()),
-            title: callout.title,
-            text: callout.text,
-            link: callout.link,
-        })
-        .collect();
+    let theme_dirs = theme_dirs(root, text, raw.build.theme.as_deref(), &mut problems);
+    let callouts = home_callouts(text, std::mem::take(&mut raw.home.callouts));
     let raw_html = raw_html_mode(text, raw.build.raw_html.as_deref(), &mut problems);
-    for rule in &raw.test.normalize {
-        if let Some(message) = rule.problem() {
-            let line = find_line(text, &rule.regex).unwrap_or(1);
-            problems.push(
-                Diagnostic::on_line(CONFIG_FILE, text, line, &rule.regex, message)
-                    .with_hint("regexes use the syntax of Rust's regex crate; in TOML, write them in single quotes"),
-            );
-        }
-    }
+    problems.extend(normalize_problems(text, &raw.test.normalize));
     let links =
         raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
     problems.extend(links.filter_map(|(key, url)| script_link(text, key, url)));
@@ -410,26 +380,76 @@ fn check(root: &Path, text: &str, raw: RawConfig, overrides: &Overrides) -> Resu
         iframe_hosts: raw.build.iframe_hosts,
         drafts: overrides.drafts,
         source: text.to_owned(),
-        test: TestSettings {
-            require: raw
-                .test
-                .require
-                .into_iter()
-                .map(|lang| {
-                    let line = find_line(text, &format!("\"{lang}\"")).unwrap_or(1);
-                    (lang, line)
-                })
-                .collect(),
-            runners: raw.test.runners,
-            timeout: raw.test.timeout,
-            output_limit: raw.test.output_limit,
-            env: raw.test.env,
-            memory_limit_mib: raw.test.memory_limit_mib,
-            file_size_limit_mib: raw.test.file_size_limit_mib,
-            sandbox: raw.test.sandbox,
-            normalize: raw.test.normalize,
-        },
+        test: test_settings(text, raw.test),
     })
+}
+
+/// The theme folders, the site's theme (which must exist) first.
+fn theme_dirs(root: &Path, text: &str, theme: Option<&str>, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(theme) = theme {
+        let dir = root.join("themes").join(theme);
+        if !dir.is_dir() {
+            problems.push(
+                key_problem(text, "theme", format!("theme `{theme}` not found: no folder themes/{theme}/"))
+                    .with_hint("create the folder, or remove `theme` to use the built-in theme"),
+            );
+        }
+        dirs.push(dir);
+    }
+    dirs.push(root.join("themes").join("default"));
+    dirs
+}
+
+/// The home callouts, each with the line of its link.
+fn home_callouts(text: &str, callouts: Vec<RawCallout>) -> Vec<Callout> {
+    callouts
+        .into_iter()
+        .map(|callout| Callout {
+            line: find_line(text, &format!("\"{}\"", callout.link)).unwrap_or(1),
+            button: callout.button.unwrap_or_else(|| "Open".to_owned()),
+            title: callout.title,
+            text: callout.text,
+            link: callout.link,
+        })
+        .collect()
+}
+
+/// Output normalisers whose regex does not compile, at their line.
+fn normalize_problems(text: &str, rules: &[Normalize]) -> Vec<Diagnostic> {
+    rules
+        .iter()
+        .filter_map(|rule| {
+            let message = rule.problem()?;
+            let line = find_line(text, &rule.regex).unwrap_or(1);
+            Some(
+                Diagnostic::on_line(CONFIG_FILE, text, line, &rule.regex, message)
+                    .with_hint("regexes use the syntax of Rust's regex crate; in TOML, write them in single quotes"),
+            )
+        })
+        .collect()
+}
+
+/// The checked `[test]` table; `require` with the line of each language.
+fn test_settings(text: &str, test: RawTest) -> TestSettings {
+    TestSettings {
+        require: test
+            .require
+            .into_iter()
+            .map(|lang| {
+                let line = find_line(text, &format!("\"{lang}\"")).unwrap_or(1);
+                (lang, line)
+            })
+            .collect(),
+        runners: test.runners,
+        timeout: test.timeout,
+        output_limit: test.output_limit,
+        env: test.env,
+        memory_limit_mib: test.memory_limit_mib,
+        file_size_limit_mib: test.file_size_limit_mib,
+        sandbox: test.sandbox,
+        normalize: test.normalize,
+    }
 }
 
 /// The checked `[build] raw_html`.

@@ -171,7 +171,10 @@ pub(crate) fn run_page(
     limits: &Limits,
 ) -> Vec<BlockResult> {
     let mut results: Vec<BlockResult> = snippets.iter().map(pending).collect();
-    let programs = plan(page, snippets, runners, &mut results);
+    let Plan { programs, not_run } = plan(page, snippets, runners);
+    for (i, reason) in not_run {
+        results[i].status = Status::NotRun(reason);
+    }
     if programs.is_empty() {
         return results;
     }
@@ -197,8 +200,8 @@ pub(crate) fn run_page(
 /// The programs of `page` that build in the Cargo package of runner
 /// `name` and name their own edition, by binary name.
 pub(crate) fn bin_editions(page: &Page, snippets: &[Snippet], runners: &Runners, name: &str) -> Vec<(String, u16)> {
-    let mut scratch: Vec<BlockResult> = snippets.iter().map(pending).collect();
-    plan(page, snippets, runners, &mut scratch)
+    plan(page, snippets, runners)
+        .programs
         .iter()
         .enumerate()
         .filter(|(_, program)| program.runner.name == name)
@@ -225,29 +228,41 @@ fn pending(snippet: &Snippet) -> BlockResult {
     }
 }
 
+/// Which blocks of a page run, in which programs, and why the others do
+/// not.
+struct Plan<'a> {
+    programs: Vec<Program<'a>>,
+    /// Blocks that do not run, by index, and why.
+    not_run: Vec<(usize, String)>,
+}
+
+/// Why a block does not run, if it does not.
+fn why_not_run(page: &Page, snippet: &Snippet, runner: Option<&Runner>) -> Option<String> {
+    match (&page.meta.test, runner) {
+        (TestMode::Skip(reason), _) => Some(format!("page skipped: {reason}")),
+        _ if snippet.lang.is_empty() => Some("no language".to_owned()),
+        _ if snippet.attrs.ignore => Some("marked `ignore`".to_owned()),
+        (_, None) => Some(format!("no runner for `{}`", snippet.lang)),
+        (_, Some(runner)) if snippet.attrs.no_run && runner.check.is_none() => {
+            Some(format!("`no_run`, and the {} runner has no check command", runner.name))
+        }
+        (_, Some(runner)) if snippet.attrs.compile_fail && runner.check.is_none() => {
+            Some(format!("`compile_fail`, and the {} runner has no check command", runner.name))
+        }
+        _ => None,
+    }
+}
+
 /// Decides which blocks run, in which programs, and why the others do not.
-fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &mut [BlockResult]) -> Vec<Program<'a>> {
+fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners) -> Plan<'a> {
     let mut programs: Vec<Program<'a>> = Vec::new();
+    let mut not_run = Vec::new();
     // The session program of each language, by runner name.
     let mut sessions: HashMap<String, usize> = HashMap::new();
     for (i, snippet) in snippets.iter().enumerate() {
-        let not_run = |reason: String| Status::NotRun(reason);
         let runner = runners.get(&snippet.lang);
-        let status = match (&page.meta.test, runner) {
-            (TestMode::Skip(reason), _) => Some(not_run(format!("page skipped: {reason}"))),
-            _ if snippet.lang.is_empty() => Some(not_run("no language".to_owned())),
-            _ if snippet.attrs.ignore => Some(not_run("marked `ignore`".to_owned())),
-            (_, None) => Some(not_run(format!("no runner for `{}`", snippet.lang))),
-            (_, Some(runner)) if snippet.attrs.no_run && runner.check.is_none() => {
-                Some(not_run(format!("`no_run`, and the {} runner has no check command", runner.name)))
-            }
-            (_, Some(runner)) if snippet.attrs.compile_fail && runner.check.is_none() => {
-                Some(not_run(format!("`compile_fail`, and the {} runner has no check command", runner.name)))
-            }
-            _ => None,
-        };
-        if let Some(status) = status {
-            results[i].status = status;
+        if let Some(reason) = why_not_run(page, snippet, runner) {
+            not_run.push((i, reason));
             continue;
         }
         let Some(runner) = runner else { continue };
@@ -270,7 +285,7 @@ fn plan<'a>(page: &Page, snippets: &[Snippet], runners: &'a Runners, results: &m
             }
         }
     }
-    programs
+    Plan { programs, not_run }
 }
 
 /// The temporary folder of a page: `work/` holds copies of the files
@@ -385,15 +400,20 @@ fn program_env(
     env
 }
 
-fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [BlockResult]) {
-    let PageRun { root, page, snippets, workspace, limits, normalizers } = *run;
+/// Where the `n`th program of a page is written, and the command that
+/// runs it.
+struct Launch {
+    file: PathBuf,
+    /// The program's binary in a Cargo package.
+    bin: String,
+    command: String,
+}
+
+fn launch(run: &PageRun<'_>, program: &Program<'_>, n: usize) -> Launch {
     let runner = program.runner;
-    let marker = format!("@@primer-block-{}-", std::process::id());
-    let (source, starts) = assemble(program, snippets, &marker);
-    let dir = workspace.work();
-    let dir = dir.as_path();
+    let dir = run.workspace.work();
     // In a Cargo package, the program is one of its binaries.
-    let bin = super::cargo::bin_name(&page.source.rel, n);
+    let bin = super::cargo::bin_name(&run.page.source.rel, n);
     let file = match &runner.project {
         Some(project) => project.join("src").join("bin").join(format!("{bin}.rs")),
         None => dir.join(format!("{}-{n}.{}", canonical(&runner.name), runner.extension)),
@@ -402,36 +422,51 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
         ProgramKind::Run => runner.command.as_str(),
         ProgramKind::Check => runner.check.as_deref().unwrap_or_default(),
     };
-    let edition = program.blocks.iter().find_map(|&i| snippets[i].attrs.edition).unwrap_or(DEFAULT_EDITION);
+    let edition = program.blocks.iter().find_map(|&i| run.snippets[i].attrs.edition).unwrap_or(DEFAULT_EDITION);
     let command = template
         .replace("{file}", &quote(&file))
-        .replace("{dir}", &quote(dir))
+        .replace("{dir}", &quote(&dir))
         .replace("{edition}", &edition.to_string())
         .replace("{project}", &runner.project.as_deref().map(quote).unwrap_or_default())
         .replace("{bin}", &bin);
+    Launch { file, bin, command }
+}
+
+/// What the supervisor is told for a program: its folder, time limit,
+/// limits and sandbox.
+fn orders(run: &PageRun<'_>, program: &Program<'_>, command: &str) -> Orders {
+    let PageRun { workspace, limits, snippets, .. } = *run;
+    let runner = program.runner;
+    let dir = workspace.work();
     let timeout: Duration =
         program.blocks.iter().map(|&i| snippets[i].attrs.timeout.map_or(runner.timeout, Duration::from_secs)).sum();
-    let rich_folder = dir.join(format!(".primer-outputs-{n}"));
+    Orders {
+        command: command.to_owned(),
+        dir: dir.clone(),
+        timeout,
+        memory: limits.memory,
+        file_size: limits.file_size,
+        isolated: limits.isolated,
+        parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
+        sandbox: limits.sandbox.map(|kind| Sandbox {
+            kind,
+            writable: [dir, workspace.home(), workspace.tmp()].into_iter().chain(runner.project.clone()).collect(),
+            hidden: limits.sandbox_views.0.clone(),
+            shown: limits.sandbox_views.1.clone(),
+        }),
+    }
+}
+
+fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [BlockResult]) {
+    let PageRun { root, page, snippets, workspace, limits, normalizers } = *run;
+    let runner = program.runner;
+    let marker = format!("@@primer-block-{}-", std::process::id());
+    let (source, starts) = assemble(program, snippets, &marker);
+    let Launch { file, bin, command } = launch(run, program, n);
+    let rich_folder = workspace.work().join(format!(".primer-outputs-{n}"));
     let env = program_env(limits, workspace, program, &rich_folder);
     let job = Job {
-        orders: Orders {
-            command: command.clone(),
-            dir: dir.to_path_buf(),
-            timeout,
-            memory: limits.memory,
-            file_size: limits.file_size,
-            isolated: limits.isolated,
-            parent: i32::try_from(std::process::id()).unwrap_or(i32::MAX),
-            sandbox: limits.sandbox.map(|kind| Sandbox {
-                kind,
-                writable: [dir.to_path_buf(), workspace.home(), workspace.tmp()]
-                    .into_iter()
-                    .chain(runner.project.clone())
-                    .collect(),
-                hidden: limits.sandbox_views.0.clone(),
-                shown: limits.sandbox_views.1.clone(),
-            }),
-        },
+        orders: orders(run, program, &command),
         env: &env,
         output_limit: limits.output_bytes,
         secrets: &limits.secrets,
