@@ -105,7 +105,7 @@ fn the_sanitizer_cannot_be_made_to_splice_generated_html_into_an_attribute() {
         ["&#xF8FF;0&#xF8FF;", "\u{F8FF}0\u{F8FF}", "&lt;primer-slot data-n=&quot;0&quot;&gt;&lt;/primer-slot&gt;"]
     {
         let body = format!(
-            "[a](https://e.org/?x=onerror=alert(1)//)\n\n<img src=\"a.png\" alt=\"{mark}\">\n\n\
+            "[a](/onerror=alert(1)//)\n\n<img src=\"a.png\" alt=\"{mark}\">\n\n\
              <primer-slot data-n=\"0\"></primer-slot>\n\nText.\n"
         );
         let site = page_site("", &body);
@@ -330,7 +330,9 @@ fn snippets_cannot_read_primers_environment_through_proc() {
 
 #[test]
 fn a_snippet_that_kills_its_supervisor_leaves_nothing_behind() {
-    let body = "```bash timeout=5\nsetsid sleep 31360 &\nkill -9 $PPID 0 2>/dev/null\nkill -9 -1 2>/dev/null\nsleep 1\necho after\n```\n";
+    // The shell's parent, and the supervisor above it.
+    let body = "```bash timeout=5\nsetsid sleep 31360 &\nsleep 0.5\nabove=$(cut -d' ' -f4 /proc/$PPID/stat)\n\
+                kill -9 \"$above\" \"$PPID\" 2>/dev/null\nsleep 1\necho after\n```\n";
     let (run, _) = run_snippets("", body);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert_eq!(common::processes_with("sleep 31360"), Vec::<String>::new());
@@ -338,7 +340,7 @@ fn a_snippet_that_kills_its_supervisor_leaves_nothing_behind() {
 
 #[test]
 fn a_python_snippet_that_kills_the_warm_interpreter_leaves_nothing_behind() {
-    let body = "```python timeout=5\nimport os, signal, subprocess\nsubprocess.Popen(['setsid', 'sleep', '31361'])\n\
+    let body = "```python timeout=5\nimport os, signal, subprocess, time\nsubprocess.Popen(['setsid', 'sleep', '31361'])\ntime.sleep(0.5)\n\
                 for target in (os.getppid(), 0):\n    try:\n        os.kill(target, signal.SIGKILL)\n    except OSError:\n        pass\n```\n";
     let (run, _) = run_snippets("\n[test.runners.python]\npreload = [\"json\"]\n", body);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
@@ -347,7 +349,7 @@ fn a_python_snippet_that_kills_the_warm_interpreter_leaves_nothing_behind() {
 
 #[test]
 fn a_fork_and_exit_loop_ends_with_its_time_limit() {
-    let body = "```python timeout=3\nimport os, time\nwhile True:\n    if os.fork():\n        os._exit(0)\n    time.sleep(0.01)\n```\n";
+    let body = "```python timeout=3\nimport os\nwhile True:\n    if os.fork():\n        os._exit(0)\n```\n";
     for config in ["", "\n[test.runners.python]\npreload = [\"json\"]\n"] {
         let started = std::time::Instant::now();
         let (run, _) = run_snippets(config, body);
@@ -393,7 +395,8 @@ fn folders_of_a_killed_run_are_removed_by_the_next() {
 /// Runs a sandboxed page that reads a credential file and connects to an
 /// agent socket in primer's home, with `path` as PATH.
 fn sandbox_hides_home(path: &std::ffi::OsStr) {
-    let home = tempfile::tempdir().unwrap();
+    // Outside /tmp, which the sandbox replaces anyway.
+    let home = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     std::fs::write(home.path().join(".git-credentials"), "https://user:ghp-s3cr3t-credential@github.com\n").unwrap();
     let socket = home.path().join("agent.sock");
     let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
