@@ -19,10 +19,9 @@ use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::{Asset, Page};
-use crate::notebook::Relocator;
 use crate::output::{StagedFile, Stager};
+use crate::results::Results;
 use crate::safety::{RawHtml, Sanitizer};
-use crate::snippets::store::Results;
 use crate::{discover, frontmatter, listing, markdown, output, render, search};
 
 /// What a successful build did, for its summary line.
@@ -101,7 +100,7 @@ impl Tools {
         Ok(Self {
             highlighter: Highlighter::with_cache(&config.root),
             history: History::load(config),
-            results: crate::snippets::store::load_results(&config.root).map_err(|problem| vec![problem])?,
+            results: crate::results::load_results(&config.root).map_err(|problem| vec![problem])?,
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
         })
@@ -126,11 +125,11 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
     let (inventory, mut problems) = discover::run(&config);
     // Notebook and script pages are read as Markdown: their problems are
     // moved back to the cell and line the author wrote.
-    let relocator = Relocator::new(&inventory.docs);
+    let relocator = crate::model::relocator(&inventory.docs);
     let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     let pages = tools.history.apply(pages);
-    problems.extend(crate::snippets::check(&config, &tools.highlighter, &pages));
+    problems.extend(crate::snippets::check(&config, &|lang| tools.highlighter.knows(lang), &pages));
     let (pages, mut render_problems) =
         render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);

@@ -10,8 +10,8 @@ use crate::config::{self, Config, Overrides};
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::links::LinkTargets;
 use crate::model::SourceDoc;
+use crate::results::Results;
 use crate::safety::{RawHtml, Sanitizer};
-use crate::snippets::store::Results;
 use crate::{frontmatter, markdown, snippets};
 
 /// What every input reuses: made once, read-only afterwards, so that a
@@ -154,7 +154,7 @@ pub fn snippet_attributes(info: &str) {
     let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n```{info}\nprint(1)\n```\n\n```output\n1\n```\n");
     let setup = setup();
     let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
-    for problem in snippets::check(&setup.config, &setup.highlighter, &pages) {
+    for problem in snippets::check(&setup.config, &|lang| setup.highlighter.knows(lang), &pages) {
         let _ = problem.render(false);
     }
 }

@@ -20,6 +20,7 @@
 
 pub(crate) mod build;
 pub mod cli;
+mod codeblock;
 mod config;
 mod diagnostic;
 mod discover;
@@ -37,6 +38,7 @@ mod output;
 mod paths;
 mod progress;
 mod render;
+mod results;
 mod safety;
 mod search;
 mod serve;

@@ -30,7 +30,7 @@ pub(crate) struct SourceDoc {
     pub(crate) text: String,
     /// For a notebook or script page, where each line of `text` was
     /// written, which problems are reported at.
-    pub(crate) origins: Option<std::sync::Arc<crate::notebook::Origins>>,
+    pub(crate) origins: Option<std::sync::Arc<crate::diagnostic::origins::Origins>>,
     /// Images of a notebook's saved outputs, which discovery adds to the
     /// assets.
     pub(crate) images: Vec<Asset>,
@@ -250,4 +250,12 @@ pub(crate) struct PageLink {
 pub(crate) fn reading_minutes(words: usize) -> usize {
     const WORDS_PER_MINUTE: usize = 220;
     words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+/// Moves problems found in the Markdown of notebook and script pages back
+/// to the files their authors wrote.
+pub(crate) fn relocator(docs: &[SourceDoc]) -> crate::diagnostic::origins::Relocator {
+    crate::diagnostic::origins::Relocator::new(
+        docs.iter().filter_map(|doc| doc.origins.as_ref().map(|origins| (doc.display.as_str(), origins))),
+    )
 }

@@ -14,71 +14,19 @@
 //!
 //! Front matter comes from the notebook's `metadata.primer` or from a first
 //! raw cell holding YAML; a script's is its leading comment block. Every
-//! line of the Markdown remembers where it came from ([`Origins`]), so a
+//! line of the Markdown remembers where it came from (`Origins`), so a
 //! problem found later is reported at the cell and line of the notebook,
 //! or the line of the script. Hands on [`SourceDoc`]s.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Asset, SourceDoc};
-
-/// Where each line of a converted document comes from: for line `n`
-/// (1-based) of the Markdown, `lines[n - 1]` is the cell (1-based, none
-/// for a script) and the line in it, or in the script.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Origins {
-    lines: Vec<(Option<usize>, usize)>,
-}
-
-impl Origins {
-    /// `display:line` for line `line` of the converted document, at the
-    /// cell and line the author wrote: `content/a.ipynb (cell 2):1`.
-    pub(crate) fn location(&self, display: &str, line: usize) -> String {
-        let (cell, at) = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or((None, line));
-        format!("{}:{at}", crate::diagnostic::origin(display, cell))
-    }
-
-    /// Moves a diagnostic at a line of the converted document to the line
-    /// (and cell) of the file the author wrote.
-    pub(crate) fn relocate(&self, problem: Diagnostic) -> Diagnostic {
-        if problem.line == 0 {
-            return problem;
-        }
-        match self.lines.get(problem.line - 1) {
-            Some(&(cell, line)) => problem.moved_to(cell, line),
-            None => problem,
-        }
-    }
-}
-
-/// Where the lines of every notebook and script page of a site come from,
-/// by the path problems name: problems found in their Markdown, by any
-/// stage, are moved back to the file the author wrote.
-#[derive(Debug, Default)]
-pub(crate) struct Relocator(HashMap<String, Arc<Origins>>);
-
-impl Relocator {
-    pub(crate) fn new(docs: &[SourceDoc]) -> Self {
-        let converted =
-            docs.iter().filter_map(|doc| doc.origins.as_ref().map(|o| (doc.display.clone(), Arc::clone(o))));
-        Self(converted.collect())
-    }
-
-    pub(crate) fn apply(&self, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let place = |problem: Diagnostic| match self.0.get(&problem.path) {
-            Some(origins) => origins.relocate(problem),
-            None => problem,
-        };
-        problems.into_iter().map(place).collect()
-    }
-}
+use crate::diagnostic::origins::Origins;
+use crate::model::Asset;
 
 /// The Markdown being written, with where each of its lines comes from.
 #[derive(Default)]
@@ -99,7 +47,7 @@ impl Writer {
     fn line(&mut self, cell: Option<usize>, at: usize, line: &str) {
         self.text.push_str(line);
         self.text.push('\n');
-        self.origins.lines.push((cell, at));
+        self.origins.push(cell, at);
     }
 }
 

@@ -35,7 +35,23 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Asset;
 use crate::paths::absolute;
-use crate::render::OutputFile;
+
+/// A file to write, by its path inside the output folder.
+#[derive(Debug)]
+pub(crate) struct OutputFile {
+    pub(crate) path: String,
+    pub(crate) bytes: Vec<u8>,
+    /// The content file it comes from, as shown in messages; `None` for
+    /// what primer generates (listings, feeds, theme files, search).
+    pub(crate) source: Option<String>,
+}
+
+impl OutputFile {
+    /// A file primer generates, from no content file of its own.
+    pub(crate) fn generated(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self { path: path.into(), bytes: bytes.into(), source: None }
+    }
+}
 
 /// Checks that every output path is relative, free of empty, `.` and `..`
 /// segments, and written by one source only. `files` are the output path

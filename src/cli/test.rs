@@ -66,7 +66,10 @@ pub(super) fn run(args: &Args) -> ExitCode {
         filter: args.filter.clone(),
         bless: args.bless,
     };
-    let outcome = crate::snippets::test(&options, &running);
+    // Loading the syntaxes costs a cached rerun dearly: only a block in a
+    // language without a runner needs them.
+    let highlighter = std::sync::LazyLock::new(crate::markdown::highlight::Highlighter::new);
+    let outcome = crate::snippets::test(&options, &running, &|lang| highlighter.knows(lang));
     isolation::kill_descendants(Duration::from_secs(10));
     if running.stopping() {
         // The stop handler is ending every program and will exit with 130:

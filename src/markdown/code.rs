@@ -8,12 +8,11 @@ use std::collections::HashMap;
 
 use super::Spanned;
 use super::highlight::Session;
+use crate::codeblock::{canonical, runnable_code, visible_code};
 use crate::html::escape_html;
 use crate::model::{CodeCell, SAVED_OUTPUTS, SAVED_OUTPUTS_END};
+use crate::results::{BlockResult, Status, code_hash};
 use crate::safety::Sanitizer;
-use crate::snippets::extract::runnable_code;
-use crate::snippets::runners::canonical;
-use crate::snippets::{BlockResult, Status, code_hash};
 
 /// What the info string of a fenced block says: ```` ```python name=x ````.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -209,7 +208,7 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str, cell: 
             escape_html(code)
         );
     }
-    let code = crate::snippets::extract::visible_code(&info.lang, code);
+    let code = visible_code(&info.lang, code);
     let body = highlighter.highlight(&code, &info.lang);
     let lang = escape_html(&info.lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };

@@ -26,9 +26,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Page, Rendered, Verified};
+use crate::results::{BlockResult, PageStatus, Results};
 use crate::safety::{RawHtml, Sanitizer};
-use crate::snippets::BlockResult;
-use crate::snippets::store::Results;
 use highlight::{Highlighter, Session};
 use links::LinkTargets;
 
@@ -105,8 +104,8 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
     let captured = code::Captured { blocks, store: &context.results.outputs, sanitizer: context.sanitizer };
     rendered.verified = record
-        .filter(|record| record.status != "skipped")
-        .map(|record| Verified { date: record.verified.clone(), failed: record.status == "failed" });
+        .filter(|record| record.status != PageStatus::Skipped)
+        .map(|record| Verified { date: record.verified.clone(), failed: record.status == PageStatus::Failed });
     let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);

@@ -19,9 +19,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::OutputFile;
 use crate::config::Config;
 use crate::model::{CodeCell, Kind, Page};
+use crate::output::OutputFile;
 
 /// A download link on a page.
 #[derive(Debug, Clone, Serialize)]

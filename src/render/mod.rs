@@ -22,28 +22,12 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::listing::{RECIPES_URL, SEARCH_URL, Site, TAGS_URL, TUTORIALS_URL};
 use crate::markdown::links::root_of;
 use crate::model::Kind;
+use crate::output::OutputFile;
 use theme::Theme;
 use views::{
     CalloutView, CardView, FeedEntry, FilterView, HomeSection, MetaView, NavView, PageView, SiteView, SitemapEntry,
     TagView,
 };
-
-/// A file to write, by its path inside the output folder.
-#[derive(Debug)]
-pub(crate) struct OutputFile {
-    pub(crate) path: String,
-    pub(crate) bytes: Vec<u8>,
-    /// The content file it comes from, as shown in messages; `None` for
-    /// what primer generates (listings, feeds, theme files, search).
-    pub(crate) source: Option<String>,
-}
-
-impl OutputFile {
-    /// A file primer generates, from no content file of its own.
-    pub(crate) fn generated(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self { path: path.into(), bytes: bytes.into(), source: None }
-    }
-}
 
 /// Everything rendered for one build.
 #[derive(Debug)]

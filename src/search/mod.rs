@@ -51,7 +51,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use crate::config::Config;
 use crate::listing::Site;
 use crate::model::{Kind, Page};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use analyze::{Analyzer, Term};
 
 /// Field weights of BM25F: title, headings, summary (with tags, kind and

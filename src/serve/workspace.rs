@@ -20,8 +20,9 @@ use crate::build::{self, LoadedSite, Tools};
 use crate::config::{self, Overrides};
 use crate::diagnostic::Diagnostic;
 use crate::model::Page;
+use crate::output::OutputFile;
 use crate::render::theme::Theme;
-use crate::render::{self, OutputFile, Selection};
+use crate::render::{self, Selection};
 use crate::search::{self, SearchIndex};
 use crate::{discover, frontmatter, listing, output};
 
@@ -214,7 +215,7 @@ impl Workspace {
         }
         let (fresh, mut parse_problems) = frontmatter::run(config, fresh);
         problems.append(&mut parse_problems);
-        problems.extend(crate::snippets::check(config, &state.tools.highlighter, &fresh));
+        problems.extend(crate::snippets::check(config, &|lang| state.tools.highlighter.knows(lang), &fresh));
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -5,7 +5,7 @@
 
 use super::expect;
 use super::extract::{Snippet, Stream};
-use super::session::{BlockResult, Status};
+use crate::results::{BlockResult, Status};
 
 /// The page text with mismatching output blocks replaced, if any changed.
 pub(crate) fn bless(text: &str, snippets: &[Snippet], results: &[BlockResult]) -> Option<String> {

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
+use crate::codeblock::runnable_code;
 use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
 use crate::model::Page;
 
@@ -259,63 +260,6 @@ fn content_range(text: &str, block: &Range<usize>) -> (Range<usize>, String) {
     (start.min(end)..end, indent)
 }
 
-/// The comment prefix that marks a hidden line in `lang`, if it has one.
-/// Rust follows rustdoc (`# `); `#`-comment languages use `#~ `, and
-/// `//`-comment languages use `//~ `.
-fn hidden_prefix(lang: &str) -> Option<&'static str> {
-    match lang {
-        "rust" | "rs" => Some("#"),
-        "python" | "py" | "python3" | "bash" | "sh" | "shell" | "zsh" | "ruby" | "rb" | "r" | "perl" => Some("#~"),
-        "javascript" | "js" | "node" | "typescript" | "ts" | "c" | "cpp" | "c++" | "go" | "java" | "kotlin"
-        | "swift" => Some("//~"),
-        _ => None,
-    }
-}
-
-/// Whether a line is hidden, and the code it runs.
-fn hidden_line<'a>(prefix: &str, line: &'a str) -> Option<&'a str> {
-    let trimmed = line.trim_start();
-    // The marker alone on its line (its line break aside) hides an empty line.
-    if trimmed.trim_end_matches(['\n', '\r']) == prefix {
-        return Some("");
-    }
-    if prefix == "#" {
-        // rustdoc: `# code` is hidden; `##` escapes a `#`.
-        return trimmed.strip_prefix("# ");
-    }
-    trimmed.strip_prefix(prefix).and_then(|rest| rest.strip_prefix(' '))
-}
-
-/// The code that runs: hidden lines included, their markers removed.
-pub(crate) fn runnable_code(lang: &str, code: &str) -> String {
-    let Some(prefix) = hidden_prefix(lang) else { return code.to_owned() };
-    code.split_inclusive('\n')
-        .map(|line| match hidden_line(prefix, line) {
-            Some(rest) => {
-                let newline = if line.ends_with('\n') && !rest.ends_with('\n') { "\n" } else { "" };
-                format!("{rest}{newline}")
-            }
-            None if prefix == "#" && line.trim_start().starts_with("##") => line.replacen("##", "#", 1),
-            None => line.to_owned(),
-        })
-        .collect()
-}
-
-/// The code readers see: hidden lines removed.
-pub(crate) fn visible_code(lang: &str, code: &str) -> String {
-    let Some(prefix) = hidden_prefix(lang) else { return code.to_owned() };
-    code.split_inclusive('\n')
-        .filter(|line| hidden_line(prefix, line).is_none())
-        .map(|line| {
-            if prefix == "#" && line.trim_start().starts_with("##") {
-                line.replacen("##", "#", 1)
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,22 +287,6 @@ mod tests {
         let (message, hint) = parse_attrs(&["edition2019"]).expect_err("no such edition");
         assert_eq!(message, "unknown code block attribute `edition2019`");
         assert!(hint.starts_with("did you mean `edition20"), "{hint}");
-    }
-
-    #[test]
-    fn hidden_lines_run_but_are_not_shown() {
-        let code = "#~ import os\nprint(1)\n";
-        assert_eq!(runnable_code("python", code), "import os\nprint(1)\n");
-        assert_eq!(visible_code("python", code), "print(1)\n");
-        let rust = "# fn helper() {}\n#[derive(Debug)]\nstruct A;\n## not hidden\n";
-        assert_eq!(visible_code("rust", rust), "#[derive(Debug)]\nstruct A;\n# not hidden\n");
-        assert_eq!(runnable_code("rust", rust), "fn helper() {}\n#[derive(Debug)]\nstruct A;\n# not hidden\n");
-        assert_eq!(visible_code("toml", "#~ a = 1\n"), "#~ a = 1\n");
-        // A bare `#` hides an empty line, as rustdoc does.
-        let bare = "# fn main() {\n#\nlet x = 1;\n    #\n# }\n";
-        assert_eq!(visible_code("rust", bare), "let x = 1;\n");
-        assert_eq!(runnable_code("rust", bare), "fn main() {\n\nlet x = 1;\n\n}\n");
-        assert_eq!(visible_code("python", "#~\nprint(1)\n"), "print(1)\n");
     }
 
     #[test]

@@ -35,14 +35,13 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::{Diagnostic, count};
-use crate::markdown::highlight::Highlighter;
 use crate::model::Page;
 use crate::progress::Progress;
+use crate::results::Status;
 use crate::{discover, frontmatter};
 pub(crate) use process::Running;
 use report::PageReport;
 use runners::Runners;
-pub(crate) use session::{BlockResult, Status, code_hash};
 use shard::Shard;
 
 /// Default cap on what one program may print, per stream.
@@ -107,8 +106,13 @@ impl From<Vec<Diagnostic>> for Refused {
     }
 }
 
-/// Runs the snippets of a site.
-pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, Refused> {
+/// Runs the snippets of a site. `knows` tells whether a language without
+/// a runner is one the highlighter knows (shown, not an error).
+pub(crate) fn test(
+    options: &TestOptions,
+    running: &Running,
+    knows: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<TestRun, Refused> {
     let shard: Option<Shard> = match &options.shard {
         Some(text) => Some(text.parse().map_err(|e: String| Refused::Usage(vec![Diagnostic::file("--shard", e)]))?),
         None => None,
@@ -125,18 +129,16 @@ pub(crate) fn test(options: &TestOptions, running: &Running) -> Result<TestRun, 
         None
     };
     let (inventory, mut problems) = discover::run(&config);
-    let relocator = crate::notebook::Relocator::new(&inventory.docs);
+    let relocator = crate::model::relocator(&inventory.docs);
     let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
     problems.append(&mut page_problems);
     pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
     // Loading the syntaxes costs a cached rerun dearly: only a block in a
     // language without a runner needs them.
-    let highlighter = std::sync::LazyLock::new(Highlighter::new);
-    let knows = |lang: &str| highlighter.knows(lang);
     let mut planned = Vec::new();
     let mut folders = HashMap::new();
     for page in pages {
-        let (snippets, mut found) = checked_snippets(&page, &runners, &knows);
+        let (snippets, mut found) = checked_snippets(&page, &runners, knows);
         problems.append(&mut found);
         planned.push(page_plan(&config, &runners, page, snippets, &mut folders));
     }
@@ -345,13 +347,12 @@ fn sandbox_kind(running: &Running) -> Result<supervisor::SandboxKind, String> {
 
 /// What `primer test` would refuse to start with — runner settings,
 /// block attributes, misspelled languages — for `build` and `check`.
-pub(crate) fn check(config: &Config, highlighter: &Highlighter, pages: &[Page]) -> Vec<Diagnostic> {
+pub(crate) fn check(config: &Config, knows: &(dyn Fn(&str) -> bool + Sync), pages: &[Page]) -> Vec<Diagnostic> {
     let runners = match Runners::new(config) {
         Ok(runners) => runners,
         Err(problems) => return problems,
     };
-    let knows = |lang: &str| highlighter.knows(lang);
-    pages.par_iter().flat_map_iter(|page| checked_snippets(page, &runners, &knows).1).collect()
+    pages.par_iter().flat_map_iter(|page| checked_snippets(page, &runners, knows).1).collect()
 }
 
 /// The blocks of a page, and every problem with them.
@@ -477,7 +478,10 @@ fn finish(
     let mut records = BTreeMap::new();
     let mut durations = BTreeMap::new();
     for (plan, report) in planned.iter().zip(reports) {
-        records.insert(plan.page.source.rel.clone(), store::PageRecord::new(report.blocks.clone(), today.clone()));
+        records.insert(
+            plan.page.source.rel.clone(),
+            crate::results::PageRecord::new(report.blocks.clone(), today.clone()),
+        );
         if !report.cached {
             durations.insert(plan.page.source.rel.clone(), report.seconds);
         }

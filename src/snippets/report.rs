@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use std::sync::Arc;
 
-use super::session::{BlockResult, Status};
+use crate::diagnostic::origins::Origins;
 use crate::html::escape_html;
-use crate::notebook::Origins;
+use crate::results::{BlockResult, Status};
 
 /// One page's results, as reported.
 #[derive(Debug)]

@@ -11,6 +11,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::codeblock::canonical;
 use crate::config::{Config, RunnerSettings};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
@@ -132,17 +133,6 @@ fn built_in(name: &str) -> Option<Runner> {
         },
         _ => return None,
     })
-}
-
-/// The canonical language name for an info-string language.
-pub(crate) fn canonical(lang: &str) -> &str {
-    match lang {
-        "py" | "python3" => "python",
-        "shell" => "bash",
-        "js" | "node" | "mjs" => "javascript",
-        "rs" => "rust",
-        other => other,
-    }
 }
 
 /// Every runner of a site: the built-in ones, changed and extended by

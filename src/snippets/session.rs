@@ -13,59 +13,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use super::expect::{self, Normalizers};
 use super::extract::{Snippet, Stream};
 use super::preload;
 use super::process::{self, Job, Outcome, Running};
-use super::runners::{Runner, Runners, canonical, shell_quote};
+use super::runners::{Runner, Runners, shell_quote};
 use super::rustdoc;
 use super::supervisor::{Orders, Sandbox, SandboxKind};
+use crate::codeblock::canonical;
 use crate::model::{Normalize, Page, TestMode};
 use crate::paths::keep_output;
-
-/// What happened to one block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
-pub(crate) enum Status {
-    Passed,
-    /// A `no_run` block that was checked without running.
-    Checked,
-    Failed(String),
-    NotRun(String),
-}
-
-/// The result of one block.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct BlockResult {
-    pub(crate) line: usize,
-    pub(crate) lang: String,
-    pub(crate) name: Option<String>,
-    pub(crate) status: Status,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-    pub(crate) diff: Option<String>,
-    pub(crate) command: Option<String>,
-    pub(crate) seconds: f64,
-    /// Hash of the block's language and code, so the build shows a result
-    /// only beside the code that produced it.
-    #[serde(default)]
-    pub(crate) code_hash: String,
-    /// What the block showed besides text (figures, tables), in order.
-    #[serde(default)]
-    pub(crate) rich: Vec<RichOutput>,
-}
-
-/// A figure or table a block showed, kept under `.primer/cache/outputs/`
-/// by content hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct RichOutput {
-    /// `png`, `svg`, `html` or `md`.
-    pub(crate) kind: String,
-    /// Its file name in the store, which is also its name beside the page.
-    pub(crate) file: String,
-}
+use crate::results::{BlockResult, RichOutput, Status, code_hash};
 
 /// The files a program's preamble wrote to `folder` (`<block>-<n>.<ext>`),
 /// moved into the store, by block position. Tables and SVG figures are
@@ -100,13 +58,6 @@ fn collect_rich(root: &Path, folder: &Path, blocks: usize, secrets: &[String]) -
             outputs.into_iter().map(|(_, output)| output).collect()
         })
         .collect()
-}
-
-/// Identifies a block's code across runs and builds.
-pub(crate) fn code_hash(lang: &str, code: &str) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(lang.as_bytes()).update(b"\0").update(code.as_bytes());
-    hasher.finalize().to_hex()[..16].to_owned()
 }
 
 /// The edition of `{edition}` in runner commands when a block names none.

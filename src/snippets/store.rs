@@ -17,46 +17,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::session::{BlockResult, Status};
-use crate::diagnostic::Diagnostic;
-
-/// The folder primer keeps its state in, inside the site root.
-pub(crate) const STATE_DIR: &str = ".primer";
-
-/// The last result of one page.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct PageRecord {
-    /// `passed`, `failed` or `skipped`.
-    pub(crate) status: String,
-    /// Day of the run, `YYYY-MM-DD`.
-    pub(crate) verified: String,
-    pub(crate) blocks: Vec<BlockResult>,
-}
-
-impl PageRecord {
-    pub(crate) fn new(blocks: Vec<BlockResult>, verified: String) -> Self {
-        let failed = blocks.iter().any(|b| matches!(b.status, Status::Failed(_)));
-        let ran = blocks.iter().any(|b| matches!(b.status, Status::Passed | Status::Checked));
-        let status = if failed {
-            "failed"
-        } else if ran {
-            "passed"
-        } else {
-            "skipped"
-        };
-        Self { status: status.to_owned(), verified, blocks }
-    }
-}
-
-/// `results.json`: page content path → record.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct Results {
-    pub(crate) pages: BTreeMap<String, PageRecord>,
-    /// Where the figures and tables of these results are kept: the site
-    /// root's output store.
-    #[serde(skip)]
-    pub(crate) outputs: PathBuf,
-}
+use crate::results::{
+    BlockResult, MAX_RESULTS_BYTES, PageRecord, RESULTS_FILE, STATE_DIR, block_problem, load_results,
+};
 
 fn state(root: &Path, name: &str) -> PathBuf {
     root.join(STATE_DIR).join(name)
@@ -66,104 +29,9 @@ fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
     std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
 }
 
-/// Largest `results.json` read: many pages of captured output.
-const MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
-/// Largest captured stream, message or diff of one block.
-const MAX_BLOCK_TEXT: usize = 16 * 1024 * 1024;
-/// Most figures and tables one block may show.
-const MAX_RICH_OUTPUTS: usize = 256;
-
-/// What is wrong with one block result, if anything: names in the output
-/// store of the exact form primer gives them, a code hash, bounded text.
-fn block_problem(block: &BlockResult) -> Option<String> {
-    let hex = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !block.code_hash.is_empty() && !hex(&block.code_hash) {
-        return Some(format!("code_hash `{}` is not 16 hex digits", block.code_hash.escape_debug()));
-    }
-    let message = match &block.status {
-        Status::Failed(m) | Status::NotRun(m) => m.len(),
-        Status::Passed | Status::Checked => 0,
-    };
-    let texts = [block.stdout.len(), block.stderr.len(), block.diff.as_ref().map_or(0, String::len), message];
-    if texts.iter().any(|&len| len > MAX_BLOCK_TEXT) {
-        return Some(format!("holds more than {} MiB of text", MAX_BLOCK_TEXT >> 20));
-    }
-    if block.rich.len() > MAX_RICH_OUTPUTS {
-        return Some(format!("shows more than {MAX_RICH_OUTPUTS} figures and tables"));
-    }
-    block.rich.iter().find_map(|output| {
-        let named = crate::paths::is_output_name(&output.file)
-            && output.file.rsplit_once('.').is_some_and(|(_, kind)| kind == output.kind);
-        (!named).then(|| {
-            format!(
-                "output `{}` of kind `{}` is not a file of the output store (`output-<16 hex digits>.<kind>`)",
-                output.file.escape_debug(),
-                output.kind.escape_debug()
-            )
-        })
-    })
-}
-
-/// What is wrong with one page's record, if anything.
-fn record_problem(record: &PageRecord) -> Option<String> {
-    if !["passed", "failed", "skipped"].contains(&record.status.as_str()) {
-        return Some(format!("status `{}` is not passed, failed or skipped", record.status.escape_debug()));
-    }
-    let date = record.verified.as_bytes();
-    let is_date = date.len() == 10
-        && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
-    if !is_date {
-        return Some(format!("verified `{}` is not a YYYY-MM-DD date", record.verified.escape_debug()));
-    }
-    record
-        .blocks
-        .iter()
-        .enumerate()
-        .find_map(|(i, block)| block_problem(block).map(|p| format!("block {}: {p}", i + 1)))
-}
-
-/// Reads `results.json`, checking every entry; a missing file is no
-/// results.
-fn read_results(path: &Path, display: &str) -> Result<Results, Diagnostic> {
-    let problem = |message: String| {
-        Diagnostic::file(display, message).with_hint("delete the file and run `primer test` to make it again")
-    };
-    let metadata = match std::fs::symlink_metadata(path) {
-        Ok(metadata) => metadata,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Results::default()),
-        Err(error) => return Err(problem(format!("cannot read the last test results: {error}"))),
-    };
-    if !metadata.file_type().is_file() {
-        return Err(problem("the last test results are not a regular file".to_owned()));
-    }
-    if metadata.len() > MAX_RESULTS_BYTES {
-        return Err(problem(format!("the last test results are larger than {} MiB", MAX_RESULTS_BYTES >> 20)));
-    }
-    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read the last test results: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| problem("the last test results are not UTF-8".to_owned()))?;
-    let results: Results = serde_json::from_str(&text).map_err(|error| {
-        let line = error.line().max(1);
-        Diagnostic::at(display, &text, line, error.column().saturating_sub(1), 1, format!("not test results: {error}"))
-            .with_hint("delete the file and run `primer test` to make it again")
-    })?;
-    for (page, record) in &results.pages {
-        if let Some(found) = record_problem(record) {
-            return Err(problem(format!("page `{}`: {found}", page.escape_debug())));
-        }
-    }
-    Ok(results)
-}
-
 /// Writes JSON through a temporary file, so a reader never sees half of it.
 fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     crate::paths::write_state(path, &serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?)
-}
-
-/// The last test results of the site at `root`, every entry checked.
-pub(crate) fn load_results(root: &Path) -> Result<Results, Diagnostic> {
-    let display = format!("{STATE_DIR}/results.json");
-    let results = read_results(&state(root, "results.json"), &display)?;
-    Ok(Results { outputs: root.join(crate::paths::OUTPUT_STORE), ..results })
 }
 
 /// Merges this run's pages into `results.json`: pages not run keep theirs.
@@ -171,7 +39,7 @@ pub(crate) fn load_results(root: &Path) -> Result<Results, Diagnostic> {
 pub(crate) fn save_results(root: &Path, pages: BTreeMap<String, PageRecord>) -> std::io::Result<()> {
     let mut results = load_results(root).unwrap_or_default();
     results.pages.extend(pages);
-    write_json(&state(root, "results.json"), &results)
+    write_json(&state(root, RESULTS_FILE), &results)
 }
 
 /// Seconds per page; entries that are not a finite, non-negative number
@@ -212,55 +80,4 @@ pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
 
 pub(crate) fn store(root: &Path, key: &str, blocks: &[BlockResult]) -> std::io::Result<()> {
     write_json(&cache_path(root, key), &blocks)
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    /// A results file as a pull request could write it: names, kinds,
-    /// hashes, statuses and dates anywhere between valid and hostile.
-    fn results_json() -> impl Strategy<Value = String> {
-        let name = prop_oneof![
-            "output-[0-9a-f]{16}\\.(png|svg|html|md)",
-            "output-[0-9a-fA-F]{14,17}\\.(png|svg|html|md|exe)",
-            Just("../../../../proc/self/environ".to_owned()),
-            Just("output-0123456789abcdef.html/../../x".to_owned()),
-            "[./a-z\\\\]{0,12}",
-        ];
-        let kind = prop_oneof![Just("png"), Just("svg"), Just("html"), Just("md"), Just("sh")];
-        let status = prop_oneof![Just("passed"), Just("failed"), Just("skipped"), Just("pwned")];
-        let date = prop_oneof!["20[0-9]{2}-[01][0-9]-[0-3][0-9]", "[0-9a-z-]{0,12}"];
-        (name, kind, status, date, "[0-9a-f]{0,17}").prop_map(|(name, kind, status, date, hash)| {
-            serde_json::json!({ "pages": { "recipes/p.md": { "status": status, "verified": date, "blocks": [{
-                "line": 1, "lang": "python", "name": null, "status": { "status": "passed" }, "stdout": "",
-                "stderr": "", "diff": null, "command": null, "seconds": 0.0, "code_hash": hash,
-                "rich": [{ "kind": kind, "file": name }] }] } } })
-            .to_string()
-        })
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
-
-        /// Whatever the file says, loading it never panics, and what it
-        /// accepts only names files inside the output store.
-        #[test]
-        fn hostile_results_are_refused_or_name_only_stored_outputs(text in results_json(), cut in 0usize..400) {
-            let dir = tempfile::tempdir().expect("temp");
-            std::fs::create_dir(dir.path().join(STATE_DIR)).expect(".primer");
-            // Whole, or cut short anywhere.
-            let text = if cut % 2 == 0 { text } else { text.chars().take(cut).collect() };
-            std::fs::write(state(dir.path(), "results.json"), &text).expect("write");
-            if let Ok(results) = load_results(dir.path()) {
-                for block in results.pages.values().flat_map(|record| &record.blocks) {
-                    for output in &block.rich {
-                        prop_assert!(crate::paths::is_output_name(&output.file), "{text}");
-                    }
-                }
-            }
-        }
-    }
 }

@@ -7,6 +7,8 @@
 //! stopping at the first one, so an author sees every problem of a build at
 //! once; the command that ran the build decides the exit code at the end.
 
+pub(crate) mod origins;
+
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -1,0 +1,93 @@
+//! What a fenced code block's language and lines mean, to the page that
+//! shows it and to `primer test`, which runs it: the canonical name of a
+//! language (`py` is `python`), and hidden lines, which run but do not
+//! show (rustdoc's `# ` in Rust, `#~ ` and `//~ ` in other languages).
+
+/// The canonical language name for an info-string language.
+pub(crate) fn canonical(lang: &str) -> &str {
+    match lang {
+        "py" | "python3" => "python",
+        "shell" => "bash",
+        "js" | "node" | "mjs" => "javascript",
+        "rs" => "rust",
+        other => other,
+    }
+}
+
+/// The comment prefix that marks a hidden line in `lang`, if it has one.
+/// Rust follows rustdoc (`# `); `#`-comment languages use `#~ `, and
+/// `//`-comment languages use `//~ `.
+fn hidden_prefix(lang: &str) -> Option<&'static str> {
+    match lang {
+        "rust" | "rs" => Some("#"),
+        "python" | "py" | "python3" | "bash" | "sh" | "shell" | "zsh" | "ruby" | "rb" | "r" | "perl" => Some("#~"),
+        "javascript" | "js" | "node" | "typescript" | "ts" | "c" | "cpp" | "c++" | "go" | "java" | "kotlin"
+        | "swift" => Some("//~"),
+        _ => None,
+    }
+}
+
+/// Whether a line is hidden, and the code it runs.
+fn hidden_line<'a>(prefix: &str, line: &'a str) -> Option<&'a str> {
+    let trimmed = line.trim_start();
+    // The marker alone on its line (its line break aside) hides an empty line.
+    if trimmed.trim_end_matches(['\n', '\r']) == prefix {
+        return Some("");
+    }
+    if prefix == "#" {
+        // rustdoc: `# code` is hidden; `##` escapes a `#`.
+        return trimmed.strip_prefix("# ");
+    }
+    trimmed.strip_prefix(prefix).and_then(|rest| rest.strip_prefix(' '))
+}
+
+/// The code that runs: hidden lines included, their markers removed.
+pub(crate) fn runnable_code(lang: &str, code: &str) -> String {
+    let Some(prefix) = hidden_prefix(lang) else { return code.to_owned() };
+    code.split_inclusive('\n')
+        .map(|line| match hidden_line(prefix, line) {
+            Some(rest) => {
+                let newline = if line.ends_with('\n') && !rest.ends_with('\n') { "\n" } else { "" };
+                format!("{rest}{newline}")
+            }
+            None if prefix == "#" && line.trim_start().starts_with("##") => line.replacen("##", "#", 1),
+            None => line.to_owned(),
+        })
+        .collect()
+}
+
+/// The code readers see: hidden lines removed.
+pub(crate) fn visible_code(lang: &str, code: &str) -> String {
+    let Some(prefix) = hidden_prefix(lang) else { return code.to_owned() };
+    code.split_inclusive('\n')
+        .filter(|line| hidden_line(prefix, line).is_none())
+        .map(|line| {
+            if prefix == "#" && line.trim_start().starts_with("##") {
+                line.replacen("##", "#", 1)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_lines_run_but_are_not_shown() {
+        let code = "#~ import os\nprint(1)\n";
+        assert_eq!(runnable_code("python", code), "import os\nprint(1)\n");
+        assert_eq!(visible_code("python", code), "print(1)\n");
+        let rust = "# fn helper() {}\n#[derive(Debug)]\nstruct A;\n## not hidden\n";
+        assert_eq!(visible_code("rust", rust), "#[derive(Debug)]\nstruct A;\n# not hidden\n");
+        assert_eq!(runnable_code("rust", rust), "fn helper() {}\n#[derive(Debug)]\nstruct A;\n# not hidden\n");
+        assert_eq!(visible_code("toml", "#~ a = 1\n"), "#~ a = 1\n");
+        // A bare `#` hides an empty line, as rustdoc does.
+        let bare = "# fn main() {\n#\nlet x = 1;\n    #\n# }\n";
+        assert_eq!(visible_code("rust", bare), "let x = 1;\n");
+        assert_eq!(runnable_code("rust", bare), "fn main() {\n\nlet x = 1;\n\n}\n");
+        assert_eq!(visible_code("python", "#~\nprint(1)\n"), "print(1)\n");
+    }
+}
