@@ -303,7 +303,7 @@ pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Dia
     })?;
     if let Some(folder) = crate::paths::linked_state_folder(root) {
         return Err(vec![
-            Diagnostic::file(folder, format!("{folder} is a symbolic link or not a folder"))
+            Diagnostic::file(&folder, format!("{folder} is a symbolic link or not a folder"))
                 .with_hint("primer keeps its own state there and never follows links out of it: remove it"),
         ]);
     }
@@ -482,7 +482,8 @@ fn output_holds_sources(root: &Path, output_dir: &Path, text: &str, from_command
     let out = crate::paths::absolute(output_dir);
     let root = crate::paths::absolute(root);
     let holds = |out: &Path, root: &Path| {
-        root.starts_with(out) || ["content", "themes", ".primer", ".git"].iter().any(|d| out.starts_with(root.join(d)))
+        root.starts_with(out)
+            || ["content", "themes", crate::paths::STATE_DIR, ".git"].iter().any(|d| out.starts_with(root.join(d)))
     };
     // Named as written, and as symbolic links resolve: an `out` that is a
     // link to `content/` would write the site into its sources.

@@ -124,7 +124,7 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
     if rel.ends_with(".md") {
         return Ok(SourceDoc { rel, display, text, origins: None, images: Vec::new() });
     }
-    let outputs = config.root.join(crate::paths::OUTPUT_STORE);
+    let outputs = crate::paths::SitePaths::new(&config.root).output_store();
     let converted = crate::notebook::convert(&display, &rel, &text, &outputs)?;
     Ok(SourceDoc {
         rel,

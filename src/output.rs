@@ -161,9 +161,6 @@ fn confined(dir: &Path, rel: &str) -> std::io::Result<PathBuf> {
     Ok(dir.join(rel))
 }
 
-/// Where the manifest of the last build's output is kept, in the site root.
-const MANIFEST: &str = ".primer/cache/output.json";
-
 /// What primer wrote into the output folder: every file's path with the
 /// hash of what was written (for an asset, its source's size and time)
 /// and the written file's size and modification time, which tell whether
@@ -177,7 +174,7 @@ struct Manifest {
 impl Manifest {
     /// The manifest of the last build into `out`, if it wrote there.
     fn load(config: &Config, out: &Path) -> Option<Self> {
-        let bytes = std::fs::read(config.root.join(MANIFEST)).ok()?;
+        let bytes = std::fs::read(crate::paths::SitePaths::new(&config.root).output_manifest()).ok()?;
         serde_json::from_slice::<Self>(&bytes).ok().filter(|m| m.output == out)
     }
 
@@ -279,7 +276,13 @@ impl Stager {
     pub(crate) fn dry(config: &Config) -> Self {
         let out = absolute(&config.output_dir);
         let previous = Manifest::load(config, &out).unwrap_or_default();
-        Self { out, manifest_path: config.root.join(MANIFEST), previous, staging: None, plain: Mutex::default() }
+        Self {
+            out,
+            manifest_path: crate::paths::SitePaths::new(&config.root).output_manifest(),
+            previous,
+            staging: None,
+            plain: Mutex::default(),
+        }
     }
 
     /// Whether the output folder holds every file of `paths` as the last

@@ -40,9 +40,86 @@ pub(crate) fn resolved(path: &Path) -> PathBuf {
     }
 }
 
-/// Where figures, images and tables of notebooks and `primer test` runs
-/// are kept, by content hash, inside the site root.
-pub(crate) const OUTPUT_STORE: &str = ".primer/cache/outputs";
+/// The folder primer keeps its state in, inside the site root.
+pub(crate) const STATE_DIR: &str = ".primer";
+
+/// Every path primer keeps its state at, under `.primer/` in a site root:
+/// the one place that spells them out. `results.json` and
+/// `durations.json` are meant to be committed; `cache/` is not.
+#[derive(Debug, Clone)]
+pub(crate) struct SitePaths {
+    state: PathBuf,
+}
+
+impl SitePaths {
+    pub(crate) fn new(root: &Path) -> Self {
+        Self { state: root.join(STATE_DIR) }
+    }
+
+    /// `.primer/` itself.
+    pub(crate) fn state(&self) -> &Path {
+        &self.state
+    }
+
+    /// The last result of every page of `primer test`.
+    pub(crate) fn results(&self) -> PathBuf {
+        self.state.join(RESULTS_FILE)
+    }
+
+    /// Seconds per page, for balancing shards.
+    pub(crate) fn durations(&self) -> PathBuf {
+        self.state.join("durations.json")
+    }
+
+    /// `.primer/cache/`, which no one commits.
+    pub(crate) fn cache(&self) -> PathBuf {
+        self.state.join("cache")
+    }
+
+    /// The results of a page that passed, by the key of its blocks.
+    pub(crate) fn test_cache(&self, key: &str) -> PathBuf {
+        self.cache().join(format!("{key}.json"))
+    }
+
+    /// Figures, images and tables of notebooks and `primer test` runs,
+    /// by content hash.
+    pub(crate) fn output_store(&self) -> PathBuf {
+        self.cache().join("outputs")
+    }
+
+    /// Highlighted blocks of the last build.
+    pub(crate) fn highlight_cache(&self) -> PathBuf {
+        self.cache().join("highlight.bin")
+    }
+
+    /// What the last search index was made from.
+    pub(crate) fn search_cache(&self) -> PathBuf {
+        self.cache().join("search.json")
+    }
+
+    /// The real programs behind version managers' shims.
+    pub(crate) fn programs_cache(&self) -> PathBuf {
+        self.cache().join("programs.json")
+    }
+
+    /// What the last build wrote into the output folder.
+    pub(crate) fn output_manifest(&self) -> PathBuf {
+        self.cache().join("output.json")
+    }
+
+    /// The Cargo package Rust snippets with crates build in.
+    pub(crate) fn rust_project(&self) -> PathBuf {
+        self.state.join("rust")
+    }
+
+    /// Folders primer keeps state in, which may not be symbolic links.
+    fn folders(&self) -> [PathBuf; 4] {
+        [self.state.clone(), self.cache(), self.output_store(), self.rust_project()]
+    }
+}
+
+/// The last results of `primer test`, inside [`STATE_DIR`].
+pub(crate) const RESULTS_FILE: &str = "results.json";
 
 /// Keeps `bytes` in the output store `store` as `output-<hash>.<kind>`,
 /// unless the same bytes are there already; returns that name, which is
@@ -97,17 +174,15 @@ pub(crate) fn read_output(store: &Path, name: &str) -> std::io::Result<Vec<u8>> 
     std::fs::read(path)
 }
 
-/// Folders under the site root where primer keeps its state. A pull
-/// request can commit any of them as a symbolic link, which would send
-/// primer's writes (or reads) elsewhere, so none may be one.
-const STATE_FOLDERS: [&str; 4] = [".primer", ".primer/cache", OUTPUT_STORE, ".primer/rust"];
-
 /// The first of primer's state folders under `root` that is a symbolic
-/// link or not a folder, if any.
-pub(crate) fn linked_state_folder(root: &Path) -> Option<&'static str> {
-    STATE_FOLDERS
-        .into_iter()
-        .find(|rel| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|metadata| !metadata.file_type().is_dir()))
+/// link or not a folder, if any, relative to `root`. A pull request can
+/// commit any of them as a link, which would send primer's writes (or
+/// reads) elsewhere, so none may be one.
+pub(crate) fn linked_state_folder(root: &Path) -> Option<String> {
+    SitePaths::new(root).folders().into_iter().find_map(|folder| {
+        let linked = std::fs::symlink_metadata(&folder).is_ok_and(|metadata| !metadata.file_type().is_dir());
+        linked.then(|| folder.strip_prefix(root).unwrap_or(&folder).to_string_lossy().into_owned())
+    })
 }
 
 /// Writes a state file through a new temporary file renamed into place:

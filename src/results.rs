@@ -15,10 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 
-/// The folder primer keeps its state in, inside the site root.
-pub(crate) const STATE_DIR: &str = ".primer";
-/// The last results, inside [`STATE_DIR`].
-pub(crate) const RESULTS_FILE: &str = "results.json";
+use crate::paths::{RESULTS_FILE, STATE_DIR, SitePaths};
 
 /// What happened to one block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,8 +199,9 @@ fn read_results(path: &Path, display: &str) -> Result<Results, Diagnostic> {
 /// The last test results of the site at `root`, every entry checked.
 pub(crate) fn load_results(root: &Path) -> Result<Results, Diagnostic> {
     let display = format!("{STATE_DIR}/{RESULTS_FILE}");
-    let results = read_results(&root.join(STATE_DIR).join(RESULTS_FILE), &display)?;
-    Ok(Results { outputs: root.join(crate::paths::OUTPUT_STORE), ..results })
+    let paths = SitePaths::new(root);
+    let results = read_results(&paths.results(), &display)?;
+    Ok(Results { outputs: paths.output_store(), ..results })
 }
 
 #[cfg(test)]
@@ -242,10 +240,10 @@ mod tests {
         #[test]
         fn hostile_results_are_refused_or_name_only_stored_outputs(text in results_json(), cut in 0usize..400) {
             let dir = tempfile::tempdir().expect("temp");
-            std::fs::create_dir(dir.path().join(STATE_DIR)).expect(".primer");
+            std::fs::create_dir(SitePaths::new(dir.path()).state()).expect("state folder");
             // Whole, or cut short anywhere.
             let text = if cut % 2 == 0 { text } else { text.chars().take(cut).collect() };
-            std::fs::write(dir.path().join(STATE_DIR).join(RESULTS_FILE), &text).expect("write");
+            std::fs::write(SitePaths::new(dir.path()).results(), &text).expect("write");
             if let Ok(results) = load_results(dir.path()) {
                 for block in results.pages.values().flat_map(|record| &record.blocks) {
                     for output in &block.rich {

@@ -54,9 +54,6 @@ type Blocks = FxHashMap<u64, Arc<str>>;
 /// Whether syntect knows each language name asked about.
 type Languages = FxHashMap<String, bool>;
 
-/// Where the cache lives, inside the site root.
-const CACHE: &str = ".primer/cache/highlight.bin";
-
 /// The colours a theme uses, numbered in the order its rules name them.
 #[derive(Debug)]
 struct Palette {
@@ -93,7 +90,7 @@ impl Highlighter {
     /// site at `root` highlighted.
     pub(crate) fn with_cache(root: &Path) -> Self {
         let mut highlighter = Self::new();
-        if let Ok(bytes) = std::fs::read(root.join(CACHE)) {
+        if let Ok(bytes) = std::fs::read(crate::paths::SitePaths::new(root).highlight_cache()) {
             highlighter.cache = BlockCache::read(&bytes).unwrap_or_default();
         }
         highlighter
@@ -109,7 +106,10 @@ impl Highlighter {
         if unchanged {
             return;
         }
-        let _ = crate::paths::write_state(&root.join(CACHE), &BlockCache::write(&used.0, &used.1));
+        let _ = crate::paths::write_state(
+            &crate::paths::SitePaths::new(root).highlight_cache(),
+            &BlockCache::write(&used.0, &used.1),
+        );
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
@@ -589,7 +589,7 @@ mod cache_tests {
         assert!(second.knows("rust") && !second.knows("no-such-language"));
         assert!(second.syntaxes.get().is_none());
         // A corrupt cache is no cache.
-        std::fs::write(dir.path().join(CACHE), b"\x05\x00").expect("write");
+        std::fs::write(crate::paths::SitePaths::new(dir.path()).highlight_cache(), b"\x05\x00").expect("write");
         assert!(Highlighter::with_cache(dir.path()).cache.found.is_empty());
     }
 }

@@ -291,7 +291,7 @@ impl Renderer<'_> {
     /// The figures the last `primer test` run kept for a page's blocks,
     /// from the output store, to be written beside the page.
     fn figures(&self, page: &crate::model::Page) -> Result<Vec<OutputFile>, Diagnostic> {
-        let store = self.config.root.join(crate::paths::OUTPUT_STORE);
+        let store = crate::paths::SitePaths::new(&self.config.root).output_store();
         let mut names: Vec<&String> = page.rendered.outputs.iter().collect();
         names.sort();
         names.dedup();

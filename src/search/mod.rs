@@ -100,7 +100,6 @@ pub(crate) struct SearchIndex {
 
 /// What the last build's index was made from and consists of, kept in
 /// the site root.
-const LAST_INDEX: &str = ".primer/cache/search.json";
 
 #[derive(Debug, Serialize, serde::Deserialize)]
 struct LastIndex {
@@ -115,7 +114,7 @@ struct LastIndex {
 /// nor writes an index file.
 pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&[String]) -> bool) -> SearchIndex {
     let inputs = inputs(config, site);
-    let path = config.root.join(LAST_INDEX);
+    let path = crate::paths::SitePaths::new(&config.root).search_cache();
     let last: Option<LastIndex> = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
     if let Some(last) = last.filter(|last| last.inputs == inputs && still_there(&last.paths)) {
         return SearchIndex { info: last.info, files: Vec::new(), kept: last.paths };

@@ -90,7 +90,8 @@ impl Watcher {
             || (name.len() == 9 && name.starts_with("sed") && name.chars().all(|c| c.is_ascii_alphanumeric()));
         let in_site_folder = path.parent() == self.config.parent();
         // Of `.primer/`, only the test results show in pages.
-        let tool_state = path.components().any(|c| c.as_os_str() == ".primer") && name != "results.json";
+        let tool_state =
+            path.components().any(|c| c.as_os_str() == crate::paths::STATE_DIR) && name != crate::paths::RESULTS_FILE;
         !scratch && !tool_state && (!in_site_folder || path == self.config)
     }
 }

@@ -113,7 +113,10 @@ impl Workspace {
     pub(crate) fn watched(&self) -> (PathBuf, Vec<PathBuf>) {
         let content =
             self.state.as_ref().map_or_else(|| self.root.join("content"), |s| s.loaded.config.content_dir.clone());
-        (self.root.join(config::CONFIG_FILE), vec![content, self.root.join("themes"), self.root.join(".primer")])
+        (
+            self.root.join(config::CONFIG_FILE),
+            vec![content, self.root.join("themes"), crate::paths::SitePaths::new(&self.root).state().to_path_buf()],
+        )
     }
 
     /// Rebuilds after `changed` paths changed; everything when `changed`

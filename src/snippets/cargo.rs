@@ -13,9 +13,6 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Where the package lives, inside the site root.
-const PROJECT: &str = ".primer/rust";
-
 /// Writes the package for the manifest at `manifest`, removes the
 /// binaries of the last run, and builds the dependencies. `editions` are
 /// the binaries whose blocks name an edition (`edition2018`…): each is
@@ -27,7 +24,7 @@ pub(crate) fn prepare(
     editions: &[(String, u16)],
     env: &[(OsString, OsString)],
 ) -> Result<PathBuf, String> {
-    let dir = crate::paths::absolute(&root.join(PROJECT));
+    let dir = crate::paths::absolute(&crate::paths::SitePaths::new(root).rust_project());
     let text = package_manifest(manifest, editions)?;
     let bins = dir.join("src").join("bin");
     let _ = std::fs::remove_dir_all(&bins);
@@ -48,7 +45,7 @@ pub(crate) fn prepare(
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    eprintln!("building the dependencies of Rust snippets in {PROJECT}…");
+    eprintln!("building the dependencies of Rust snippets in {}…", crate::diagnostic::display_path(root, &dir));
     let output = Command::new("cargo")
         .args(["build", "--quiet", "--lib", "--manifest-path"])
         .arg(&path)

@@ -472,8 +472,9 @@ fn finish(
     reports: &[PageReport],
     started: Instant,
 ) -> Result<TestRun, Vec<Diagnostic>> {
-    let io_problem =
-        |what: &str, e: std::io::Error| vec![Diagnostic::file(".primer", format!("cannot write {what}: {e}"))];
+    let io_problem = |what: &str, e: std::io::Error| {
+        vec![Diagnostic::file(crate::paths::STATE_DIR, format!("cannot write {what}: {e}"))]
+    };
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let mut records = BTreeMap::new();
     let mut durations = BTreeMap::new();

@@ -19,9 +19,6 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-/// Where the answers are kept, inside the site root.
-const CACHE: &str = ".primer/cache/programs.json";
-
 /// Files a version manager reads to choose a toolchain, looked for in the
 /// site root and each folder above it.
 const VERSION_FILES: [&str; 8] = [
@@ -52,8 +49,10 @@ pub(crate) struct Finder<'a> {
 
 impl<'a> Finder<'a> {
     pub(crate) fn new(root: &'a Path, env: &'a [(OsString, OsString)]) -> Self {
-        let answers =
-            std::fs::read(root.join(CACHE)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let answers = std::fs::read(crate::paths::SitePaths::new(root).programs_cache())
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
         Self { root, env, answers, changed: false }
     }
 
@@ -84,7 +83,7 @@ impl<'a> Finder<'a> {
         if !self.changed {
             return;
         }
-        let path = self.root.join(CACHE);
+        let path = crate::paths::SitePaths::new(self.root).programs_cache();
         if let Ok(text) = serde_json::to_vec_pretty(&self.answers) {
             let _ = crate::paths::write_state(&path, &text);
         }

@@ -31,7 +31,7 @@ use crate::results::{BlockResult, RichOutput, Status, code_hash};
 fn collect_rich(root: &Path, folder: &Path, blocks: usize, secrets: &[String]) -> Vec<Vec<RichOutput>> {
     let mut found: Vec<Vec<(usize, RichOutput)>> = vec![Vec::new(); blocks];
     let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
-    let store = root.join(crate::paths::OUTPUT_STORE);
+    let store = crate::paths::SitePaths::new(root).output_store();
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some((stem, kind)) = name.split_once('.') else { continue };

@@ -13,17 +13,12 @@
 //! cache entry that is not is ignored.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::{
-    BlockResult, MAX_RESULTS_BYTES, PageRecord, RESULTS_FILE, STATE_DIR, block_problem, load_results,
-};
-
-fn state(root: &Path, name: &str) -> PathBuf {
-    root.join(STATE_DIR).join(name)
-}
+use crate::paths::SitePaths;
+use crate::results::{BlockResult, MAX_RESULTS_BYTES, PageRecord, block_problem, load_results};
 
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
     std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
@@ -39,13 +34,13 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
 pub(crate) fn save_results(root: &Path, pages: BTreeMap<String, PageRecord>) -> std::io::Result<()> {
     let mut results = load_results(root).unwrap_or_default();
     results.pages.extend(pages);
-    write_json(&state(root, RESULTS_FILE), &results)
+    write_json(&SitePaths::new(root).results(), &results)
 }
 
 /// Seconds per page; entries that are not a finite, non-negative number
 /// of seconds are ignored.
 pub(crate) fn load_durations(root: &Path) -> BTreeMap<String, f64> {
-    let mut durations: BTreeMap<String, f64> = read_json(&state(root, "durations.json"));
+    let mut durations: BTreeMap<String, f64> = read_json(&SitePaths::new(root).durations());
     durations.retain(|_, seconds| seconds.is_finite() && *seconds >= 0.0 && *seconds < 1e9);
     durations
 }
@@ -53,11 +48,7 @@ pub(crate) fn load_durations(root: &Path) -> BTreeMap<String, f64> {
 pub(crate) fn save_durations(root: &Path, durations: BTreeMap<String, f64>) -> std::io::Result<()> {
     let mut all = load_durations(root);
     all.extend(durations);
-    write_json(&state(root, "durations.json"), &all)
-}
-
-fn cache_path(root: &Path, key: &str) -> PathBuf {
-    state(root, "cache").join(format!("{key}.json"))
+    write_json(&SitePaths::new(root).durations(), &all)
 }
 
 /// The results of a page that passed with the same key before.
@@ -69,7 +60,7 @@ pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
 /// The blocks of a page that passed with the same key before; a cache
 /// entry that is not as primer writes it counts as none.
 pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
-    let path = cache_path(root, key);
+    let path = SitePaths::new(root).test_cache(key);
     let metadata = std::fs::symlink_metadata(&path).ok()?;
     if !metadata.file_type().is_file() || metadata.len() > MAX_RESULTS_BYTES {
         return None;
@@ -79,5 +70,5 @@ pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
 }
 
 pub(crate) fn store(root: &Path, key: &str, blocks: &[BlockResult]) -> std::io::Result<()> {
-    write_json(&cache_path(root, key), &blocks)
+    write_json(&SitePaths::new(root).test_cache(key), &blocks)
 }
