@@ -15,8 +15,13 @@
 //!    ones in place once every stage has succeeded
 //!
 //! [`build`] runs them in order; [`cli`] holds one file per command.
-//! [`test`] (`primer test`) shares the first three stages, then runs every
-//! code snippet and records the results the build shows to readers.
+//! [`snippets`] (`primer test`) shares the first three stages, then runs
+//! every code snippet and records [`results`], which the Markdown stage
+//! shows to readers. Modules every stage may use: [`diagnostic`] (problems
+//! and where they are), [`paths`] (every path primer keeps state at),
+//! [`html`], [`safety`] (what a page may carry) and [`codeblock`] (what a
+//! code block's language and hidden lines mean). No module imports one
+//! that imports it back: `tests/architecture.rs` checks.
 
 pub(crate) mod build;
 pub mod cli;

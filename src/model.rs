@@ -3,8 +3,10 @@
 //! Stages own this data in turn: discovery creates [`SourceDoc`]s, the front
 //! matter stage turns them into [`Page`]s, the Markdown stage fills in each
 //! page's [`Rendered`] output, and the listing stage groups pages into a
-//! [`crate::listing::Site`]. Templates never see these types directly; they
-//! get borrowed view structs from [`crate::render`].
+//! [`crate::listing::Site`]. Templates see borrowed view structs from
+//! [`crate::render`], not pages; small value types (a page's [`Kind`], its
+//! [`Verified`] run, [`InlineText`]) are serialized into those views as
+//! they are.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -197,7 +199,7 @@ pub(crate) struct CodeCell {
 
 /// A line of inline Markdown (a title, a summary) as HTML, and as plain
 /// text for `<title>`, feeds and the search index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct InlineText {
     pub(crate) html: String,
     pub(crate) plain: String,
@@ -211,7 +213,7 @@ pub(crate) struct PageText {
 }
 
 /// Text under one heading (or before the first, with an empty anchor).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct SectionText {
     pub(crate) anchor: String,
     pub(crate) heading: String,

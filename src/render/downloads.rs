@@ -64,8 +64,14 @@ pub(super) fn for_page(config: &Config, page: &Page) -> (Vec<Download>, Vec<Outp
     let colab = config.repository.as_deref().and_then(|repo| repo.strip_prefix("https://github.com/"));
     let colab = colab.zip(config.colab_branch.as_deref());
     // A notebook or script page offers the file its author wrote.
-    let original =
-        page.source.origins.as_ref().and_then(|_| std::fs::read(config.content_dir.join(&page.source.rel)).ok());
+    // Read when the page was discovered; should it have gone since, the
+    // page is built without it, said once.
+    let original = page.source.origins.as_ref().and_then(|_| {
+        let path = config.content_dir.join(&page.source.rel);
+        std::fs::read(&path)
+            .inspect_err(|error| eprintln!("warning: {} is not offered for download: {error}", page.source.display))
+            .ok()
+    });
     let (original_script, original_notebook) = match original {
         Some(bytes) if page.source.rel.ends_with(".py") => (Some(bytes), None),
         original => (None, original),

@@ -115,7 +115,16 @@ struct LastIndex {
 pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&[String]) -> bool) -> SearchIndex {
     let inputs = inputs(config, site);
     let path = crate::paths::SitePaths::new(&config.root).search_cache();
-    let last: Option<LastIndex> = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let last: Option<LastIndex> = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .inspect_err(|error| eprintln!("warning: ignoring {}: {error}", path.display()))
+            .ok(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            eprintln!("warning: cannot read {}: {error}; the search index is made anew", path.display());
+            None
+        }
+    };
     if let Some(last) = last.filter(|last| last.inputs == inputs && still_there(&last.paths)) {
         return SearchIndex { info: last.info, files: Vec::new(), kept: last.paths };
     }
@@ -128,31 +137,55 @@ pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&
     index
 }
 
-/// A fingerprint of everything the index files are made from.
+/// A fingerprint of everything the index files are made from: each
+/// page as [`Indexed`] shows it, the one view every index file reads, so
+/// a field the index comes to read is a field the fingerprint covers.
 fn inputs(config: &Config, site: &Site) -> String {
     let mut hasher = blake3::Hasher::new();
-    let mut add = |text: &str| {
-        hasher.update(text.as_bytes()).update(b"\0");
-    };
-    add(env!("CARGO_PKG_VERSION"));
-    add(&config.language);
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes()).update(b"\0");
+    hasher.update(config.language.as_bytes()).update(b"\0");
     for page in indexed_pages(site) {
-        let rendered = &page.rendered;
-        add(&page.url);
-        add(&rendered.title.plain);
-        add(&rendered.title.html);
-        add(rendered.summary.as_ref().map_or("", |s| s.plain.as_str()));
-        add(kind_name(page.kind));
-        add(page.meta.level.map(|l| l.name()).unwrap_or_default());
-        add(&page.meta.tags.join("\u{1}"));
-        for section in &rendered.text.sections {
-            add(&section.anchor);
-            add(&section.heading);
-            add(&section.text);
-        }
-        add(&rendered.text.code);
+        hasher.update(page_fingerprint(page).as_bytes());
     }
     hasher.finalize().to_hex().to_string()
+}
+
+/// A fingerprint of one page as the index reads it.
+fn page_fingerprint(page: &Page) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    // Serializing borrowed strings cannot fail.
+    let _ = serde_json::to_writer(&mut hasher, &Indexed::of(page));
+    hasher.finalize()
+}
+
+/// A page as the search index reads it: every index file, result and
+/// card is made from these fields and no others.
+#[derive(Debug, Serialize)]
+struct Indexed<'a> {
+    url: &'a str,
+    title: &'a crate::model::InlineText,
+    summary: Option<&'a str>,
+    kind: &'static str,
+    level: &'static str,
+    tags: &'a [String],
+    sections: &'a [crate::model::SectionText],
+    code: &'a str,
+}
+
+impl<'a> Indexed<'a> {
+    fn of(page: &'a Page) -> Self {
+        let rendered = &page.rendered;
+        Self {
+            url: &page.url,
+            title: &rendered.title,
+            summary: rendered.summary.as_ref().map(|s| s.plain.as_str()),
+            kind: kind_name(page.kind),
+            level: page.meta.level.map(|l| l.name()).unwrap_or_default(),
+            tags: &page.meta.tags,
+            sections: &rendered.text.sections,
+            code: &rendered.text.code,
+        }
+    }
 }
 
 /// A word readers may type and the stem it leads to.
@@ -352,17 +385,11 @@ fn indexed_pages(site: &Site) -> Vec<&Page> {
 /// The text of each field: title, headings, summary (with tags, kind and
 /// level), body and code.
 fn field_texts(page: &Page) -> [String; FIELDS] {
-    let text = &page.rendered.text;
-    let headings: Vec<&str> = text.sections.iter().map(|s| s.heading.as_str()).collect();
-    let body: Vec<&str> = text.sections.iter().map(|s| s.text.as_str()).collect();
-    let summary = format!(
-        "{} {} {} {}",
-        page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str()),
-        page.meta.tags.join(" "),
-        kind_name(page.kind),
-        page.meta.level.map(|l| l.name()).unwrap_or_default()
-    );
-    [page.rendered.title.plain.clone(), headings.join(" "), summary, body.join(" "), text.code.clone()]
+    let page = Indexed::of(page);
+    let headings: Vec<&str> = page.sections.iter().map(|s| s.heading.as_str()).collect();
+    let body: Vec<&str> = page.sections.iter().map(|s| s.text.as_str()).collect();
+    let summary = format!("{} {} {} {}", page.summary.unwrap_or_default(), page.tags.join(" "), page.kind, page.level);
+    [page.title.plain.clone(), headings.join(" "), summary, body.join(" "), page.code.to_owned()]
 }
 
 /// The terms of each field of a page.
@@ -537,7 +564,7 @@ fn title_cards(
         let page = docs[id].page;
         let mut card = vec![json!(id)];
         card.extend(result_heading(page));
-        card.push(json!(page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str())));
+        card.push(json!(Indexed::of(page).summary.unwrap_or_default()));
         let mut anchors = serde_json::Map::new();
         let found = card_anchors.get(&id).map(Vec::as_slice).unwrap_or_default();
         // Only for the shard's stems whose best title matches brought the card.
@@ -691,7 +718,8 @@ fn result(page: &Page) -> serde_json::Value {
 /// `[plain, html]` when it has inline Markdown to show.
 fn result_heading(page: &Page) -> [serde_json::Value; 5] {
     let [kind, level, tags] = facet(page);
-    let title = &page.rendered.title;
+    let page = Indexed::of(page);
+    let title = page.title;
     let title = if crate::html::escape_html(&title.plain) == title.html {
         json!(title.plain)
     } else {
@@ -702,7 +730,8 @@ fn result_heading(page: &Page) -> [serde_json::Value; 5] {
 
 /// What filters look at: kind, level and tags.
 fn facet(page: &Page) -> [serde_json::Value; 3] {
-    [json!(kind_name(page.kind)), json!(page.meta.level.map(|l| l.name()).unwrap_or_default()), json!(page.meta.tags)]
+    let page = Indexed::of(page);
+    [json!(page.kind), json!(page.level), json!(page.tags)]
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -716,12 +745,13 @@ fn kind_name(kind: Kind) -> &'static str {
 /// Text by section for excerpts; the summary comes first, as the best
 /// excerpt when only the title or summary matched.
 fn fragments(page: &Page) -> serde_json::Value {
-    let summary = page.rendered.summary.iter().map(|summary| json!(["", "", summary.plain]));
-    let sections = page.rendered.text.sections.iter().map(|s| {
+    let page = Indexed::of(page);
+    let summary = page.summary.map(|summary| json!(["", "", summary]));
+    let sections = page.sections.iter().map(|s| {
         let text: String = s.text.chars().take(SECTION_TEXT).collect();
         json!([s.anchor, s.heading, text])
     });
-    json!(summary.chain(sections).collect::<Vec<_>>())
+    json!(summary.into_iter().chain(sections).collect::<Vec<_>>())
 }
 
 fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
@@ -734,7 +764,14 @@ fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
 /// disk, unlike `fetch`) at about half the size of the text.
 fn script(name: &str, data: &serde_json::Value) -> OutputFile {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    let compressed = encoder.write_all(data.to_string().as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
+    // Compressing into memory has no way to fail: `Vec`'s writer never
+    // returns an error. Were it to, an empty payload would be a broken
+    // index, so it is not papered over.
+    #[allow(clippy::expect_used)]
+    let compressed = encoder
+        .write_all(data.to_string().as_bytes())
+        .and_then(|()| encoder.finish())
+        .expect("gzip into memory cannot fail");
     let text = format!("primerSearch.load({},\"{}\");\n", json!(name), BASE64.encode(compressed));
     OutputFile::generated(format!("{name}.js"), text)
 }
@@ -742,6 +779,45 @@ fn script(name: &str, data: &serde_json::Value) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changing_any_indexed_field_changes_the_fingerprint() {
+        let config =
+            crate::config::parse(std::path::Path::new("/site"), "[site]\ntitle = \"T\"\n", &Default::default())
+                .expect("config");
+        let text = "---\ntitle: T\nsummary: S\ntags: [a]\nlevel: beginner\n---\nBody\n";
+        let doc = crate::model::SourceDoc {
+            rel: "recipes/p.md".to_owned(),
+            display: "content/recipes/p.md".to_owned(),
+            text: text.to_owned(),
+            origins: None,
+            images: Vec::new(),
+        };
+        let (pages, _) = crate::frontmatter::run(&config, vec![doc]);
+        let mut page = pages.into_iter().next().expect("a page");
+        page.rendered.summary = Some(crate::model::InlineText::default());
+        page.rendered.text.sections.push(crate::model::SectionText::default());
+        let edits: [fn(&mut Page); 12] = [
+            |p| p.url.push('x'),
+            |p| p.rendered.title.plain.push('x'),
+            |p| p.rendered.title.html.push('x'),
+            |p| p.rendered.summary = None,
+            |p| p.kind = Kind::Tutorial,
+            |p| p.meta.level = None,
+            |p| p.meta.tags.push("b".to_owned()),
+            |p| p.rendered.text.sections[0].anchor.push('x'),
+            |p| p.rendered.text.sections[0].heading.push('x'),
+            |p| p.rendered.text.sections[0].text.push('x'),
+            |p| p.rendered.text.code.push('x'),
+            |p| p.rendered.text.sections.clear(),
+        ];
+        let before = page_fingerprint(&page);
+        for (n, edit) in edits.iter().enumerate() {
+            let mut edited = page.clone();
+            edit(&mut edited);
+            assert_ne!(page_fingerprint(&edited), before, "edit {n} left the fingerprint as it was");
+        }
+    }
 
     #[test]
     fn varints_use_five_bits_per_character() {

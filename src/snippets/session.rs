@@ -45,9 +45,14 @@ fn collect_rich(root: &Path, folder: &Path, blocks: usize, secrets: &[String]) -
             (_, Ok(text)) => process::mask(&text, secrets).into_bytes(),
             (_, Err(not_text)) => not_text.into_bytes(),
         };
-        let Ok(file) = std::fs::read(entry.path()).map(masked).and_then(|bytes| keep_output(&store, &bytes, kind))
-        else {
-            continue;
+        let kept = std::fs::read(entry.path()).map(masked).and_then(|bytes| keep_output(&store, &bytes, kind));
+        let file = match kept {
+            Ok(file) => file,
+            Err(error) => {
+                // The block's result stands; only the figure is missing.
+                eprintln!("warning: a figure or table of a block is not kept in {}: {error}", store.display());
+                continue;
+            }
         };
         found[block].push((n, RichOutput { kind: kind.to_owned(), file }));
     }
