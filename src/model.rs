@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 /// none. They never show on the page and are not run.
 pub(crate) const SAVED_OUTPUTS: &str = "primer-saved-outputs";
 pub(crate) const SAVED_OUTPUTS_END: &str = "primer-saved-outputs-end";
+/// A fenced block of saved HTML (a table, or a Markdown output rendered):
+/// what code printed, shown cleaned whatever `raw_html` says, never run,
+/// and kept out of the page's raw HTML and of the search index.
+pub(crate) const SAVED_HTML: &str = "primer-saved-outputs-html";
 
 /// A Markdown file read from `content/`, or a notebook or script page
 /// turned into Markdown.

@@ -273,16 +273,16 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
     Ok(())
 }
 
-/// An HTML output as one HTML block of the page, cleaned whatever
-/// `[build] raw_html` says: it is what code printed, not what the author
-/// wrote.
+/// An HTML output as a saved-HTML block, which the Markdown stage shows
+/// cleaned whatever `[build] raw_html` says: it is what code printed, not
+/// what the author wrote.
 fn html_output(out: &mut Writer, cell: Option<usize>, html: &str) {
-    let cleaned = crate::safety::Sanitizer::new(&[]).clean(html);
-    // One HTML block: a blank line would end it early.
-    let joined: Vec<&str> = cleaned.lines().filter(|l| !l.trim().is_empty()).collect();
-    out.line(cell, 0, "<div class=\"output-html\">");
-    out.lines(cell, 0, &joined.join("\n"));
-    out.line(cell, 0, "</div>");
+    let joined: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
+    let joined = joined.join("\n");
+    let fence = fence_for(&joined);
+    out.line(cell, 0, &format!("{fence}{}", crate::model::SAVED_HTML));
+    out.lines(cell, 0, &joined);
+    out.line(cell, 0, &fence);
 }
 
 /// A code fence longer than any run of backticks in `text`, so the block

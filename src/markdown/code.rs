@@ -10,7 +10,7 @@ use super::Spanned;
 use super::highlight::Session;
 use crate::codeblock::{canonical, runnable_code, visible_code};
 use crate::html::escape_html;
-use crate::model::{CodeCell, SAVED_OUTPUTS, SAVED_OUTPUTS_END};
+use crate::model::{CodeCell, SAVED_HTML, SAVED_OUTPUTS, SAVED_OUTPUTS_END};
 use crate::results::{BlockResult, Status, code_hash};
 use crate::safety::Sanitizer;
 
@@ -103,6 +103,10 @@ pub(super) fn transform<'a>(
             (Event::Text(text), Some((_, code, _))) => code.push_str(&text),
             (Event::End(TagEnd::CodeBlock), _) => {
                 if let Some((info, code, range)) = block.take() {
+                    if info.lang == SAVED_HTML {
+                        out.push((Event::Html(saved_html(&code, captured.sanitizer).into()), range));
+                        continue;
+                    }
                     if info.lang.starts_with(SAVED_OUTPUTS) {
                         continue;
                     }
@@ -187,6 +191,11 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
     }
     let rich = !result.rich.is_empty();
     (!html.is_empty()).then_some((html, Capture { files, rich }))
+}
+
+/// A notebook's saved HTML output, cleaned.
+fn saved_html(html: &str, sanitizer: &Sanitizer) -> String {
+    format!("<div class=\"output-html\">\n{}\n</div>\n", sanitizer.clean(html.trim_end_matches('\n')))
 }
 
 fn markdown_html(text: &str) -> String {

@@ -3,16 +3,17 @@
 //! Runs after headings have their ids and before code blocks become HTML,
 //! so it sees heading anchors, prose and code alike.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 use super::Spanned;
-use crate::model::{PageText, SectionText};
+use crate::model::{PageText, SAVED_HTML, SectionText};
 
 /// Splits a page's text into sections at its headings, and collects its code.
 pub(super) fn collect(events: &[Spanned<'_>]) -> PageText {
     let mut text = PageText { sections: vec![SectionText::default()], code: String::new() };
     let mut in_heading = false;
     let mut in_code = false;
+    let mut in_saved_html = false;
     // An image's alt text (badges: "build passing") is not the page's prose.
     let mut in_image = 0usize;
     for (event, _) in events {
@@ -26,6 +27,12 @@ pub(super) fn collect(events: &[Spanned<'_>]) -> PageText {
                 });
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
+            // A notebook's saved HTML is what code printed, not the page's text.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.starts_with(SAVED_HTML) => {
+                in_saved_html = true;
+            }
+            Event::End(TagEnd::CodeBlock) if in_saved_html => in_saved_html = false,
+            Event::Text(_) if in_saved_html => {}
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => {
                 in_code = false;
