@@ -59,22 +59,28 @@ pub fn front_matter(text: &str) {
     }
 }
 
-/// Renders `body` as a page, in each raw HTML mode.
-pub fn markdown(body: &str) {
+/// Renders `body` as the body of a recipe, with raw HTML as `raw_html`
+/// says.
+fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate::diagnostic::Diagnostic>) {
     let setup = setup();
     let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n{body}");
     let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
     let targets = LinkTargets::new(&pages, &[]);
     let results = Results::default();
+    let context = markdown::Context {
+        highlighter: &setup.highlighter,
+        targets: &targets,
+        results: &results,
+        raw_html,
+        sanitizer: &setup.sanitizer,
+    };
+    markdown::render_pages(&context, pages)
+}
+
+/// Renders `body` as a page, in each raw HTML mode.
+pub fn markdown(body: &str) {
     for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
-        let context = markdown::Context {
-            highlighter: &setup.highlighter,
-            targets: &targets,
-            results: &results,
-            raw_html,
-            sanitizer: &setup.sanitizer,
-        };
-        let (rendered, problems) = markdown::render_pages(&context, pages.clone());
+        let (rendered, problems) = render(body, raw_html);
         for problem in problems {
             let _ = problem.render(false);
         }
@@ -91,19 +97,7 @@ pub fn markdown(body: &str) {
 /// tokenizer browsers' parsing is specified by: no `on*` attribute, no
 /// `<script>`, no URL attribute with a scheme that runs code may come out.
 pub fn html_safety(input: &str) {
-    let setup = setup();
-    let text = format!("---\ntitle: Fuzz\nsummary: S\n---\n{input}");
-    let (pages, _) = frontmatter::run(&setup.config, vec![doc("recipes/fuzz.md", &text)]);
-    let targets = LinkTargets::new(&pages, &[]);
-    let results = Results::default();
-    let context = markdown::Context {
-        highlighter: &setup.highlighter,
-        targets: &targets,
-        results: &results,
-        raw_html: RawHtml::Sanitize,
-        sanitizer: &setup.sanitizer,
-    };
-    let (rendered, _) = markdown::render_pages(&context, pages);
+    let (rendered, _) = render(input, RawHtml::Sanitize);
     for page in &rendered {
         let found = scripts_in(&page.rendered.html);
         assert!(found.is_empty(), "{found:?} in the page made of {input:?}:\n{}", page.rendered.html);

@@ -257,3 +257,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether bubblewrap is installed; where it is not, says the test is
+/// skipped, and fails it under `CI=true`, which must install it.
+pub fn bubblewrap_installed() -> bool {
+    if Command::new("bwrap").arg("--version").output().is_ok() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI must install bubblewrap");
+    eprintln!("skipped: bubblewrap is not installed");
+    false
+}
