@@ -119,32 +119,8 @@ pub(crate) fn test(
     };
     let config = config::load(&options.root, &Overrides { drafts: true, ..Overrides::default() })?;
     let runners = Runners::new(&config)?;
-    let sandbox = if config.test.sandbox {
-        Some(sandbox_kind(running).map_err(|why| {
-            vec![config.problem_at_key("sandbox", format!("`sandbox = true`, but {why}")).with_hint(
-                "allow unprivileged user namespaces, or install bubblewrap (`apt-get install bubblewrap`), or remove `sandbox`",
-            )]
-        })?)
-    } else {
-        None
-    };
-    let (inventory, mut problems) = discover::run(&config);
-    let relocator = crate::model::relocator(&inventory.docs);
-    let (mut pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
-    problems.append(&mut page_problems);
-    pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
-    // Loading the syntaxes costs a cached rerun dearly: only a block in a
-    // language without a runner needs them.
-    let mut planned = Vec::new();
-    let mut folders = HashMap::new();
-    for page in pages {
-        let (snippets, mut found) = checked_snippets(&page, &runners, knows);
-        problems.append(&mut found);
-        planned.push(page_plan(&config, &runners, page, snippets, &mut folders));
-    }
-    if !problems.is_empty() {
-        return Err(Refused::Site(relocator.apply(problems)));
-    }
+    let sandbox = sandbox_setting(&config, running)?;
+    let planned = plan_site(&config, &runners, knows)?;
     let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
     let (env, secrets) = environment::base(&config);
     // Programs are found, and Cargo packages built, for the pages that
@@ -174,6 +150,53 @@ pub(crate) fn test(
         isolated,
         running: running.clone(),
     };
+    let reports = run_pages(&config, &runners, &limits, &planned, options)?;
+    Ok(finish(&config, options, &planned, &reports, started)?)
+}
+
+/// How programs are sandboxed, when `book.toml` asks for a sandbox; an
+/// error at its line when none can be made here.
+fn sandbox_setting(config: &Config, running: &Running) -> Result<Option<supervisor::SandboxKind>, Vec<Diagnostic>> {
+    if !config.test.sandbox {
+        return Ok(None);
+    }
+    sandbox_kind(running).map(Some).map_err(|why| {
+        vec![config.problem_at_key("sandbox", format!("`sandbox = true`, but {why}")).with_hint(
+            "allow unprivileged user namespaces, or install bubblewrap (`apt-get install bubblewrap`), or remove `sandbox`",
+        )]
+    })
+}
+
+/// Every page of the site with its checked blocks, ready to run; the
+/// problems of any, moved back to the cells of notebooks.
+fn plan_site(
+    config: &Config,
+    runners: &Runners,
+    knows: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<Planned>, Refused> {
+    let (inventory, mut problems) = discover::run(config);
+    let relocator = crate::model::relocator(&inventory.docs);
+    let (mut pages, mut page_problems) = frontmatter::run(config, inventory.docs);
+    problems.append(&mut page_problems);
+    pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
+    let mut planned = Vec::new();
+    let mut folders = HashMap::new();
+    for page in pages {
+        let (snippets, mut found) = checked_snippets(&page, runners, knows);
+        problems.append(&mut found);
+        planned.push(page_plan(config, runners, page, snippets, &mut folders));
+    }
+    if problems.is_empty() { Ok(planned) } else { Err(Refused::Site(relocator.apply(problems))) }
+}
+
+/// Runs the planned pages on `--jobs` workers, showing progress.
+fn run_pages(
+    config: &Config,
+    runners: &Runners,
+    limits: &session::Limits,
+    planned: &[Planned],
+    options: &TestOptions,
+) -> Result<Vec<PageReport>, Vec<Diagnostic>> {
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -184,14 +207,14 @@ pub(crate) fn test(
         planned
             .par_iter()
             .map(|plan| {
-                let report = run_planned(&config, &runners, &limits, plan, options.no_cache);
+                let report = run_planned(config, runners, limits, plan, options.no_cache);
                 progress.finished(&report.display, report.outcome());
                 report
             })
             .collect()
     });
     progress.finish();
-    Ok(finish(&config, options, &planned, &reports, started)?)
+    Ok(reports)
 }
 
 fn page_plan(
