@@ -160,19 +160,13 @@ fn decode_entities(value: &str) -> String {
         }
         let end = rest.find(';').filter(|&i| i < 12);
         let decoded = end.and_then(|end| {
-            let name = &rest[1..end];
-            let number = match name.strip_prefix('#') {
-                Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok(),
-                Some(decimal) => decimal.parse().ok(),
-                None => None,
+            let c = match &rest[1..end] {
+                "colon" => ':',
+                "Tab" => '\t',
+                "NewLine" => '\n',
+                "amp" => '&',
+                _ => return None,
             };
-            let c = number.and_then(char::from_u32).or(match name {
-                "colon" => Some(':'),
-                "Tab" => Some('\t'),
-                "NewLine" => Some('\n'),
-                "amp" => Some('&'),
-                _ => None,
-            })?;
             Some((c, end + 1))
         });
         match decoded {
@@ -191,7 +185,9 @@ fn decode_entities(value: &str) -> String {
 }
 
 /// The character of a numeric reference at the start of `text` (`&#106;`,
-/// `&#x6A`, `&#106` — the `;` is optional) and the reference's length.
+/// `&#x6A`, `&#106`, `&#0000106;` — the `;` is optional, leading zeros
+/// count for nothing) and the reference's length. A number past Unicode
+/// is U+FFFD, as browsers read it.
 fn numeric_reference(text: &str) -> Option<(char, usize)> {
     let body = text.strip_prefix("&#")?;
     let (digits, radix, skip) = match body.strip_prefix(['x', 'X']) {
@@ -199,10 +195,12 @@ fn numeric_reference(text: &str) -> Option<(char, usize)> {
         None => (body, 10, 2),
     };
     let len = digits.find(|c: char| !c.is_digit(radix)).unwrap_or(digits.len());
-    if len == 0 || len > 8 {
+    if len == 0 {
         return None;
     }
-    let c = char::from_u32(u32::from_str_radix(&digits[..len], radix).ok()?).unwrap_or('\u{FFFD}');
+    let significant = digits[..len].trim_start_matches('0');
+    let value = if significant.is_empty() { Some(0) } else { u32::from_str_radix(significant, radix).ok() };
+    let c = value.and_then(char::from_u32).unwrap_or('\u{FFFD}');
     let semicolon = usize::from(digits[len..].starts_with(';'));
     Some((c, skip + len + semicolon))
 }
@@ -323,9 +321,9 @@ mod tests {
 
     #[test]
     fn dangerous_attributes_are_found_with_their_offsets() {
-        let html = r#"<a title="x" href="javascript:alert(1)">x</a> <img src=&#106;avascript:x> <!-- <a href="javascript:no"> --> <a href='/ok'> <a href="&#106avascript:x"> <a href="&#x6A&#x61vascript:x">"#;
+        let html = r#"<a title="x" href="javascript:alert(1)">x</a> <img src=&#106;avascript:x> <!-- <a href="javascript:no"> --> <a href='/ok'> <a href="&#106avascript:x"> <a href="&#x6A&#x61vascript:x"> <a href="&#00000000106;avascript:x">"#;
         let found = dangerous_attributes(html);
-        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found.len(), 5, "{found:?}");
         assert_eq!(found[0].attribute, "href");
         assert_eq!(&html[found[0].offset..found[0].offset + 11], "javascript:");
         assert_eq!(found[1].value, "&#106;avascript:x");
