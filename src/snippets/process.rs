@@ -33,6 +33,7 @@ pub(crate) struct Outcome {
     /// The signal that killed it, if one did.
     pub(crate) signal: Option<i32>,
     pub(crate) timed_out: bool,
+    /// What it printed, capped and with the secrets masked.
     pub(crate) stdout: String,
     pub(crate) stderr: String,
     pub(crate) elapsed: Duration,

@@ -98,13 +98,6 @@ pub(crate) struct Limits {
     pub(crate) running: Running,
 }
 
-impl Limits {
-    /// `text` with every secret value replaced by `***`.
-    fn mask(&self, text: &str) -> String {
-        process::mask(text, &self.secrets)
-    }
-}
-
 /// One program to run: the blocks (indices into the page's snippets) it holds.
 struct Program<'a> {
     runner: &'a Runner,
@@ -445,11 +438,11 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     };
     // Cargo names a binary's source relative to its package.
     let names = [file.display().to_string(), format!("src/bin/{bin}.rs")];
+    // What the program printed was masked as it was read (`read_capped`).
     let remap = |text: &str| {
-        let text = names.iter().fold(text.to_owned(), |text, name| {
+        names.iter().fold(text.to_owned(), |text, name| {
             remap_lines(&text, name, &page.source.display, &starts, program, snippets)
-        });
-        limits.mask(&text)
+        })
     };
     let stdout = split(&remap(&outcome.stdout), &marker, program.blocks.len());
     let stderr = split(&remap(&outcome.stderr), &marker, program.blocks.len());
