@@ -174,7 +174,11 @@ struct Manifest {
 impl Manifest {
     /// The manifest of the last build into `out`, if it wrote there.
     fn load(config: &Config, out: &Path) -> Option<Self> {
-        let bytes = std::fs::read(crate::paths::SitePaths::new(&config.root).output_manifest()).ok()?;
+        let bytes = crate::paths::read_state(
+            &crate::paths::SitePaths::new(&config.root).output_manifest(),
+            crate::paths::MAX_STATE_FILE,
+        )
+        .ok()?;
         serde_json::from_slice::<Self>(&bytes).ok().filter(|m| m.output == out)
     }
 

@@ -141,37 +141,44 @@ pub(crate) const OUTPUT_KINDS: [&str; 4] = ["png", "svg", "html", "md"];
 /// Largest file read back from the output store: a figure or a table.
 const MAX_STORED_OUTPUT: u64 = 32 * 1024 * 1024;
 
-/// Whether `name` is one [`keep_output`] gives: `output-`, 16 lowercase
-/// hex digits, `.` and a kind of [`OUTPUT_KINDS`]. Names of this form
-/// never leave the store, whoever wrote them.
+/// Whether `text` is a short content hash as primer writes them (output
+/// names, code hashes): 16 lowercase hex digits.
+pub(crate) fn is_content_hash(text: &str) -> bool {
+    text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Whether `name` is one [`keep_output`] gives: `output-`, a content hash,
+/// `.` and a kind of [`OUTPUT_KINDS`]. Names of this form never leave the
+/// store, whoever wrote them.
 pub(crate) fn is_output_name(name: &str) -> bool {
     let Some((stem, kind)) = name.split_once('.') else { return false };
-    let hash = stem.strip_prefix("output-").unwrap_or_default();
-    hash.len() == 16
-        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        && OUTPUT_KINDS.contains(&kind)
+    stem.strip_prefix("output-").is_some_and(is_content_hash) && OUTPUT_KINDS.contains(&kind)
+}
+
+/// Largest state file read back (results, caches, manifests).
+pub(crate) const MAX_STATE_FILE: u64 = 256 * 1024 * 1024;
+
+/// Reads a file primer keeps its state in: a regular file only (never
+/// through a symbolic link, which could name `/dev/zero` or a secret:
+/// `.primer/` may come from a pull request), of at most `max` bytes.
+pub(crate) fn read_state(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let metadata = std::fs::symlink_metadata(path)?;
+    if !metadata.file_type().is_file() {
+        return Err(std::io::Error::other(format!("{} is not a regular file", path.display())));
+    }
+    if metadata.len() > max {
+        return Err(std::io::Error::other(format!("{} is larger than {} MiB", path.display(), max >> 20)));
+    }
+    std::fs::read(path)
 }
 
 /// Reads the file `name` of the output store `store`. The name must be
-/// one [`keep_output`] gives, the file a regular file (not a symbolic
-/// link: `.primer/` may come from a pull request) of bounded size.
+/// one [`keep_output`] gives; see [`read_state`].
 pub(crate) fn read_output(store: &Path, name: &str) -> std::io::Result<Vec<u8>> {
     if !is_output_name(name) {
         return Err(std::io::Error::other(format!("`{}` is not the name of a kept output", name.escape_debug())));
     }
-    let path = store.join(name);
-    let metadata = std::fs::symlink_metadata(&path)?;
-    if !metadata.file_type().is_file() {
-        return Err(std::io::Error::other(format!("{} is not a regular file", path.display())));
-    }
-    if metadata.len() > MAX_STORED_OUTPUT {
-        return Err(std::io::Error::other(format!(
-            "{} is larger than {} MiB",
-            path.display(),
-            MAX_STORED_OUTPUT >> 20
-        )));
-    }
-    std::fs::read(path)
+    read_state(&store.join(name), MAX_STORED_OUTPUT)
 }
 
 /// The first of primer's state folders under `root` that is a symbolic

@@ -111,8 +111,6 @@ pub(crate) struct Results {
     pub(crate) outputs: PathBuf,
 }
 
-/// Largest `results.json` read: many pages of captured output.
-pub(crate) const MAX_RESULTS_BYTES: u64 = 256 * 1024 * 1024;
 /// Largest captured stream, message or diff of one block.
 const MAX_BLOCK_TEXT: usize = 16 * 1024 * 1024;
 /// Most figures and tables one block may show.
@@ -121,8 +119,7 @@ const MAX_RICH_OUTPUTS: usize = 256;
 /// What is wrong with one block result, if anything: names in the output
 /// store of the exact form primer gives them, a code hash, bounded text.
 pub(crate) fn block_problem(block: &BlockResult) -> Option<String> {
-    let hex = |s: &str| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !block.code_hash.is_empty() && !hex(&block.code_hash) {
+    if !block.code_hash.is_empty() && !crate::paths::is_content_hash(&block.code_hash) {
         return Some(format!("code_hash `{}` is not 16 hex digits", block.code_hash.escape_debug()));
     }
     let message = match &block.status {
@@ -170,18 +167,11 @@ fn read_results(path: &Path, display: &str) -> Result<Results, Diagnostic> {
     let problem = |message: String| {
         Diagnostic::file(display, message).with_hint("delete the file and run `primer test` to make it again")
     };
-    let metadata = match std::fs::symlink_metadata(path) {
-        Ok(metadata) => metadata,
+    let bytes = match crate::paths::read_state(path, crate::paths::MAX_STATE_FILE) {
+        Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Results::default()),
         Err(error) => return Err(problem(format!("cannot read the last test results: {error}"))),
     };
-    if !metadata.file_type().is_file() {
-        return Err(problem("the last test results are not a regular file".to_owned()));
-    }
-    if metadata.len() > MAX_RESULTS_BYTES {
-        return Err(problem(format!("the last test results are larger than {} MiB", MAX_RESULTS_BYTES >> 20)));
-    }
-    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read the last test results: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|_| problem("the last test results are not UTF-8".to_owned()))?;
     let results: Results = serde_json::from_str(&text).map_err(|error| {
         let line = error.line().max(1);

@@ -507,3 +507,32 @@ fn without_namespaces_primer_test_names_the_risk_once() {
     assert_eq!(run.stderr.matches("snippets run without namespaces of their own").count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("can read the environment of primer's parent processes"), "{}", run.stderr);
 }
+
+#[test]
+fn state_files_that_link_elsewhere_are_never_read_through() {
+    let site = page_site("", "```python\nprint(1)\n```\n");
+    std::fs::create_dir_all(site.path().join(".primer/cache")).unwrap();
+    for cache in ["highlight.bin", "output.json", "search.json", "programs.json"] {
+        std::os::unix::fs::symlink("/dev/zero", site.path().join(".primer/cache").join(cache)).unwrap();
+    }
+    // A cache that links away is ignored: the build finishes, and quickly.
+    let mut build = site.command(&["build"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = build.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = build.kill();
+            panic!("the build read a linked cache without end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success());
+    // The results, which are not a cache, are an error naming the file.
+    std::os::unix::fs::symlink("/dev/zero", site.path().join(".primer/results.json")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains(".primer/results.json"), "{}", run.stderr);
+    assert!(run.stderr.contains("is not a regular file"), "{}", run.stderr);
+}

@@ -90,7 +90,10 @@ impl Highlighter {
     /// site at `root` highlighted.
     pub(crate) fn with_cache(root: &Path) -> Self {
         let mut highlighter = Self::new();
-        if let Ok(bytes) = std::fs::read(crate::paths::SitePaths::new(root).highlight_cache()) {
+        if let Ok(bytes) = crate::paths::read_state(
+            &crate::paths::SitePaths::new(root).highlight_cache(),
+            crate::paths::MAX_STATE_FILE,
+        ) {
             highlighter.cache = BlockCache::read(&bytes).unwrap_or_default();
         }
         highlighter

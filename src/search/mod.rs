@@ -115,7 +115,7 @@ struct LastIndex {
 pub(crate) fn build_or_keep(config: &Config, site: &Site, still_there: impl Fn(&[String]) -> bool) -> SearchIndex {
     let inputs = inputs(config, site);
     let path = crate::paths::SitePaths::new(&config.root).search_cache();
-    let last: Option<LastIndex> = match std::fs::read(&path) {
+    let last: Option<LastIndex> = match crate::paths::read_state(&path, crate::paths::MAX_STATE_FILE) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .inspect_err(|error| eprintln!("warning: ignoring {}: {error}", path.display()))
             .ok(),

@@ -49,10 +49,13 @@ pub(crate) struct Finder<'a> {
 
 impl<'a> Finder<'a> {
     pub(crate) fn new(root: &'a Path, env: &'a [(OsString, OsString)]) -> Self {
-        let answers = std::fs::read(crate::paths::SitePaths::new(root).programs_cache())
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
+        let answers = crate::paths::read_state(
+            &crate::paths::SitePaths::new(root).programs_cache(),
+            crate::paths::MAX_STATE_FILE,
+        )
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
         Self { root, env, answers, changed: false }
     }
 

@@ -18,10 +18,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::paths::SitePaths;
-use crate::results::{BlockResult, MAX_RESULTS_BYTES, PageRecord, block_problem, load_results};
+use crate::paths::{MAX_STATE_FILE, read_state};
+use crate::results::{BlockResult, PageRecord, block_problem, load_results};
 
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
-    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    read_state(path, MAX_STATE_FILE).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
 }
 
 /// Writes JSON through a temporary file, so a reader never sees half of it.
@@ -60,12 +61,8 @@ pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
 /// The blocks of a page that passed with the same key before; a cache
 /// entry that is not as primer writes it counts as none.
 pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
-    let path = SitePaths::new(root).test_cache(key);
-    let metadata = std::fs::symlink_metadata(&path).ok()?;
-    if !metadata.file_type().is_file() || metadata.len() > MAX_RESULTS_BYTES {
-        return None;
-    }
-    let blocks: Vec<BlockResult> = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let bytes = read_state(&SitePaths::new(root).test_cache(key), MAX_STATE_FILE).ok()?;
+    let blocks: Vec<BlockResult> = serde_json::from_slice(&bytes).ok()?;
     blocks.iter().all(|block| block_problem(block).is_none()).then_some(blocks)
 }
 
