@@ -56,16 +56,20 @@ pub(crate) fn unshare_args() -> Vec<String> {
 /// Whether programs can get namespaces of their own here; why not when
 /// they cannot.
 pub(crate) fn probe() -> Result<(), String> {
-    let output = Command::new("unshare")
-        .args(unshare_args())
-        .args(["sh", "-c", ":"])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("`unshare` (util-linux) cannot be started: {error}"))?;
+    let mut unshare = Command::new("unshare");
+    unshare.args(unshare_args()).args(["sh", "-c", ":"]);
+    tried(unshare, "`unshare` (util-linux)", "unprivileged namespaces are not allowed here")
+}
+
+/// Runs `command` (a program that confines another doing nothing) to see
+/// whether it works here; why not when it does not: `tool` cannot be
+/// started, or it `refused` and said why.
+pub(crate) fn tried(mut command: Command, tool: &str, refused: &str) -> Result<(), String> {
+    let output = command.stdin(Stdio::null()).output().map_err(|error| format!("{tool} cannot be started: {error}"))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("unprivileged namespaces are not allowed here: {}", String::from_utf8_lossy(&output.stderr).trim()))
+        Err(format!("{refused}: {}", String::from_utf8_lossy(&output.stderr).trim()))
     }
 }
 

@@ -135,7 +135,8 @@ pub(crate) fn test(
     );
     prepare_projects(&config, &mut runners, &will_run, &env)?;
     let isolated = !will_run.is_empty() && isolate(sandbox);
-    let sandbox_views = environment::sandbox_views(&env, &config.root);
+    // Worked out only for a sandbox, which is all that uses them.
+    let sandbox_views = sandbox.map(|_| environment::sandbox_views(&env, &config.root)).unwrap_or_default();
     let started = Instant::now();
     let limits = session::Limits {
         output_bytes: config.test.output_limit.unwrap_or(DEFAULT_OUTPUT_LIMIT),

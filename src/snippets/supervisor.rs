@@ -176,17 +176,9 @@ fn bubblewrap(sandbox: &Sandbox) -> Command {
 
 /// Whether bubblewrap is installed and can make a sandbox here.
 pub(crate) fn bubblewrap_works() -> Result<(), String> {
-    let output = bubblewrap(&Sandbox::default())
-        .args(["-c", "true"])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|error| format!("bubblewrap (`bwrap`) cannot be started: {error}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let said = String::from_utf8_lossy(&output.stderr);
-        Err(format!("bubblewrap cannot create a sandbox here: {}", said.trim()))
-    }
+    let mut command = bubblewrap(&Sandbox::default());
+    command.args(["-c", "true"]);
+    isolation::tried(command, "bubblewrap (`bwrap`)", "bubblewrap cannot create a sandbox here")
 }
 
 /// Waits for the program to exit, the time limit, or a stop.
