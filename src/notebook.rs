@@ -236,7 +236,10 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
             }
             Some("execute_result" | "display_data") => {
                 if let Some(html) = data.get("text/html") {
-                    html_output(out, cell_no, &text(html));
+                    // Blank lines go, as they always have for these tables.
+                    let html = text(html);
+                    let lines: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
+                    html_output(out, cell_no, &lines.join("\n"));
                 } else if let Some(svg) = data.get("image/svg+xml") {
                     let svg = crate::safety::svg::clean(&text(svg))
                         .map_err(|e| notebook_problem(images.display, cell_no, format!("a saved SVG output is {e}")))?;
@@ -277,11 +280,10 @@ fn outputs(out: &mut Writer, number: usize, cell: &Value, images: &mut Images<'_
 /// cleaned whatever `[build] raw_html` says: it is what code printed, not
 /// what the author wrote.
 fn html_output(out: &mut Writer, cell: Option<usize>, html: &str) {
-    let joined: Vec<&str> = html.lines().filter(|l| !l.trim().is_empty()).collect();
-    let joined = joined.join("\n");
-    let fence = fence_for(&joined);
+    let html = html.trim_end_matches('\n');
+    let fence = fence_for(html);
     out.line(cell, 0, &format!("{fence}{}", crate::model::SAVED_HTML));
-    out.lines(cell, 0, &joined);
+    out.lines(cell, 0, html);
     out.line(cell, 0, &fence);
 }
 

@@ -180,7 +180,7 @@ fn notebook_outputs_are_shown_clean_and_never_run() {
     let notebook = notebook_with_outputs(&serde_json::json!([
         { "output_type": "display_data", "metadata": {}, "data": { "image/svg+xml": svg } },
         { "output_type": "display_data", "metadata": {},
-          "data": { "text/markdown": "Read this:\n\n```bash\ntouch ran-from-output\n```\n" } },
+          "data": { "text/markdown": "Read this:\n\n```bash\ntouch ran-from-output\n\necho two\n```\n" } },
         { "output_type": "display_data", "metadata": {},
           "data": { "text/html": "<table><tr><td onmouseover=\"alert(3)\">x</td></tr></table><script>alert(4)</script>" } }
     ]));
@@ -192,7 +192,7 @@ fn notebook_outputs_are_shown_clean_and_never_run() {
     let html = site.read("recipes/outputs/index.html");
     assert_eq!(scripts_in(&html), Vec::<String>::new(), "{html}");
     assert!(html.contains("<td>x</td>"), "{html}");
-    assert!(html.contains("touch ran-from-output"), "the Markdown output is shown: {html}");
+    assert!(html.contains("touch ran-from-output\n\necho two"), "the Markdown output is shown whole: {html}");
     let figures: Vec<_> = std::fs::read_dir(site.out("recipes"))
         .unwrap()
         .map(|e| e.unwrap().path())
