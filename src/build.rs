@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::Diagnostic;
+pub use crate::discover::NotPage;
 use crate::history::History;
 use crate::listing::Site;
 use crate::markdown::highlight::Highlighter;
@@ -47,6 +48,10 @@ pub struct BuildSummary {
     pub deleted: usize,
     /// Files in the output folder that primer did not write, left alone.
     pub foreign: usize,
+    /// Problems that did not stop the build, ordered by file and line.
+    pub warnings: Vec<Diagnostic>,
+    /// Files that look like pages but were copied as files, and why.
+    pub not_pages: Vec<NotPage>,
 }
 
 /// Records the wall time of stages.
@@ -80,6 +85,9 @@ pub(crate) struct LoadedSite {
     pub(crate) assets: Vec<Asset>,
     /// Content paths of every Markdown file, readable or not.
     pub(crate) markdown_paths: Vec<String>,
+    /// Problems that do not stop the build.
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) not_pages: Vec<NotPage>,
 }
 
 /// What the stages read once and reuse: the highlighter, git dates and the
@@ -91,6 +99,7 @@ pub(crate) struct Tools {
     pub(crate) results: Results,
     pub(crate) raw_html: RawHtml,
     pub(crate) sanitizer: Sanitizer,
+    pub(crate) broken_links: crate::diagnostic::Severity,
 }
 
 impl Tools {
@@ -103,6 +112,7 @@ impl Tools {
             results: crate::results::load_results(&config.root).map_err(|problem| vec![problem])?,
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
+            broken_links: config.broken_links,
         })
     }
 }
@@ -122,22 +132,31 @@ fn load_from(config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
 
 /// [`load`] with a config already read and tools already made.
 pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec<Diagnostic>> {
-    let (inventory, mut problems) = discover::run(&config);
-    // Notebook and script pages are read as Markdown: their problems are
-    // moved back to the cell and line the author wrote.
+    let (inventory, discovered) = discover::run(&config);
+    // Notebook, script and RST pages are read as Markdown: problems later
+    // stages find are moved back to the cell and line the author wrote.
     let relocator = crate::model::relocator(&inventory.docs);
-    let (pages, mut page_problems) = frontmatter::run(&config, inventory.docs);
-    problems.append(&mut page_problems);
+    let (pages, mut problems) = frontmatter::run(&config, inventory.docs);
     let pages = tools.history.apply(pages);
     problems.extend(crate::snippets::check(&config, &|lang| tools.highlighter.knows(lang), &pages));
     let (pages, mut render_problems) =
         render_markdown(tools, pages, Vec::new(), &inventory.assets, &inventory.markdown_paths);
     problems.append(&mut render_problems);
-    if !problems.is_empty() {
-        return Err(relocator.apply(problems));
+    let mut problems = relocator.apply(problems);
+    problems.extend(discovered);
+    sort(&mut problems);
+    if crate::diagnostic::any_error(&problems) {
+        return Err(problems);
     }
     let site = listing::run(&config, pages)?;
-    Ok(LoadedSite { config, site, assets: inventory.assets, markdown_paths: inventory.markdown_paths })
+    Ok(LoadedSite {
+        config,
+        site,
+        assets: inventory.assets,
+        markdown_paths: inventory.markdown_paths,
+        warnings: problems,
+        not_pages: inventory.not_pages,
+    })
 }
 
 /// Renders the Markdown of `pages` and checks the links of every page,
@@ -164,6 +183,7 @@ pub(crate) fn render_markdown(
         results: &tools.results,
         raw_html: tools.raw_html,
         sanitizer: &tools.sanitizer,
+        broken_links: tools.broken_links,
     };
     let fresh = all.split_off(first_new);
     let (fresh, mut problems) = markdown::render_pages(&context, fresh);
@@ -177,6 +197,8 @@ pub(crate) fn render_markdown(
 pub(crate) struct CheckSummary {
     pub(crate) pages: usize,
     pub(crate) files: usize,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) not_pages: Vec<NotPage>,
 }
 
 /// Everything a build validates — config, front matter, tags, links,
@@ -192,7 +214,12 @@ pub(crate) fn check(root: &Path, overrides: &Overrides) -> Result<CheckSummary, 
             sort(&mut problems);
             problems
         })?;
-    Ok(CheckSummary { pages: prepared.site.pages.len(), files: prepared.files.len() + prepared.assets.len() })
+    Ok(CheckSummary {
+        pages: prepared.site.pages.len(),
+        files: prepared.files.len() + prepared.assets.len(),
+        warnings: prepared.warnings,
+        not_pages: prepared.not_pages,
+    })
 }
 
 /// The output paths a build of the site at `root` would write, for the
@@ -214,12 +241,14 @@ struct Prepared {
     files: Vec<StagedFile>,
     /// Files of the last build kept as they are.
     kept: Vec<String>,
+    warnings: Vec<Diagnostic>,
+    not_pages: Vec<NotPage>,
 }
 
 /// Every stage but the final writing: what `build` commits and `check`
 /// drops. Rendered files go to `stager` as they are made.
 fn prepare(config: Config, stager: &Stager, stages: &mut Stages) -> Result<Prepared, Vec<Diagnostic>> {
-    let LoadedSite { config, mut site, assets, .. } =
+    let LoadedSite { config, mut site, assets, warnings, not_pages, .. } =
         stages.time("read, parse and render Markdown", || load_from(config))?;
     let theme = render::theme::load(&config)?;
     let mut files = stages.time("templates", || render::run(&config, &theme, &site, |file| stager.stage(file)))?;
@@ -229,7 +258,7 @@ fn prepare(config: Config, stager: &Stager, stages: &mut Stages) -> Result<Prepa
     let search = stages.time("search index", || search::build_or_keep(&config, &site, |paths| stager.holds(paths)));
     files.extend(search.files.into_iter().map(|file| stager.stage(file)));
     output::check_paths(files.iter().map(|f| (f.path.as_str(), f.source.as_deref())), &search.kept, &assets)?;
-    Ok(Prepared { config, site, assets, files, kept: search.kept })
+    Ok(Prepared { config, site, assets, files, kept: search.kept, warnings, not_pages })
 }
 
 fn sort(problems: &mut [Diagnostic]) {
@@ -241,7 +270,7 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
     let mut stages = Stages::default();
     let config = config::load(root, overrides)?;
     let mut stager = Stager::new(&config);
-    let Prepared { config, site, assets, files, kept } = prepare(config, &stager, &mut stages)?;
+    let Prepared { config, site, assets, files, kept, warnings, not_pages } = prepare(config, &stager, &mut stages)?;
     let wrote = stages.time("write output", || stager.commit(&config, files, &kept, &assets))?;
     Ok(BuildSummary {
         written: wrote.written,
@@ -254,5 +283,7 @@ fn run(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Diagnosti
         tags: site.tags.len(),
         output_dir: config.output_dir,
         elapsed: started.elapsed(),
+        warnings,
+        not_pages,
     })
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, did_you_mean, display_path, line_col, unknown_field_hint};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path, line_col, unknown_field_hint};
 use crate::model::Normalize;
 use crate::safety::{RawHtml, dangerous_scheme};
 
@@ -184,6 +184,8 @@ struct RawBuild {
     raw_html: Option<String>,
     #[serde(default)]
     iframe_hosts: Vec<String>,
+    #[serde(default)]
+    broken_links: Option<String>,
 }
 
 /// Settings given on the command line, which win over `book.toml`.
@@ -227,6 +229,9 @@ pub(crate) struct Config {
     pub(crate) raw_html: RawHtml,
     /// Hosts whose iframes sanitized raw HTML keeps.
     pub(crate) iframe_hosts: Vec<String>,
+    /// How links to missing pages, files, anchors and labels are reported
+    /// (`[build] broken_links`): errors, or warnings while a site moves.
+    pub(crate) broken_links: Severity,
     pub(crate) drafts: bool,
     pub(crate) test: TestSettings,
     /// The text of `book.toml`, for problems found after loading.
@@ -351,6 +356,7 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
     let theme_dirs = theme_dirs(root, text, raw.build.theme.as_deref(), &mut problems);
     let callouts = home_callouts(text, std::mem::take(&mut raw.home.callouts));
     let raw_html = raw_html_mode(text, raw.build.raw_html.as_deref(), &mut problems);
+    let broken_links = broken_links(text, raw.build.broken_links.as_deref(), &mut problems);
     problems.extend(normalize_problems(text, &raw.test.normalize));
     let links =
         raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
@@ -378,6 +384,7 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
         max_file_size: raw.build.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
         raw_html,
         iframe_hosts: raw.build.iframe_hosts,
+        broken_links,
         drafts: overrides.drafts,
         source: text.to_owned(),
         test: test_settings(text, raw.test),
@@ -464,6 +471,22 @@ fn raw_html_mode(text: &str, name: Option<&str>, problems: &mut Vec<Diagnostic>)
     };
     problems.push(key_problem(text, "raw_html", format!("unknown raw_html `{name}`")).with_hint(hint));
     RawHtml::default()
+}
+
+/// The checked `[build] broken_links`: `error` (the default) or `warn`.
+fn broken_links(text: &str, name: Option<&str>, problems: &mut Vec<Diagnostic>) -> Severity {
+    match name {
+        None | Some("error") => Severity::Error,
+        Some("warn") => Severity::Warning,
+        Some(other) => {
+            problems.push(
+                key_problem(text, "broken_links", format!("unknown broken_links `{other}`")).with_hint(
+                    "use `error` (a broken link stops the build) or `warn` (it is reported, the site builds)",
+                ),
+            );
+            Severity::Error
+        }
+    }
 }
 
 /// A link of `book.toml` that would run code when followed.

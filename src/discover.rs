@@ -1,12 +1,13 @@
 //! Stage 2: discover the content.
 //!
-//! Walks `content/` and reads every Markdown file into a [`SourceDoc`],
-//! refusing files that are too large, not UTF-8 or holding NUL bytes with
-//! an error naming the file and line. Notebooks and script pages are read
-//! the same way and handed to [`crate::notebook`], which turns them into
-//! Markdown. Every other file becomes an [`Asset`] to copy as it is.
-//! Hidden files and folders (starting with `.`) are ignored. Hands on the
-//! documents and assets, sorted by path so builds are reproducible.
+//! Walks `content/` and reads every page — Markdown, and the notebooks,
+//! scripts and RST files [`crate::sources`] reads as Markdown — into a
+//! [`SourceDoc`], refusing files that are too large, not UTF-8 or holding
+//! NUL bytes with an error naming the file and line. Every other file
+//! becomes an [`Asset`] to copy as it is; a `.py` file that is not a
+//! script page is listed as [`NotPage`], so that no page is lost without a
+//! word. Hidden files and folders (starting with `.`) are ignored. Hands
+//! on the documents and assets, sorted by path so builds are reproducible.
 
 use std::path::Path;
 
@@ -16,15 +17,26 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, display_path, line_col};
 use crate::model::{Asset, SourceDoc};
+use crate::sources::{Format, Source};
 
 /// What discovery found in `content/`.
 #[derive(Debug, Default)]
 pub(crate) struct Inventory {
     pub(crate) docs: Vec<SourceDoc>,
     pub(crate) assets: Vec<Asset>,
-    /// Content paths of every Markdown file, readable or not: links to a
+    /// Content paths of every page file, readable or not: links to a
     /// file that failed to load are not broken links.
     pub(crate) markdown_paths: Vec<String>,
+    pub(crate) not_pages: Vec<NotPage>,
+}
+
+/// A file that could have been a page but is copied as a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotPage {
+    /// Path as shown in messages.
+    pub path: String,
+    /// Why it is not a page.
+    pub why: &'static str,
 }
 
 /// Finds and reads the site's content; problems with single files are
@@ -39,6 +51,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let mut problems = Vec::new();
+    let mut not_pages = Vec::new();
     let walker = WalkDir::new(content)
         .sort_by_file_name()
         .into_iter()
@@ -47,11 +60,13 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                let script_page = || crate::notebook::is_script_page(&file_start(entry.path()));
-                if rel.ends_with(".md") || rel.ends_with(".ipynb") || (rel.ends_with(".py") && script_page()) {
-                    markdown.push((rel, entry.into_path()));
-                } else {
-                    assets.push(Asset { rel, path: entry.into_path() });
+                match crate::sources::page_format(&rel, || file_start(entry.path())) {
+                    Ok(Some(format)) => markdown.push((rel, format, entry.into_path())),
+                    Ok(None) => assets.push(Asset { rel, path: entry.into_path() }),
+                    Err(why) => {
+                        not_pages.push(NotPage { path: config.display(entry.path()), why });
+                        assets.push(Asset { rel, path: entry.into_path() });
+                    }
                 }
             }
             Ok(_) => {}
@@ -61,14 +76,15 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
             }
         }
     }
-    let markdown_paths = markdown.iter().map(|(rel, _)| rel.clone()).collect();
-    let read: Vec<Result<SourceDoc, Diagnostic>> =
-        markdown.into_par_iter().map(|(rel, path)| read_doc(config, rel, &path)).collect();
+    let markdown_paths = markdown.iter().map(|(rel, _, _)| rel.clone()).collect();
+    let read: Vec<Result<(SourceDoc, Vec<Diagnostic>), Diagnostic>> =
+        markdown.into_par_iter().map(|(rel, format, path)| read_doc(config, rel, format, &path)).collect();
     let mut docs = Vec::with_capacity(read.len());
     for result in read {
         match result {
-            Ok(mut doc) => {
+            Ok((mut doc, mut warnings)) => {
                 assets.append(&mut doc.images);
+                problems.append(&mut warnings);
                 docs.push(doc);
             }
             Err(problem) => problems.push(problem),
@@ -77,7 +93,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     // Two notebooks beside each other may hold the same image: one file.
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     assets.dedup_by(|a, b| a.rel == b.rel && a.path == b.path);
-    (Inventory { docs, assets, markdown_paths }, problems)
+    (Inventory { docs, assets, markdown_paths, not_pages }, problems)
 }
 
 /// The first bytes of a file, which tell a script page from a script.
@@ -92,8 +108,15 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with('.'))
 }
 
-/// Reads one Markdown file of `content/`, `rel` being its path inside it.
-pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<SourceDoc, Diagnostic> {
+/// Reads one page of `content/`, `rel` being its path inside it, as
+/// Markdown; with it come the warnings of reading it, at the lines of
+/// the file.
+pub(crate) fn read_doc(
+    config: &Config,
+    rel: String,
+    format: Format,
+    path: &Path,
+) -> Result<(SourceDoc, Vec<Diagnostic>), Diagnostic> {
     let display = config.display(path);
     let size =
         std::fs::metadata(path).map_err(|error| Diagnostic::file(&display, format!("cannot read: {error}")))?.len();
@@ -121,18 +144,27 @@ pub(crate) fn read_doc(config: &Config, rel: String, path: &Path) -> Result<Sour
         return Err(Diagnostic::at(&display, &text, line, col, 1, "file holds a NUL byte")
             .with_hint("remove it: a text file has none, and browsers would show it as garbage"));
     }
-    if rel.ends_with(".md") {
-        return Ok(SourceDoc { rel, display, text, origins: None, images: Vec::new() });
+    if format == Format::Markdown {
+        let doc = SourceDoc { rel, display, text, origins: None, images: Vec::new(), labels: Vec::new() };
+        return Ok((doc, Vec::new()));
     }
     let outputs = crate::paths::SitePaths::new(&config.root).output_store();
-    let converted = crate::notebook::convert(&display, &rel, &text, &outputs)?;
-    Ok(SourceDoc {
+    let source = Source { display: &display, rel: &rel, text: &text };
+    let converted = crate::sources::convert(format, &source, &outputs)?;
+    // A notebook's lines are lines of its cells, not of its JSON.
+    let origins = match format {
+        Format::Notebook => converted.origins,
+        _ => crate::diagnostic::origins::Origins::with_source(converted.origins, &text),
+    };
+    let doc = SourceDoc {
         rel,
         display,
         text: converted.markdown,
-        origins: Some(std::sync::Arc::new(converted.origins)),
+        origins: Some(std::sync::Arc::new(origins)),
         images: converted.images,
-    })
+        labels: converted.labels,
+    };
+    Ok((doc, converted.warnings))
 }
 
 fn mib(bytes: u64) -> f64 {

@@ -66,14 +66,15 @@ impl OneOrMany {
 
 /// Parses and checks the front matter of every document.
 pub(crate) fn run(config: &Config, docs: Vec<SourceDoc>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> =
-        docs.into_par_iter().map(|doc| parse_page(config, doc)).collect();
+    let results: Vec<Parsed> = docs.into_par_iter().map(|doc| parse_page(config, doc)).collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
     for result in results {
         match result {
-            Ok(Some(page)) => pages.push(page),
-            Ok(None) => {}
+            Ok((page, mut warnings)) => {
+                pages.extend(page);
+                problems.append(&mut warnings);
+            }
             Err(mut found) => problems.append(&mut found),
         }
     }
@@ -107,7 +108,11 @@ fn split(doc: &SourceDoc) -> Result<Option<Split<'_>>, Diagnostic> {
         .with_hint("end the front matter with a line holding only `---`"))
 }
 
-fn parse_page(config: &Config, doc: SourceDoc) -> Result<Option<Page>, Vec<Diagnostic>> {
+/// A page, unless it is a draft left out, and the warnings about it; or
+/// the problems that stop it.
+type Parsed = Result<(Option<Page>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+fn parse_page(config: &Config, doc: SourceDoc) -> Parsed {
     if let Some(name) = nameless_segment(&doc.rel) {
         return Err(vec![
             Diagnostic::file(&doc.display, format!("`{name}` has no letters or digits to make a URL from"))
@@ -131,12 +136,12 @@ fn parse_page(config: &Config, doc: SourceDoc) -> Result<Option<Page>, Vec<Diagn
         };
     let yaml = split.as_ref().map_or("", |s| s.yaml);
     let checker = Checker { config, doc: &doc, yaml, yaml_start: split.as_ref().map_or(0, |s| s.yaml_start) };
-    let meta = checker.check(raw, kind)?;
+    let (meta, warnings) = checker.check(raw, kind)?;
     if meta.draft && !config.drafts {
-        return Ok(None);
+        return Ok((None, warnings));
     }
     let url = url_of(&doc.rel);
-    Ok(Some(Page { source: doc, kind, url, meta, body_start, rendered: Rendered::default() }))
+    Ok((Some(Page { source: doc, kind, url, meta, body_start, rendered: Rendered::default() }), warnings))
 }
 
 fn yaml_error(doc: &SourceDoc, split: &Split<'_>, error: &serde_yaml::Error) -> Diagnostic {
@@ -186,8 +191,10 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn check(&self, raw: RawFrontMatter, kind: Kind) -> Result<FrontMatter, Vec<Diagnostic>> {
+    /// The checked front matter and the warnings about it.
+    fn check(&self, raw: RawFrontMatter, kind: Kind) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut problems = Vec::new();
+        let mut warnings = Vec::new();
         let title = match (raw.title, kind) {
             (Some(title), _) if !title.trim().is_empty() => title,
             (_, Kind::Home) => self.config.title.clone(),
@@ -201,11 +208,19 @@ impl Checker<'_> {
             }
         };
         if matches!(kind, Kind::Tutorial | Kind::Recipe) && raw.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            problems.push(
-                self.at_key("summary", "missing `summary` in front matter").with_hint(
+            // A page read from a script, notebook or RST file had nothing
+            // to take a summary from: it builds, without one.
+            if self.doc.origins.is_some() {
+                warnings.push(
+                    Diagnostic::file(&self.doc.display, "no summary: the card shows none")
+                        .with_hint("start the text with a paragraph saying what the reader will do, or add `summary: …` to its front matter")
+                        .warning(),
+                );
+            } else {
+                problems.push(self.at_key("summary", "missing `summary` in front matter").with_hint(
                     "add `summary: …`: one or two sentences shown on the card, so readers know what to expect",
-                ),
-            );
+                ));
+            }
         }
         let level = raw.level.as_deref().and_then(|name| self.level(name, &mut problems));
         let date = raw.date.as_deref().and_then(|d| self.date("date", d, &mut problems));
@@ -239,7 +254,7 @@ impl Checker<'_> {
         }
         let mut tags = raw.tags;
         tags.dedup();
-        Ok(FrontMatter {
+        let meta = FrontMatter {
             title,
             summary: raw.summary.map(|s| s.trim().to_owned()),
             tags,
@@ -252,7 +267,8 @@ impl Checker<'_> {
             draft: raw.draft,
             test,
             normalize: raw.normalize,
-        })
+        };
+        Ok((meta, warnings))
     }
 
     fn level(&self, name: &str, problems: &mut Vec<Diagnostic>) -> Option<Level> {
@@ -345,9 +361,9 @@ impl Checker<'_> {
 
 /// The kind of page a content path holds.
 fn kind_of(rel: &str) -> Kind {
-    match rel {
-        "index.md" => Kind::Home,
-        "tutorials/index.md" | "recipes/index.md" => Kind::Intro,
+    match page_stem(rel).as_ref() {
+        "index" => Kind::Home,
+        "tutorials/index" | "recipes/index" => Kind::Intro,
         _ if rel.starts_with("tutorials/") => Kind::Tutorial,
         _ if rel.starts_with("recipes/") => Kind::Recipe,
         _ => Kind::Page,
@@ -357,15 +373,22 @@ fn kind_of(rel: &str) -> Kind {
 /// The first folder or file name of a content path whose URL segment
 /// would be empty (`!!!`, `.md`): such a page would be written into its
 /// parent's place.
-fn nameless_segment(rel: &str) -> Option<&str> {
+fn nameless_segment(rel: &str) -> Option<String> {
     let stem = page_stem(rel);
-    stem.split('/').find(|part| slug::slugify(part).is_empty())
+    stem.split('/').find(|part| slug::slugify(part).is_empty()).map(str::to_owned)
 }
 
-/// A page's content path without its extension: `.md`, or `.ipynb` and
-/// `.py` for notebook and script pages.
-fn page_stem(rel: &str) -> &str {
-    [".md", ".ipynb", ".py"].iter().find_map(|ext| rel.strip_suffix(ext)).unwrap_or(rel)
+/// A page's content path without its extension: `.md`, or `.ipynb`,
+/// `.py` and `.rst` for notebook, script and RST pages.
+/// A gallery's `README.rst` (or sphinx-gallery's `GALLERY_HEADER.rst`)
+/// introduces its folder, as an `index` page does.
+fn page_stem(rel: &str) -> std::borrow::Cow<'_, str> {
+    let stem = [".md", ".ipynb", ".py", ".rst"].iter().find_map(|ext| rel.strip_suffix(ext)).unwrap_or(rel);
+    let (folder, name) = stem.rsplit_once('/').map_or(("", stem), |(folder, name)| (folder, name));
+    if rel.ends_with(".rst") && matches!(name, "README" | "GALLERY_HEADER") {
+        return if folder.is_empty() { "index".into() } else { format!("{folder}/index").into() };
+    }
+    stem.into()
 }
 
 /// Pretty URL of a content path: `recipes/Load Data.md` → `recipes/load-data/`,
@@ -374,8 +397,8 @@ pub(crate) fn url_of(rel: &str) -> String {
     let stem = page_stem(rel);
     let stem = match stem.rsplit_once('/') {
         Some((dir, "index")) => dir,
-        None if stem == "index" => "",
-        _ => stem,
+        None if *stem == *"index" => "",
+        _ => &stem,
     };
     let mut url = String::new();
     for part in stem.split('/').filter(|p| !p.is_empty()) {
@@ -400,9 +423,9 @@ mod tests {
 
     #[test]
     fn names_without_letters_or_digits_are_found() {
-        assert_eq!(nameless_segment("!!!/x.md"), Some("!!!"));
-        assert_eq!(nameless_segment("recipes/!!!.md"), Some("!!!"));
-        assert_eq!(nameless_segment("recipes/...md"), Some(".."));
+        assert_eq!(nameless_segment("!!!/x.md").as_deref(), Some("!!!"));
+        assert_eq!(nameless_segment("recipes/!!!.md").as_deref(), Some("!!!"));
+        assert_eq!(nameless_segment("recipes/...md").as_deref(), Some(".."));
         assert_eq!(nameless_segment("recipes/load-data.md"), None);
         assert_eq!(nameless_segment("index.md"), None);
     }

@@ -39,6 +39,7 @@ fn doc(rel: &str, text: &str) -> SourceDoc {
         text: text.to_owned(),
         origins: None,
         images: Vec::new(),
+        labels: Vec::new(),
     }
 }
 
@@ -73,6 +74,7 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
         results: &results,
         raw_html,
         sanitizer: &setup.sanitizer,
+        broken_links: crate::diagnostic::Severity::Error,
     };
     markdown::render_pages(&context, pages)
 }

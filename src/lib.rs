@@ -38,7 +38,6 @@ mod html;
 mod listing;
 mod markdown;
 mod model;
-mod notebook;
 mod output;
 mod paths;
 mod progress;
@@ -48,7 +47,8 @@ mod safety;
 mod search;
 mod serve;
 mod snippets;
+mod sources;
 
-pub use build::{BuildSummary, build};
+pub use build::{BuildSummary, NotPage, build};
 pub use config::Overrides;
 pub use diagnostic::Diagnostic;

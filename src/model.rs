@@ -40,6 +40,19 @@ pub(crate) struct SourceDoc {
     /// Images of a notebook's saved outputs, which discovery adds to the
     /// assets.
     pub(crate) images: Vec<Asset>,
+    /// Places in the page that `:ref:` links name (RST labels).
+    pub(crate) labels: Vec<Label>,
+}
+
+/// A place in a page that `:ref:` links reach by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Label {
+    /// The label as links name it, normalized: `saving-models`.
+    pub(crate) name: String,
+    /// The `id` of the section it stands before, empty for the page.
+    pub(crate) anchor: String,
+    /// The title a link with no text of its own shows.
+    pub(crate) title: String,
 }
 
 /// Any other file in `content/`, copied to the output as it is.

@@ -94,14 +94,15 @@ fn check_reports_problems_as_json_and_writes_nothing() {
         json!({
             "ok": false,
             "pages": 0,
+            "not_pages": [],
             "problems": [
                 {
-                    "path": "content/recipes/bad.md", "line": 4, "column": 8,
+                    "path": "content/recipes/bad.md", "line": 4, "column": 8, "severity": "error",
                     "message": "unknown tag `vison`",
                     "hint": "did you mean `vision`? Tags must be declared under [taxonomy.tags] in book.toml"
                 },
                 {
-                    "path": "content/recipes/links.md", "line": 5, "column": 5,
+                    "path": "content/recipes/links.md", "line": 5, "column": 5, "severity": "error",
                     "message": "link to a missing page `missing.md` (no content/recipes/missing.md)",
                     "hint": report["problems"][1]["hint"]
                 }

@@ -251,3 +251,35 @@ fn a_notebook_page_with_a_wide_table_fits_a_phone_and_passes_axe() {
         assert!(found.is_empty(), "dark: {dark}: {found:#?}");
     }
 }
+
+#[test]
+fn a_gallery_page_with_math_and_long_urls_fits_a_phone_and_passes_axe() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("basic");
+    let config = site.read_source("book.toml").replace(
+        "title = \"Fixture Tutorials\"",
+        "title = \"The Extraordinarily Comprehensive Reinforcement-Learning Tutorials Collection\"",
+    );
+    site.write("book.toml", config);
+    site.write(
+        "content/tutorials/plot_urls.py",
+        "\"\"\"\nReading the docs\n================\n\nFetch ``https://example.org/a/very/long/path/that/never/ends/model_weights_final_v2.pt`` first.\n\"\"\"\n\n######################################################################\n# Loss\n# ----\n#\n# The loss is :math:`\\frac{1}{n}\\sum_i (y_i - \\hat{y}_i)^2`, or\n#\n# .. math::\n#\n#    \\mathcal{L}(\\theta) = \\frac{1}{n} \\sum_{i=1}^{n} \\left(y_i - f_\\theta(x_i)\\right)^2\n#\n# Set ``TORCH_HOME=/a/very/long/path/that/never/ends/in/a/cache/folder/of/models`` too.\n\nx = 1\n",
+    );
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    for width in [320, 390] {
+        browser.set_viewport(width, 640, true);
+        browser.goto(&server.url("tutorials/plot-urls/"));
+        let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+        assert!(widths[0].as_i64() <= widths[1].as_i64(), "the page scrolls sideways at {width} px: {widths}");
+    }
+    let maths = browser.eval("document.querySelectorAll('.prose math').length");
+    assert_eq!(maths.as_i64(), Some(2));
+    for dark in [false, true] {
+        browser.prefer_dark(dark);
+        let Some(found) = browser.axe_violations() else { return };
+        assert!(found.is_empty(), "dark: {dark}: {found:#?}");
+    }
+}

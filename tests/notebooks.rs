@@ -165,7 +165,7 @@ fn bad_notebooks_and_scripts_name_the_file_cell_and_line() {
     bad(
         "content/recipes/s.py",
         "# ---\n# title: T\n# summary: S\n# levle: beginner\n# ---\n# %%\nprint(1)\n",
-        &["unknown front matter key `levle`", "content/recipes/s.py:4:1"],
+        &["unknown front matter key `levle`", "content/recipes/s.py:4:3", "4 | # levle: beginner"],
     );
     // A broken link in a Markdown cell is reported at its cell and line.
     let link = json!({

@@ -34,6 +34,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     let overrides = Overrides { output, base_url: args.base_url.clone(), drafts: args.drafts };
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
+            super::report_warnings(&summary.warnings, &summary.not_pages);
             let output = summary.output_dir.strip_prefix(".").unwrap_or(&summary.output_dir).display();
             let files = |n: usize| count(n, "file", "files");
             let mut changes = format!("{} written", files(summary.written));

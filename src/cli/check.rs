@@ -37,8 +37,13 @@ pub(super) fn run(args: &Args) -> ExitCode {
     let result = crate::build::check(&args.root, &overrides);
     match (args.format, result) {
         (Format::Human, Ok(summary)) => {
+            super::report_warnings(&summary.warnings, &summary.not_pages);
+            let problems = match summary.warnings.len() {
+                0 => "No problems".to_owned(),
+                n => format!("No errors ({})", count(n, "warning", "warnings")),
+            };
             println!(
-                "No problems in {} ({} would be written)",
+                "{problems} in {} ({} would be written)",
                 count(summary.pages, "page", "pages"),
                 count(summary.files, "file", "files")
             );
@@ -46,11 +51,12 @@ pub(super) fn run(args: &Args) -> ExitCode {
         }
         (Format::Human, Err(problems)) => super::report(&problems, "see above"),
         (Format::Json, result) => {
-            let (ok, pages, problems) = match result {
-                Ok(summary) => (true, summary.pages, Vec::new()),
-                Err(problems) => (false, 0, problems),
+            let (ok, pages, problems, not_pages) = match result {
+                Ok(summary) => (true, summary.pages, summary.warnings, summary.not_pages),
+                Err(problems) => (false, 0, problems, Vec::new()),
             };
-            println!("{}", json!({ "ok": ok, "pages": pages, "problems": problems }));
+            let not_pages: Vec<_> = not_pages.iter().map(|f| json!({ "path": f.path, "why": f.why })).collect();
+            println!("{}", json!({ "ok": ok, "pages": pages, "problems": problems, "not_pages": not_pages }));
             if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
     }

@@ -14,7 +14,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::Diagnostic;
+use crate::build::NotPage;
+use crate::diagnostic::{Diagnostic, count, escape_controls};
 
 /// primer builds tutorials-and-recipes sites from Markdown.
 #[derive(Debug, Parser)]
@@ -62,12 +63,30 @@ pub fn main() -> ExitCode {
 
 /// Prints diagnostics to stderr, followed by a count, and returns failure.
 fn report(problems: &[Diagnostic], outcome: &str) -> ExitCode {
+    print_problems(problems);
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.len() - errors;
+    let also = if warnings > 0 { format!(" and {}", count(warnings, "warning", "warnings")) } else { String::new() };
+    eprintln!("error: {}{also} found, {outcome}", count(errors, "problem", "problems"));
+    ExitCode::FAILURE
+}
+
+/// Prints what a successful command noticed: warnings, and files copied
+/// as files that could have been pages.
+fn report_warnings(warnings: &[Diagnostic], not_pages: &[NotPage]) {
+    print_problems(warnings);
+    for file in not_pages {
+        eprintln!("note: copied as a file, not a page: {} ({})", escape_controls(&file.path), file.why);
+    }
+    if !warnings.is_empty() {
+        eprintln!("warning: {}", count(warnings.len(), "warning", "warnings"));
+    }
+}
+
+fn print_problems(problems: &[Diagnostic]) {
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for problem in problems {
         eprintln!("{}\n", problem.render(color));
     }
-    let count = problems.len();
-    eprintln!("error: {count} problem{} found, {outcome}", if count == 1 { "" } else { "s" });
-    ExitCode::FAILURE
 }

@@ -32,9 +32,22 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when primer can tell.
     pub hint: Option<String>,
+    /// Whether the problem stops the build.
+    pub severity: Severity,
     /// The text of the line, shown under the message.
     #[serde(skip)]
     excerpt: Option<Box<Excerpt>>,
+}
+
+/// Whether a problem stops the command, or is only reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Nothing is written; the command exits non-zero.
+    #[default]
+    Error,
+    /// Reported beside the result; the command succeeds.
+    Warning,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +61,16 @@ struct Excerpt {
 impl Diagnostic {
     /// A problem with a whole file (missing, unreadable, too large…).
     pub(crate) fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), line: 0, cell: None, column: 0, message: message.into(), hint: None, excerpt: None }
+        Self {
+            path: path.into(),
+            line: 0,
+            cell: None,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            severity: Severity::Error,
+            excerpt: None,
+        }
     }
 
     /// A problem at `line` (1-based) of `source`, pointing at `len` bytes
@@ -73,6 +95,7 @@ impl Diagnostic {
             column,
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
             excerpt: Some(Box::new(Excerpt { text, start, end })),
         }
     }
@@ -94,6 +117,20 @@ impl Diagnostic {
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The same problem as a warning: reported, but the command goes on.
+    pub(crate) fn warning(self) -> Self {
+        self.with_severity(Severity::Warning)
+    }
+
+    pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     /// `path:line:column`, the form editors and terminals turn into links.
@@ -122,6 +159,25 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem quoting its line of `source`, the file it was moved
+    /// to, and pointing at the text it pointed at when that line holds
+    /// it (else at the line's text).
+    pub(crate) fn quoting(self, source: &str) -> Self {
+        let Some(excerpt) = &self.excerpt else { return self };
+        let needle = excerpt.text.get(excerpt.start..excerpt.end).unwrap_or("").trim().to_owned();
+        let text = source.lines().nth(self.line.saturating_sub(1)).unwrap_or("");
+        let found = (!needle.is_empty()).then(|| text.find(&needle)).flatten();
+        let (col, len) = match found {
+            Some(col) => (col, needle.len()),
+            None => (text.len() - text.trim_start().len(), text.trim().len()),
+        };
+        let mut quoted = Self::at(self.path, source, self.line, col, len, self.message);
+        quoted.hint = self.hint;
+        quoted.severity = self.severity;
+        quoted.cell = self.cell;
+        quoted
+    }
+
     /// Renders the diagnostic the way a compiler does: message, location,
     /// the offending line with a marker under the problem, and the hint.
     pub fn render(&self, color: bool) -> String {
@@ -131,7 +187,8 @@ impl Diagnostic {
         let origin = escape_controls(&self.origin());
         let title = escape_controls(&self.message);
         let hint = self.hint.as_deref().map(escape_controls);
-        let mut message = Level::Error.title(&title);
+        let level = if self.is_error() { Level::Error } else { Level::Warning };
+        let mut message = level.title(&title);
         // Render one line of source with its real line number; a file-wide
         // problem has no excerpt and gets its location in a footer instead.
         let location = escape_controls(&self.location());
@@ -140,7 +197,7 @@ impl Diagnostic {
                 Snippet::source(&excerpt.text)
                     .line_start(self.line)
                     .origin(&origin)
-                    .annotation(Level::Error.span(excerpt.start..excerpt.end.max(excerpt.start))),
+                    .annotation(level.span(excerpt.start..excerpt.end.max(excerpt.start))),
             );
         } else {
             message = message.footer(Level::Note.title(&location));
@@ -256,6 +313,11 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
     (line, col)
+}
+
+/// Whether any of `problems` stops the work: warnings alone do not.
+pub(crate) fn any_error(problems: &[Diagnostic]) -> bool {
+    problems.iter().any(Diagnostic::is_error)
 }
 
 /// `n` and the noun that agrees with it: `1 page`, `2 pages`.

@@ -14,12 +14,28 @@ use super::Diagnostic;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Origins {
     lines: Vec<(Option<usize>, usize)>,
+    /// The file the author wrote, when its lines are the lines problems
+    /// are moved to (a script, an RST page; not a notebook's JSON): a
+    /// moved problem quotes its own line.
+    source: Option<Arc<str>>,
 }
 
 impl Origins {
+    /// `origins` of a document converted from `source`, whose lines they
+    /// number.
+    pub(crate) fn with_source(origins: Self, source: &str) -> Self {
+        Self { source: Some(Arc::from(source)), ..origins }
+    }
+
     /// Records where the next line of the converted document comes from.
     pub(crate) fn push(&mut self, cell: Option<usize>, line: usize) {
         self.lines.push((cell, line));
+    }
+
+    /// The line of the author's file that line `line` (1-based) of the
+    /// converted document comes from; 0 when it is not known.
+    pub(crate) fn line_of(&self, line: usize) -> usize {
+        self.lines.get(line.wrapping_sub(1)).map_or(0, |(_, at)| *at)
     }
 
     /// `display:line` for line `line` of the converted document, at the
@@ -35,9 +51,10 @@ impl Origins {
         if problem.line == 0 {
             return problem;
         }
-        match self.lines.get(problem.line - 1) {
-            Some(&(cell, line)) => problem.moved_to(cell, line),
-            None => problem,
+        match (self.lines.get(problem.line - 1), &self.source) {
+            (Some(&(None, line)), Some(source)) if line > 0 => problem.moved_to(None, line).quoting(source),
+            (Some(&(cell, line)), _) => problem.moved_to(cell, line),
+            (None, _) => problem,
         }
     }
 }

@@ -99,7 +99,7 @@ fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
 pub(super) fn plain_text(events: &[Spanned<'_>]) -> String {
     let mut text = String::new();
     for (event, _) in events {
-        if let Event::Text(t) | Event::Code(t) = event {
+        if let Event::Text(t) | Event::Code(t) | Event::InlineMath(t) = event {
             text.push_str(t);
         }
     }

@@ -9,10 +9,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CowStr, Event, Tag};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{Locator, Spanned};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean};
 use crate::listing::{RECIPES_URL, TAGS_URL, TUTORIALS_URL, tag_url};
 use crate::model::{Asset, Page, PageLink};
 
@@ -25,6 +25,12 @@ pub(crate) struct LinkTargets {
     pub(crate) assets: HashSet<String>,
     /// Every URL the site will have, pages and generated listings alike.
     pub(crate) urls: HashSet<String>,
+    /// Content path of each page → its title (inline Markdown), shown by
+    /// links that have no text of their own.
+    titles: HashMap<String, String>,
+    /// RST labels by name → the page, the anchor (empty: the page) and the
+    /// title a link shows.
+    labels: HashMap<String, (String, String, String)>,
 }
 
 impl LinkTargets {
@@ -36,11 +42,34 @@ impl LinkTargets {
             urls.insert(page.url.clone());
             urls.extend(page.meta.tags.iter().map(|tag| tag_url(tag)));
         }
+        let mut labels = HashMap::new();
+        for page in pages {
+            for label in &page.source.labels {
+                let title = if label.title.is_empty() { page.meta.title.clone() } else { label.title.clone() };
+                labels.entry(label.name.clone()).or_insert((page.source.rel.clone(), label.anchor.clone(), title));
+            }
+        }
         Self {
             pages: pages.iter().map(|p| (p.source.rel.clone(), p.url.clone())).collect(),
             assets: assets.iter().map(|a| a.rel.clone()).collect(),
             urls,
+            titles: pages.iter().map(|p| (p.source.rel.clone(), p.meta.title.clone())).collect(),
+            labels,
         }
+    }
+}
+
+impl LinkTargets {
+    /// The label sphinx-gallery gives each example,
+    /// `sphx_glr_<gallery folder>_<path>_<name>.py`, whose gallery folder
+    /// is the build's: the page whose path ends the label.
+    fn gallery_label(&self, label: &str) -> Option<(String, String, String)> {
+        let rest = label.strip_prefix("sphx_glr_")?;
+        let (rel, title) = self.titles.iter().filter(|(rel, _)| rel.ends_with(".py")).find(|(rel, _)| {
+            let key = crate::sources::label_anchor(&rel.replace('/', "_"));
+            rest.ends_with(&key)
+        })?;
+        Some((rel.clone(), String::new(), title.clone()))
     }
 }
 
@@ -55,16 +84,27 @@ pub(crate) fn relative_url(from_url: &str, target: &str) -> String {
     if url.is_empty() { "./".to_owned() } else { url }
 }
 
+/// Where links point and what becomes of broken ones.
+pub(super) struct Linking<'a> {
+    pub(super) page: &'a Page,
+    pub(super) targets: &'a LinkTargets,
+    /// How a link to a missing page, file, anchor or label is reported.
+    pub(super) broken: Severity,
+}
+
 /// Rewrites relative links and image sources, recording links to anchors.
+/// A link with no text of its own to a page or a label shows its title.
 pub(super) fn transform<'a>(
     mut events: Vec<Spanned<'a>>,
-    page: &Page,
-    targets: &LinkTargets,
+    linking: &Linking<'_>,
     locator: &Locator<'_>,
     links: &mut Vec<PageLink>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Spanned<'a>> {
-    for (event, range) in &mut events {
+    let (page, targets) = (linking.page, linking.targets);
+    let mut titles = Vec::new();
+    let mut unlinked = Vec::new();
+    for (index, (event, range)) in events.iter_mut().enumerate() {
         let image = matches!(event, Event::Start(Tag::Image { .. }));
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = event else {
             continue;
@@ -82,18 +122,45 @@ pub(super) fn transform<'a>(
         let span = locator.span(range.start, range.len());
         match resolve(page, targets, dest_url) {
             Ok(Resolution::Keep) => {}
-            Ok(Resolution::Rewrite(url, anchor)) => {
+            Ok(Resolution::Rewrite(url, anchor, title)) => {
                 if let Some((target, anchor)) = anchor {
                     links.push(PageLink { target, anchor, line: span.0, byte_col: span.1, len: span.2 });
                 }
                 *dest_url = CowStr::from(url);
+                titles.extend(title.map(|title| (index + 1, title)));
             }
             Err((message, hint)) => {
-                let diagnostic = locator.at(range.start, range.len(), message);
+                if dest_url.starts_with("ref:") {
+                    unlinked.push(index);
+                }
+                let diagnostic = locator.at(range.start, range.len(), message).with_severity(linking.broken);
                 problems.push(match hint {
                     Some(hint) => diagnostic.with_hint(hint),
                     None => diagnostic,
                 });
+            }
+        }
+    }
+    // From the end back, so that no change moves the places of the next.
+    let mut changes: Vec<(usize, Option<String>)> = titles.into_iter().map(|(at, t)| (at, Some(t))).collect();
+    changes.extend(unlinked.into_iter().map(|start| (start, None)));
+    changes.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    for (at, title) in changes {
+        match title {
+            // Links with no text get their target's title.
+            Some(title) if matches!(events.get(at), Some((Event::End(TagEnd::Link), _))) => {
+                let range = events[at].1.clone();
+                let plain = super::inline::render(&title).plain;
+                events.insert(at, (Event::Text(CowStr::from(plain)), range));
+            }
+            Some(_) => {}
+            // A cross-reference that reaches nothing shows as its text.
+            None => {
+                let end = events[at..].iter().position(|(e, _)| matches!(e, Event::End(TagEnd::Link)));
+                if let Some(end) = end {
+                    events.remove(at + end);
+                    events.remove(at);
+                }
             }
         }
     }
@@ -102,13 +169,37 @@ pub(super) fn transform<'a>(
 
 enum Resolution {
     Keep,
-    /// New URL, and the (page, anchor) it points at when it has an anchor.
-    Rewrite(String, Option<(String, String)>),
+    /// New URL, the (page, anchor) it points at when it has an anchor, and
+    /// the title of the page or section it reaches.
+    Rewrite(String, Option<(String, String)>, Option<String>),
+}
+
+/// Page extensions a link may leave out (RST's `:doc:` does).
+const PAGE_EXTENSIONS: [&str; 4] = [".md", ".rst", ".py", ".ipynb"];
+
+/// A link to an RST label: `ref:name`.
+fn resolve_label(page: &Page, targets: &LinkTargets, label: &str) -> Result<Resolution, LinkError> {
+    let Some((rel, anchor, title)) = targets.labels.get(label).cloned().or_else(|| targets.gallery_label(label)) else {
+        let hint = did_you_mean(label, targets.labels.keys().map(String::as_str))
+            .map(|best| format!("did you mean `{best}`?"))
+            .unwrap_or_else(|| "define the label with `.. _name:` on the line before a section title".to_owned());
+        return Err((format!("`:ref:` to an unknown label `{label}`"), Some(hint)));
+    };
+    let mut url = relative_url(&page.url, targets.pages.get(&rel).map_or("", String::as_str));
+    let link = (!anchor.is_empty()).then(|| {
+        url.push('#');
+        url.push_str(&anchor);
+        (rel.clone(), anchor.clone())
+    });
+    Ok(Resolution::Rewrite(url, link, Some(title)))
 }
 
 type LinkError = (String, Option<String>);
 
 fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution, LinkError> {
+    if let Some(label) = dest.strip_prefix("ref:") {
+        return resolve_label(page, targets, label);
+    }
     if dest.is_empty() || dest.starts_with('/') || dest.starts_with("//") || has_scheme(dest) {
         return Ok(Resolution::Keep);
     }
@@ -120,11 +211,17 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     if path.is_empty() {
         // `#anchor` on this very page.
         let anchor = fragment.unwrap_or_default().to_owned();
-        return Ok(Resolution::Rewrite(dest.to_owned(), Some((page.source.rel.clone(), anchor))));
+        return Ok(Resolution::Rewrite(dest.to_owned(), Some((page.source.rel.clone(), anchor)), None));
     }
-    let Some(resolved) = join(&page.source.rel, path) else {
+    let Some(mut resolved) = join(&page.source.rel, path) else {
         return Err((format!("link `{dest}` points outside content/"), None));
     };
+    if !targets.pages.contains_key(&resolved) && !resolved.ends_with('/') {
+        let page_file = PAGE_EXTENSIONS.iter().map(|ext| format!("{resolved}{ext}"));
+        if let Some(found) = page_file.into_iter().find(|file| targets.pages.contains_key(file)) {
+            resolved = found;
+        }
+    }
     if path.ends_with(".md") || targets.pages.contains_key(&resolved) {
         let Some(url) = targets.pages.get(&resolved) else {
             let others = targets.pages.keys().map(String::as_str).filter(|p| *p != page.source.rel);
@@ -140,7 +237,7 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
             rewritten.push_str(fragment);
             (resolved.clone(), fragment.to_owned())
         });
-        return Ok(Resolution::Rewrite(rewritten, anchor));
+        return Ok(Resolution::Rewrite(rewritten, anchor, targets.titles.get(&resolved).cloned()));
     }
     let as_dir = if resolved.is_empty() { String::new() } else { format!("{resolved}/") };
     if targets.assets.contains(&resolved) || targets.urls.contains(&as_dir) {
@@ -150,7 +247,7 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
             rewritten.push('#');
             rewritten.push_str(fragment);
         }
-        return Ok(Resolution::Rewrite(rewritten, None));
+        return Ok(Resolution::Rewrite(rewritten, None, None));
     }
     let hint = did_you_mean(&resolved, targets.assets.iter().map(String::as_str))
         .map(|best| format!("did you mean `{best}`?"));
@@ -198,8 +295,9 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
     Some(diagnostic.with_hint("the image path is relative to this file; put the image next to it or fix the path"))
 }
 
-/// Checks that every recorded `#anchor` exists on its target page.
-pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
+/// Checks that every recorded `#anchor` exists on its target page; a
+/// missing one is reported as `broken` says.
+pub(crate) fn check_anchors(pages: &[Page], broken: Severity) -> Vec<Diagnostic> {
     let anchors: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|page| (page.source.rel.as_str(), &page.rendered.anchors)).collect();
     let mut problems = Vec::new();
@@ -232,7 +330,7 @@ pub(crate) fn check_anchors(pages: &[Page]) -> Vec<Diagnostic> {
                 let list: Vec<String> = sorted.iter().take(8).map(|id| format!("#{id}")).collect();
                 diagnostic = diagnostic.with_hint(format!("anchors there include {}", list.join(", ")));
             }
-            problems.push(diagnostic);
+            problems.push(diagnostic.with_severity(broken));
         }
     }
     problems

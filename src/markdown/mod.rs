@@ -15,6 +15,7 @@ mod headings;
 pub(crate) mod highlight;
 mod inline;
 pub(crate) mod links;
+mod math;
 mod raw;
 mod text;
 
@@ -24,7 +25,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, line_col};
+use crate::diagnostic::{Diagnostic, Severity, line_col};
 use crate::model::{Page, Rendered, Verified};
 use crate::results::{BlockResult, PageStatus, Results};
 use crate::safety::{RawHtml, Sanitizer};
@@ -44,6 +45,8 @@ pub(crate) struct Context<'a> {
     /// What becomes of raw HTML.
     pub(crate) raw_html: RawHtml,
     pub(crate) sanitizer: &'a Sanitizer,
+    /// How links to missing pages, files, anchors and labels are reported.
+    pub(crate) broken_links: Severity,
 }
 
 /// Renders page bodies, checking what each page can check alone.
@@ -71,7 +74,7 @@ pub(crate) fn render_pages(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page
 /// Checks what needs every rendered page: `#anchor`s of links between
 /// pages, and card images.
 pub(crate) fn check_links(context: &Context<'_>, pages: &[Page]) -> Vec<Diagnostic> {
-    let mut problems = links::check_anchors(pages);
+    let mut problems = links::check_anchors(pages, context.broken_links);
     problems.extend(pages.iter().filter_map(|page| links::check_image(page, context.targets)));
     problems
 }
@@ -83,6 +86,8 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_MATH
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> (Rendered, Vec<Diagnostic>) {
@@ -96,7 +101,8 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     };
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
     headings::drop_attributes(&mut events, &locator, &mut problems);
-    let events = links::transform(events, page, context.targets, &locator, &mut rendered.links, &mut problems);
+    let linking = links::Linking { page, targets: context.targets, broken: context.broken_links };
+    let events = links::transform(events, &linking, &locator, &mut rendered.links, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
     let record = context.results.pages.get(&page.source.rel);
@@ -109,14 +115,9 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);
+    rendered.words = text::words(&rendered.text);
+    let events = math::transform(events, &locator, &mut problems);
     let events = code::transform(events, highlighter, &captured, &mut rendered.cells, &mut rendered.outputs);
-    rendered.words = events
-        .iter()
-        .map(|(event, _)| match event {
-            Event::Text(text) | Event::Code(text) => text.split_whitespace().count(),
-            _ => 0,
-        })
-        .sum();
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
     let html = raw::sanitize(&html, &raw_parts, context.sanitizer, &locator, &mut problems);

@@ -42,8 +42,10 @@ pub(super) fn collect(events: &[Spanned<'_>]) -> PageText {
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Text(_) | Event::Code(_) if in_image > 0 => {}
             Event::Text(t) | Event::Code(t) if in_code => text.code.push_str(t),
-            Event::Text(t) | Event::Code(t) if in_heading => section.heading.push_str(t),
-            Event::Text(t) | Event::Code(t) => section.text.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) if in_heading => section.heading.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                section.text.push_str(t);
+            }
             // Callout titles were turned into HTML by an earlier pass.
             Event::Html(html) if html.contains("class=\"callout-title\"") => {
                 section.text.push_str(&strip_tags(html));
@@ -80,4 +82,11 @@ fn strip_tags(html: &str) -> String {
         }
     }
     text
+}
+
+/// The words a reader reads on a page: its prose and its code.
+pub(super) fn words(text: &PageText) -> usize {
+    let count = |text: &str| text.split_whitespace().count();
+    text.sections.iter().map(|section| count(&section.heading) + count(&section.text)).sum::<usize>()
+        + count(&text.code)
 }

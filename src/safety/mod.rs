@@ -3,6 +3,7 @@
 //! says. Used by the config stage (book.toml links) and the Markdown
 //! stage (links, images and raw HTML).
 
+pub(crate) mod mathml;
 pub(crate) mod svg;
 
 use std::collections::HashSet;

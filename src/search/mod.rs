@@ -792,6 +792,7 @@ mod tests {
             text: text.to_owned(),
             origins: None,
             images: Vec::new(),
+            labels: Vec::new(),
         };
         let (pages, _) = crate::frontmatter::run(&config, vec![doc]);
         let mut page = pages.into_iter().next().expect("a page");

@@ -24,6 +24,7 @@ use crate::output::OutputFile;
 use crate::render::theme::Theme;
 use crate::render::{self, Selection};
 use crate::search::{self, SearchIndex};
+use crate::sources::Format;
 use crate::{discover, frontmatter, listing, output};
 
 /// The output of one build, by path inside the site.
@@ -211,15 +212,15 @@ impl Workspace {
         let mut fresh = Vec::new();
         let mut problems = Vec::new();
         for rel in rels {
-            match discover::read_doc(config, rel.clone(), &config.content_dir.join(rel)) {
-                Ok(doc) => fresh.push(doc),
+            match discover::read_doc(config, rel.clone(), Format::Markdown, &config.content_dir.join(rel)) {
+                Ok((doc, _)) => fresh.push(doc),
                 Err(problem) => problems.push(problem),
             }
         }
         let (fresh, mut parse_problems) = frontmatter::run(config, fresh);
         problems.append(&mut parse_problems);
         problems.extend(crate::snippets::check(config, &|lang| state.tools.highlighter.knows(lang), &fresh));
-        if !problems.is_empty() {
+        if crate::diagnostic::any_error(&problems) {
             return Err(problems);
         }
         if fresh.len() != rels.len() {
@@ -239,7 +240,7 @@ impl Workspace {
             .collect();
         let (mut pages, problems) =
             build::render_markdown(&state.tools, fresh, pages, &state.loaded.assets, &state.loaded.markdown_paths);
-        if !problems.is_empty() {
+        if crate::diagnostic::any_error(&problems) {
             return Err(problems);
         }
         // Keep the order of a full build: by content path.

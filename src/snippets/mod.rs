@@ -175,10 +175,9 @@ fn plan_site(
     runners: &Runners,
     knows: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<Planned>, Refused> {
-    let (inventory, mut problems) = discover::run(config);
+    let (inventory, discovered) = discover::run(config);
     let relocator = crate::model::relocator(&inventory.docs);
-    let (mut pages, mut page_problems) = frontmatter::run(config, inventory.docs);
-    problems.append(&mut page_problems);
+    let (mut pages, mut problems) = frontmatter::run(config, inventory.docs);
     pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
     let mut planned = Vec::new();
     let mut folders = HashMap::new();
@@ -187,7 +186,11 @@ fn plan_site(
         problems.append(&mut found);
         planned.push(page_plan(config, runners, page, snippets, &mut folders));
     }
-    if problems.is_empty() { Ok(planned) } else { Err(Refused::Site(relocator.apply(problems))) }
+    let mut problems = relocator.apply(problems);
+    problems.extend(discovered);
+    // Warnings are `build`'s and `check`'s to show: they stop no run.
+    problems.retain(Diagnostic::is_error);
+    if problems.is_empty() { Ok(planned) } else { Err(Refused::Site(problems)) }
 }
 
 /// Runs the planned pages on `--jobs` workers, showing progress.

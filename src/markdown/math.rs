@@ -1,0 +1,93 @@
+//! Math, typeset when the site is built: `$…$` and `$$…$$` become
+//! MathML, which browsers draw with no script, so math shows from
+//! `file://` and in feeds alike. The TeX stays in the MathML as its
+//! annotation (read by assistive technology and kept for copying) and
+//! in the search index. TeX the converter cannot read is a warning at
+//! its line and shows as code.
+
+use pulldown_cmark::{CowStr, Event};
+use pulldown_latex::config::DisplayMode;
+use pulldown_latex::{Parser, RenderConfig, Storage};
+
+use super::{Locator, Spanned};
+use crate::diagnostic::Diagnostic;
+
+/// Replaces math events with MathML.
+pub(super) fn transform<'a>(
+    mut events: Vec<Spanned<'a>>,
+    locator: &Locator<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<'a>> {
+    for (event, range) in &mut events {
+        let (tex, display) = match event {
+            Event::InlineMath(tex) => (std::mem::replace(tex, CowStr::Borrowed("")), false),
+            Event::DisplayMath(tex) => (std::mem::replace(tex, CowStr::Borrowed("")), true),
+            _ => continue,
+        };
+        *event = match mathml(&tex, display) {
+            Ok(html) => Event::Html(html.into()),
+            Err(reason) => {
+                problems.push(
+                    locator
+                        .at(range.start, range.len(), format!("math that primer cannot typeset: {reason}"))
+                        .with_hint("it is shown as code; check the TeX, or write it with commands KaTeX knows")
+                        .warning(),
+                );
+                Event::Code(tex)
+            }
+        };
+    }
+    events
+}
+
+/// The MathML of `tex`, or why it cannot be typeset.
+pub(crate) fn mathml(tex: &str, display: bool) -> Result<String, String> {
+    let storage = Storage::new();
+    let events: Vec<_> = Parser::new(tex, &storage).collect::<Result<_, _>>().map_err(|e| first_line(&e))?;
+    let config = RenderConfig {
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+        annotation: None,
+        xml: true,
+        ..RenderConfig::default()
+    };
+    let mut html = String::with_capacity(tex.len() * 8);
+    pulldown_latex::push_mathml(&mut html, events.into_iter().map(Ok::<_, std::convert::Infallible>), config)
+        .map_err(|e| e.to_string())?;
+    crate::safety::mathml::clean(&html, tex)
+}
+
+fn first_line(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or(&text).trim();
+    line.trim_start_matches("error: ").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tex_becomes_mathml_with_the_tex_as_annotation() {
+        let html = mathml(r"\frac{a}{b} < c", false).expect("valid");
+        assert!(html.starts_with("<math"), "{html}");
+        assert!(html.contains("<mfrac>"), "{html}");
+        assert!(html.contains(r#"<annotation encoding="application/x-tex">\frac{a}{b} &lt; c</annotation>"#), "{html}");
+        let block = mathml("x^2", true).expect("valid");
+        assert!(block.contains("display=\"block\""), "{block}");
+    }
+
+    #[test]
+    fn markup_in_tex_stays_text() {
+        for tex in [r"\text{<script>alert(1)</script>}", r"\mathrm{<img src=x onerror=alert(1)>}", "<b>"] {
+            if let Ok(html) = mathml(tex, false) {
+                assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"), "{html}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_commands_are_reported() {
+        assert!(mathml(r"\notacommand{x}", false).is_err());
+        assert!(mathml(r"\frac{a}", false).is_err());
+    }
+}

@@ -1,0 +1,191 @@
+//! Stage 2b: read pages written in formats other than Markdown.
+//!
+//! A Jupyter notebook (`.ipynb`), a percent-format or sphinx-gallery
+//! Python script (`.py`) and a reStructuredText page (`.rst`) are each
+//! turned, by their own reader here, into the one document every later
+//! stage reads: Markdown with YAML front matter, in primer's own dialect
+//! (callouts, fenced code, `$…$` math). Each line of that Markdown
+//! remembers the line (and notebook cell) of the file the author wrote, so
+//! a problem found by any later stage is reported there; nothing after
+//! this stage knows which format a page came from. Problems that do not
+//! stop the page (an unknown RST directive) are handed on as warnings.
+//!
+//! Discovery asks [`page_format`] whether a file is a page; a `.py` file
+//! that is not a script page is copied as a file, and said so.
+
+mod notebook;
+mod rst;
+mod script;
+
+pub(crate) use rst::label_anchor;
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::origins::Origins;
+use crate::model::{Asset, Label};
+
+/// The formats a page may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Markdown,
+    Notebook,
+    Script,
+    Rst,
+}
+
+/// The format of the page a content file holds, judged from its path and
+/// its first bytes (2 KiB are plenty); `Err` says why a file that could
+/// have been a page is copied as a file, `Ok(None)` is any other file.
+pub(crate) fn page_format(rel: &str, start: impl FnOnce() -> Vec<u8>) -> Result<Option<Format>, &'static str> {
+    let extension = rel.rsplit_once('.').map_or("", |(_, extension)| extension);
+    match extension {
+        "md" => Ok(Some(Format::Markdown)),
+        "ipynb" => Ok(Some(Format::Notebook)),
+        "rst" => Ok(Some(Format::Rst)),
+        "py" if script::is_page(&start()) => Ok(Some(Format::Script)),
+        "py" => Err("a script page opens with a module docstring holding a title, or a `# ---` front matter block"),
+        _ => Ok(None),
+    }
+}
+
+/// A page read as Markdown.
+#[derive(Debug)]
+pub(crate) struct Converted {
+    pub(crate) markdown: String,
+    pub(crate) origins: Origins,
+    /// Images a notebook's saved outputs hold, kept by content hash in the
+    /// output store and copied next to the page like any asset.
+    pub(crate) images: Vec<Asset>,
+    /// Problems that leave the page readable.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// RST labels (`.. _name:`) the page defines: `:ref:` links from any
+    /// page reach them.
+    pub(crate) labels: Vec<Label>,
+}
+
+/// A file of `content/` and where it is.
+pub(crate) struct Source<'a> {
+    /// Path as shown in messages.
+    pub(crate) display: &'a str,
+    /// Path inside `content/`.
+    pub(crate) rel: &'a str,
+    pub(crate) text: &'a str,
+}
+
+/// Reads a page of `format` (not Markdown, which needs no reading) as
+/// Markdown; the images of a notebook's outputs are kept in `outputs`.
+pub(crate) fn convert(format: Format, source: &Source<'_>, outputs: &Path) -> Result<Converted, Diagnostic> {
+    match format {
+        Format::Notebook => notebook::convert(source, outputs),
+        Format::Script => Ok(script::convert(source)),
+        Format::Rst => Ok(rst::page(source)),
+        Format::Markdown => Ok(Converted {
+            markdown: source.text.to_owned(),
+            origins: Origins::default(),
+            images: Vec::new(),
+            warnings: Vec::new(),
+            labels: Vec::new(),
+        }),
+    }
+}
+
+/// The Markdown being written, with where each of its lines comes from.
+#[derive(Default)]
+struct Writer {
+    text: String,
+    origins: Origins,
+}
+
+impl Writer {
+    /// Appends `text` line by line, its first line being line `first` of
+    /// `cell`.
+    fn lines(&mut self, cell: Option<usize>, first: usize, text: &str) {
+        for (n, line) in text.lines().enumerate() {
+            self.line(cell, first + n, line);
+        }
+    }
+
+    fn line(&mut self, cell: Option<usize>, at: usize, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+        self.origins.push(cell, at);
+    }
+
+    /// Appends what `inner` wrote, its first line after `first` and every
+    /// other after `rest`: a list item's marker and indent, a callout's
+    /// `> `. Blank lines get `rest` without its trailing spaces.
+    fn nest(&mut self, inner: &Writer, first: &str, rest: &str) {
+        for (n, line) in inner.text.lines().enumerate() {
+            let prefix = if n == 0 { first } else { rest };
+            let prefixed = if line.is_empty() { prefix.trim_end().to_owned() } else { format!("{prefix}{line}") };
+            self.line(None, inner.origins.line_of(n + 1), &prefixed);
+        }
+    }
+
+    /// Whether the last line written is blank (or nothing was written).
+    fn after_blank(&self) -> bool {
+        self.text.is_empty() || self.text.ends_with("\n\n")
+    }
+
+    /// A blank line, unless the last one is blank already.
+    fn blank(&mut self, at: usize) {
+        if !self.after_blank() {
+            self.line(None, at, "");
+        }
+    }
+}
+
+/// A code fence longer than any run of backticks in `text`, so the block
+/// holds it whole.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// Front matter a reader worked out from the file (a title, a summary,
+/// authors), written out with what the author wrote in front matter of
+/// their own, which wins key by key. The author's lines keep their
+/// places, so a mistake in them is reported where it was written.
+#[derive(Default)]
+struct Derived {
+    title: Option<String>,
+    summary: Option<String>,
+    authors: Vec<String>,
+}
+
+impl Derived {
+    /// Writes the front matter: the author's `own` lines (numbered), then
+    /// the derived keys they do not set, at line `at`.
+    fn write(&self, out: &mut Writer, own: &[(usize, &str)], at: usize, file_stem: &str) {
+        let own_text: String = own.iter().map(|(_, line)| format!("{line}\n")).collect();
+        let set: serde_yaml::Mapping = serde_yaml::from_str(&own_text).unwrap_or_default();
+        let missing = |key: &str| !set.contains_key(key);
+        let mut derived = serde_yaml::Mapping::new();
+        if missing("title") {
+            let title = self.title.clone().unwrap_or_else(|| file_stem.to_owned());
+            derived.insert("title".into(), title.into());
+        }
+        if let (true, Some(summary)) = (missing("summary"), &self.summary) {
+            derived.insert("summary".into(), summary.clone().into());
+        }
+        if missing("authors") && missing("author") && !self.authors.is_empty() {
+            let authors: Vec<serde_yaml::Value> = self.authors.iter().map(|a| a.clone().into()).collect();
+            derived.insert("authors".into(), authors.into());
+        }
+        out.line(None, own.first().map_or(at, |(n, _)| n.saturating_sub(1).max(1)), "---");
+        for &(n, line) in own {
+            out.line(None, n, line);
+        }
+        if !derived.is_empty() {
+            out.lines(None, at, &serde_yaml::to_string(&derived).unwrap_or_default());
+        }
+        out.line(None, own.last().map_or(at, |(n, _)| n + 1), "---");
+    }
+}
+
+/// The file name of a content path without its folder and extension.
+fn file_stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
