@@ -12,6 +12,7 @@ use crate::markdown::links::LinkTargets;
 use crate::model::SourceDoc;
 use crate::results::Results;
 use crate::safety::{RawHtml, Sanitizer};
+use crate::sources::{Format, Source};
 use crate::{frontmatter, markdown, snippets};
 
 /// What every input reuses: made once, read-only afterwards, so that a
@@ -77,6 +78,28 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
         broken_links: crate::diagnostic::Severity::Error,
     };
     markdown::render_pages(&context, pages)
+}
+
+/// Reads `text` as an RST page and as a sphinx-gallery script, then
+/// renders each as a page: no panic, every line mapped back to the file,
+/// and no script in the sanitized page.
+pub fn source_page(text: &str) {
+    for (rel, format) in [("recipes/fuzz.rst", Format::Rst), ("recipes/fuzz.py", Format::Script)] {
+        let display = format!("content/{rel}");
+        let source = Source { display: &display, rel, text };
+        let Ok(converted) = crate::sources::convert(format, &source, Path::new("unused")) else { continue };
+        for warning in &converted.warnings {
+            let _ = warning.render(false);
+        }
+        let lines = converted.markdown.lines().count();
+        assert!(
+            (1..=lines).all(|line| converted.origins.line_of(line) <= text.lines().count().max(1)),
+            "a line maps outside the file: {text:?}"
+        );
+        // The body after the front matter, rendered as a page.
+        let body = converted.markdown.splitn(3, "---\n").nth(2).unwrap_or_default();
+        markdown(body);
+    }
 }
 
 /// Renders `body` as a page, in each raw HTML mode.
@@ -230,6 +253,11 @@ mod tests {
         #[test]
         fn front_matter_never_panics(text in "---\n([a-z]{1,6}: [^\n]{0,12}\n){0,4}(---\n)?[^\u{0}]{0,40}") {
             front_matter(&text);
+        }
+
+        #[test]
+        fn rst_and_gallery_scripts_never_panic(text in r#"("""\n|#{20}\n|# |\.\. |::|``|`|_|\*|:[a-z]{1,4}:|\||\[|\]|<|>|=+\n|-+\n|\+-+\+|\n|   |[a-z]{1,5}|\u{1F917}|é|\t|\$|\\){0,80}"#) {
+            source_page(&text);
         }
 
         #[test]

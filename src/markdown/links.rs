@@ -216,8 +216,11 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     let Some(mut resolved) = join(&page.source.rel, path) else {
         return Err((format!("link `{dest}` points outside content/"), None));
     };
-    if !targets.pages.contains_key(&resolved) && !resolved.ends_with('/') {
-        let page_file = PAGE_EXTENSIONS.iter().map(|ext| format!("{resolved}{ext}"));
+    if !targets.pages.contains_key(&resolved) && !resolved.ends_with('/') && !targets.assets.contains(&resolved) {
+        // Sphinx links to the page it builds (`intro.html`) or names it
+        // without an extension (`:doc:`): either reaches the page file.
+        let stem = resolved.strip_suffix(".html").unwrap_or(&resolved);
+        let page_file = PAGE_EXTENSIONS.iter().map(|ext| format!("{stem}{ext}"));
         if let Some(found) = page_file.into_iter().find(|file| targets.pages.contains_key(file)) {
             resolved = found;
         }

@@ -178,7 +178,10 @@ impl Derived {
             out.line(None, n, line);
         }
         if !derived.is_empty() {
-            out.lines(None, at, &serde_yaml::to_string(&derived).unwrap_or_default());
+            // Every derived key is reported at the line it comes from.
+            for line in serde_yaml::to_string(&derived).unwrap_or_default().lines() {
+                out.line(None, at, line);
+            }
         }
         out.line(None, own.last().map_or(at, |(n, _)| n + 1), "---");
     }

@@ -238,7 +238,9 @@ impl Rst<'_> {
     /// `code-block` and its kin: a fenced block in the language named.
     fn code_directive(&mut self, name: &str, directive: &Directive<'_>, out: &mut Writer) {
         let n = directive.line;
-        let named = directive.argument.split_whitespace().next().unwrap_or("");
+        // The language is on the directive's own line, if anywhere.
+        let on_line = directive.argument_lines.first().filter(|(line, _)| *line == n);
+        let named = on_line.and_then(|(_, l)| l.split_whitespace().next()).unwrap_or("");
         let language = match (name, named) {
             ("testcode" | "doctest", _) => "python",
             ("ipython", _) => "python",
@@ -257,7 +259,11 @@ impl Rst<'_> {
             out.blank(n);
             out.line(None, n, &format!("*{caption}*"));
         }
-        self.fence(out, &info, &directive.content, n);
+        // Code right under the directive, with no blank line first, is
+        // code too: Sphinx shows it so, and tutorials rely on it.
+        let mut code: Vec<Line<'_>> = directive.argument_lines.iter().skip(usize::from(on_line.is_some())).copied().collect();
+        code.extend(directive.content.iter().copied());
+        self.fence(out, &info, &dedent(&code), n);
     }
 
     /// `math`: display math, one `$$` block per blank-line-separated

@@ -264,6 +264,13 @@ impl Rst<'_> {
     /// Markup starting at byte `i`: its Markdown and the bytes it took.
     fn markup(&mut self, text: &str, i: usize, line: usize) -> Option<(String, usize)> {
         let rest = &text[i..];
+        let first = rest.bytes().next().filter(|b| b"`*:|[".contains(b))?;
+        // Markup starts before text, never before a space. Its opening
+        // characters are ASCII: one byte each.
+        let opener = rest.bytes().take_while(|b| *b == first).count().min(2);
+        if rest[opener..].starts_with(char::is_whitespace) || rest.len() == opener {
+            return None;
+        }
         if rest.starts_with("``") {
             let end = closing(text, i + 2, "``")?;
             return Some((code_span(&text[i + 2..end]), end + 2 - i));
@@ -292,7 +299,17 @@ impl Rst<'_> {
         if rest.starts_with('|') {
             let end = closing(text, i + 1, "|")?;
             let name = &text[i + 1..end];
-            let replacement = self.substitutions.get(name)?.clone();
+            let Some(replacement) = self.substitutions.get(name).cloned() else {
+                self.warn(
+                    line,
+                    &format!("|{name}|"),
+                    format!("unknown substitution `|{name}|`: its name is shown"),
+                    "define it in the page: `.. |name| replace:: text`",
+                );
+                let mut markdown = Markdown::default();
+                markdown.text(name);
+                return Some((markdown.0, end + 1 - i));
+            };
             let suffix =
                 if text[end + 1..].starts_with("__") { 2 } else { usize::from(text[end + 1..].starts_with('_')) };
             let shown = match replacement.strip_prefix("\u{0}image:") {

@@ -204,6 +204,7 @@ fn inline_markup_is_converted_and_plain_text_escaped() {
         (":class:`~a.Module`\\ s and :class:`~a.Module`s", "`Module`s and `Module`s"),
         (":math:`x^2`", "$x^2$"),
         ("`text`", "`text`"),
+        ("a | b | c and 2 * 3 ** 4", "a \\| b \\| c and 2 \\* 3 \\*\\* 4"),
         ("__init__ and snake_case_", "\\_\\_init\\_\\_ and snake\\_case\\_"),
     ];
     for (rst_text, markdown) in cases {
@@ -220,3 +221,4 @@ fn an_rst_page_may_bring_its_own_front_matter() {
         converted.markdown
     );
 }
+
