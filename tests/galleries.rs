@@ -214,3 +214,17 @@ fn gallery_code_runs_block_after_block_and_prose_code_does_not() {
     // `print(len(points))` ran in the session the first blocks made.
     assert!(report.contains("\"10\\n\"") || report.contains("10\\n"), "{report}");
 }
+
+#[test]
+fn reading_time_counts_the_code_as_well_as_the_prose() {
+    let site = TestSite::fixture("basic");
+    let code: String = (0..200).map(|i| format!("value_{i} = compute(alpha, beta, gamma)  # step {i}\n")).collect();
+    site.write(
+        "content/tutorials/plot_long.py",
+        format!("\"\"\"\nA long guide\n============\n\nMostly code.\n\"\"\"\n\n######################################################################\n# Steps\n# -----\n\n{code}"),
+    );
+    site.build();
+    let page = site.html("tutorials/plot-long/index.html");
+    // 200 lines of 8 words: over 1,600 words, some 8 minutes.
+    assert_eq!(page.texts(".reading-time"), ["8 min read"]);
+}

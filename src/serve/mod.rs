@@ -185,8 +185,15 @@ impl Publisher {
                     Change::Nothing => {}
                 }
                 let scope = if rebuilt.full { "everything" } else { "incrementally" };
+                for warning in &rebuilt.warnings {
+                    eprintln!("{}\n", warning.render(false));
+                }
+                let warnings = match rebuilt.warnings.len() {
+                    0 => String::new(),
+                    n => format!(", {}", crate::diagnostic::count(n, "warning", "warnings")),
+                };
                 println!(
-                    "Rebuilt {scope}{what} in {} ms: {} rendered, {}",
+                    "Rebuilt {scope}{what} in {} ms: {} rendered, {}{warnings}",
                     elapsed.as_millis(),
                     crate::diagnostic::count(rebuilt.rendered, "file", "files"),
                     match rebuilt.change {

@@ -53,6 +53,8 @@ pub(crate) struct Rebuilt {
     /// Files rendered again, or every file for a full build.
     pub(crate) rendered: usize,
     pub(crate) full: bool,
+    /// Problems that did not stop the rebuild.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 /// The stages' state kept between rebuilds.
@@ -202,7 +204,8 @@ impl Workspace {
         let change = compare(&self.snapshot.files, &snapshot.files);
         self.snapshot = snapshot;
         self.state = Some(State { tools, theme, tera, loaded, search_stale: false });
-        Ok(Rebuilt { change, rendered, full: true })
+        let warnings = self.state.as_ref().map(|state| state.loaded.warnings.clone()).unwrap_or_default();
+        Ok(Rebuilt { change, rendered, full: true, warnings })
     }
 
     /// Re-runs the stages for edited pages that keep their path. Falls
@@ -238,11 +241,12 @@ impl Workspace {
             .iter()
             .filter_map(|rel| pages.iter().position(|p| &p.source.rel == rel).map(|i| pages.remove(i)))
             .collect();
-        let (mut pages, problems) =
+        let (mut pages, render_problems) =
             build::render_markdown(&state.tools, fresh, pages, &state.loaded.assets, &state.loaded.markdown_paths);
-        if crate::diagnostic::any_error(&problems) {
-            return Err(problems);
+        if crate::diagnostic::any_error(&render_problems) {
+            return Err(render_problems);
         }
+        problems.extend(render_problems);
         // Keep the order of a full build: by content path.
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
         let site = listing::run(config, pages)?;
@@ -253,7 +257,7 @@ impl Workspace {
         state.loaded.site = site;
         state.search_stale = true;
         self.state = Some(state);
-        Ok(Rebuilt { change, rendered, full: false })
+        Ok(Rebuilt { change, rendered, full: false, warnings: problems })
     }
 
     /// Puts rendered files into the snapshot; returns what changed.

@@ -261,7 +261,8 @@ impl Rst<'_> {
         }
         // Code right under the directive, with no blank line first, is
         // code too: Sphinx shows it so, and tutorials rely on it.
-        let mut code: Vec<Line<'_>> = directive.argument_lines.iter().skip(usize::from(on_line.is_some())).copied().collect();
+        let mut code: Vec<Line<'_>> =
+            directive.argument_lines.iter().skip(usize::from(on_line.is_some())).copied().collect();
         code.extend(directive.content.iter().copied());
         self.fence(out, &info, &dedent(&code), n);
     }

@@ -221,4 +221,3 @@ fn an_rst_page_may_bring_its_own_front_matter() {
         converted.markdown
     );
 }
-
