@@ -107,7 +107,7 @@ fn closing(text: &str, from: usize, delimiter: &str) -> Option<usize> {
         if content_ok && end_ok {
             return Some(p);
         }
-        at = p + delimiter.len().max(1);
+        at = p + 1;
     }
     None
 }

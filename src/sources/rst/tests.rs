@@ -204,6 +204,7 @@ fn inline_markup_is_converted_and_plain_text_escaped() {
         (":class:`~a.Module`\\ s and :class:`~a.Module`s", "`Module`s and `Module`s"),
         (":math:`x^2`", "$x^2$"),
         ("`text`", "`text`"),
+        ("using ``:ref:`label```.", "using `` :ref:`label` ``."),
         ("a | b | c and 2 * 3 ** 4", "a \\| b \\| c and 2 \\* 3 \\*\\* 4"),
         ("__init__ and snake_case_", "\\_\\_init\\_\\_ and snake\\_case\\_"),
     ];
