@@ -3,11 +3,11 @@
 //! A build runs these stages, one module each, data flowing one way:
 //!
 //! 1. [`config`] — load and check `book.toml`
-//! 2. [`discover`] — find and read the files of `content/`;
-//!    [`notebook`] turns notebook and script pages into Markdown
+//! 2. [`discover`] — find and read the files of `content/`; the readers
+//!    of [`sources`] turn notebooks, scripts and RST pages into Markdown
 //! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
 //!    [`history`] fills in dates from git where front matter gives none
-//! 4. [`markdown`] — render Markdown: links, callouts, code, headings
+//! 4. [`markdown`] — render Markdown: links, callouts, code, headings, math
 //! 5. [`listing`] — order tutorials and recipes, collect tags
 //! 6. [`render`] — apply the theme's templates; then [`search`] builds the
 //!    client search index from the pages' text

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use crate::html::push_escaped;
+
 use roxmltree::{Document, Node, NodeType};
 
 const MATHML_NS: &str = "http://www.w3.org/1998/Math/MathML";
@@ -92,7 +94,7 @@ pub(crate) fn clean(mathml: &str, tex: &str) -> Result<String, String> {
         write_node(child, &mut out);
     }
     out.push_str("</mrow><annotation encoding=\"application/x-tex\">");
-    escape(tex, &mut out);
+    push_escaped(&mut out, tex);
     out.push_str("</annotation></semantics></math>");
     Ok(out)
 }
@@ -133,7 +135,7 @@ fn opens_tag(after: &str) -> bool {
 
 fn write_node(node: Node<'_, '_>, out: &mut String) {
     match node.node_type() {
-        NodeType::Text => escape(node.text().unwrap_or_default(), out),
+        NodeType::Text => push_escaped(out, node.text().unwrap_or_default()),
         NodeType::Element if allowed(node) => {
             let name = node.tag_name().name();
             let _ = write!(out, "<{name}");
@@ -157,20 +159,8 @@ fn write_attributes(node: Node<'_, '_>, out: &mut String) {
     for attribute in node.attributes() {
         if attribute.namespace().is_none() && ATTRIBUTES.contains(&attribute.name()) {
             let _ = write!(out, " {}=\"", attribute.name());
-            escape(attribute.value(), out);
+            push_escaped(out, attribute.value());
             out.push('"');
-        }
-    }
-}
-
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
         }
     }
 }

@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::html::push_escaped;
+
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -99,20 +101,20 @@ fn write_element(node: Node<'_, '_>, out: &mut String, root: bool) {
             continue;
         }
         let _ = write!(out, " {prefix}{}=\"", attribute.name());
-        escape(attribute.value(), out);
+        push_escaped(out, attribute.value());
         out.push('"');
     }
     out.push('>');
     if name == "style" {
         let css: String = node.children().filter_map(|child| child.text()).collect();
         if css_allowed(&css) {
-            escape(&css, out);
+            push_escaped(out, &css);
         }
     } else {
         for child in node.children() {
             match child.node_type() {
                 NodeType::Element if element_allowed(child) => write_element(child, out, false),
-                NodeType::Text => escape(child.text().unwrap_or_default(), out),
+                NodeType::Text => push_escaped(out, child.text().unwrap_or_default()),
                 _ => {}
             }
         }
@@ -154,18 +156,6 @@ fn refers_within(value: &str) -> bool {
         let rest = value[at + 4..].trim_start_matches(['"', '\'']);
         rest.starts_with('#')
     })
-}
-
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -118,8 +118,8 @@ fn shift<'a>(lines: &[Line<'a>], width: usize) -> Vec<Line<'a>> {
     lines.iter().map(|&(n, l)| (n, &l[width.min(indent(l))..])).collect()
 }
 
-/// The blank-line-separated groups of lines that start unindented.
-pub(super) fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
+/// The groups of lines that blank lines separate.
+pub(super) fn blank_separated<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
     let mut groups: Vec<Vec<Line<'a>>> = Vec::new();
     let mut current = Vec::new();
     for &(n, line) in lines {
@@ -134,6 +134,12 @@ pub(super) fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
     if !current.is_empty() {
         groups.push(current);
     }
+    groups
+}
+
+/// The blank-line-separated groups of lines that start unindented.
+pub(super) fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
+    let groups = blank_separated(lines);
     // A title needs no blank line after it: the text under it is a
     // paragraph of its own.
     let mut split = Vec::with_capacity(groups.len());

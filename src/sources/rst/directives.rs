@@ -275,19 +275,7 @@ impl Rst<'_> {
         if !directive.argument.is_empty() {
             equations.push(directive.argument_lines.clone());
         }
-        let mut current = Vec::new();
-        for &(line, text) in &directive.content {
-            if text.trim().is_empty() {
-                if !current.is_empty() {
-                    equations.push(std::mem::take(&mut current));
-                }
-            } else {
-                current.push((line, text));
-            }
-        }
-        if !current.is_empty() {
-            equations.push(current);
-        }
+        equations.extend(super::blocks::blank_separated(&directive.content));
         for equation in equations {
             let at = equation.first().map_or(n, |(line, _)| *line);
             out.blank(at);
