@@ -148,14 +148,30 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnos
     Ok(site)
 }
 
-/// Weight first (unweighted last), then newest date, then title.
+/// Weight first (unweighted last); then, for two files whose names start
+/// with numbers (`03.05-sorting`, `1-intro`), those numbers, as books
+/// number their chapters; then newest date, then title.
 fn listing_order(a: &Page, b: &Page) -> Ordering {
     let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    let numbered = match (chapter_number(&a.source.rel), chapter_number(&b.source.rel)) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        _ => Ordering::Equal,
+    };
     weight(a)
         .cmp(&weight(b))
+        .then(numbered)
         .then_with(|| b.meta.date.cmp(&a.meta.date))
         .then_with(|| a.rendered.title.plain.cmp(&b.rendered.title.plain))
         .then_with(|| a.source.rel.cmp(&b.source.rel))
+}
+
+/// The folder of a content file and the numbers its name starts with:
+/// `book/03.05-sorting.ipynb` → (`book`, [3, 5]).
+fn chapter_number(rel: &str) -> Option<(&str, Vec<u64>)> {
+    let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let prefix_len = name.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(name.len());
+    let numbers: Vec<u64> = name[..prefix_len].split('.').filter_map(|part| part.parse().ok()).collect();
+    (!numbers.is_empty()).then_some((folder, numbers))
 }
 
 fn check_urls(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
@@ -201,4 +217,17 @@ fn check_tag_urls(tags: &[Tag], pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chapter_number;
+
+    #[test]
+    fn chapter_numbers_come_from_the_start_of_file_names() {
+        assert_eq!(chapter_number("book/03.05-sorting.ipynb"), Some(("book", vec![3, 5])));
+        assert_eq!(chapter_number("10-intro.md"), Some(("", vec![10])));
+        assert_eq!(chapter_number("recipes/intro.md"), None);
+        assert!(chapter_number("b/2-x.md") < chapter_number("b/10-y.md"));
+    }
 }

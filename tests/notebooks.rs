@@ -296,3 +296,55 @@ fn primer_test_captures_figures_and_tables_and_a_cached_rerun_rebuilds_the_same_
     let changed: Vec<&String> = after.keys().filter(|path| after.get(*path) != before.get(*path)).collect();
     assert!(changed.is_empty() && after.len() == before.len(), "a cached rerun rebuilds the same bytes: {changed:?}");
 }
+
+/// A notebook as Jupyter saves it: no primer metadata at all.
+fn plain_notebook(title: &str, summary: &str) -> String {
+    json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "kernelspec": { "name": "python3", "display_name": "Python 3", "language": "python" } },
+        "cells": [
+            { "cell_type": "markdown", "metadata": {}, "source": format!("# {title}\n\n{summary}\n\n## Body\n\nText.") },
+            { "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(1)", "outputs": [] }
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn notebooks_saved_by_jupyter_build_in_the_order_their_names_give() {
+    let site = TestSite::fixture("basic");
+    site.write("content/tutorials/book/01-zebras.ipynb", plain_notebook("Zebras first", "Stripes."));
+    site.write("content/tutorials/book/02.05-apples.ipynb", plain_notebook("Apples second", "Fruit."));
+    site.write("content/tutorials/book/10-middle.ipynb", plain_notebook("Middle last", "Numbers, not letters."));
+    site.build();
+    let page = site.html("tutorials/book/01-zebras/index.html");
+    assert_eq!(page.texts("h1"), ["Zebras first"]);
+    assert_eq!(page.texts(".lead"), ["Stripes."]);
+    let listing = site.html("tutorials/index.html");
+    let titles: Vec<String> = listing
+        .texts(".card-title")
+        .into_iter()
+        .filter(|t| t.ends_with("first") || t.ends_with("second") || t.ends_with("last"))
+        .collect();
+    assert_eq!(titles, ["Zebras first", "Apples second", "Middle last"]);
+}
+
+#[test]
+fn a_dataframe_index_header_is_no_empty_header_cell() {
+    let site = TestSite::fixture("basic");
+    let table = "<table class=\"dataframe\"><thead><tr style=\"text-align: right;\"><th></th><th>a</th></tr></thead><tbody><tr><th>0</th><td>1</td></tr></tbody></table>";
+    let notebook = json!({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        "cells": [
+            { "cell_type": "markdown", "metadata": {}, "source": "# Frames\n\nA table." },
+            { "cell_type": "code", "metadata": {}, "execution_count": 1, "source": "df",
+              "outputs": [{ "output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": { "text/html": table } }] }
+        ]
+    });
+    site.write("content/recipes/frames.ipynb", notebook.to_string());
+    site.build();
+    let page = site.html("recipes/frames/index.html");
+    assert_eq!(page.count(".output-html th"), 2, "{}", page.inner(".output-html"));
+    assert_eq!(page.texts(".output-html th"), ["a", "0"]);
+    assert_eq!(page.count(".output-html thead td"), 1);
+}

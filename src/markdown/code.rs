@@ -184,7 +184,7 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
                 let Ok(bytes) = crate::paths::read_output(captured.store, &output.file) else { continue };
                 let Ok(text) = String::from_utf8(bytes) else { continue };
                 let text = if output.kind == "md" { markdown_html(&text) } else { text };
-                html.push_str(&format!("<div class=\"output-html\">{}</div>\n", captured.sanitizer.clean(&text)));
+                html.push_str(&output_html(&text, captured.sanitizer));
             }
             _ => {}
         }
@@ -195,7 +195,18 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
 
 /// A notebook's saved HTML output, cleaned.
 fn saved_html(html: &str, sanitizer: &Sanitizer) -> String {
-    format!("<div class=\"output-html\">\n{}\n</div>\n", sanitizer.clean(html.trim_end_matches('\n')))
+    output_html(html.trim_end_matches('\n'), sanitizer)
+}
+
+/// HTML that code printed, cleaned, in its scrolling box. An empty
+/// header cell (pandas writes one over a DataFrame's index) becomes an
+/// empty data cell: a header must name its column for screen readers.
+fn output_html(html: &str, sanitizer: &Sanitizer) -> String {
+    static EMPTY_HEADER: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<th(\s[^>]*)?>\s*</th>").expect("a valid pattern"));
+    let clean = sanitizer.clean(html);
+    let clean = EMPTY_HEADER.replace_all(&clean, "<td$1></td>");
+    format!("<div class=\"output-html\">\n{clean}\n</div>\n")
 }
 
 fn markdown_html(text: &str) -> String {

@@ -16,7 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
-use super::{Converted, Source, Writer, fence_for};
+use super::{Converted, Derived, Source, Writer, fence_for};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::origins::Origins;
 use crate::model::Asset;
@@ -26,7 +26,7 @@ use crate::model::Asset;
 pub(super) fn convert(source: &Source<'_>, outputs: &Path) -> Result<Converted, Diagnostic> {
     let folder = source.rel.rsplit_once('/').map_or("", |(folder, _)| folder);
     let mut images = Images { folder, store: outputs, found: Vec::new(), display: source.display };
-    let (markdown, origins) = notebook(source.display, source.text, &mut images)?;
+    let (markdown, origins) = notebook(source.display, super::file_stem(source.rel), source.text, &mut images)?;
     Ok(Converted { markdown, origins, images: images.found, warnings: Vec::new(), labels: Vec::new() })
 }
 
@@ -58,7 +58,7 @@ fn notebook_problem(display: &str, cell: Option<usize>, message: impl Into<Strin
     Diagnostic::file(display, message).moved_to(cell, 0)
 }
 
-fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(String, Origins), Diagnostic> {
+fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> Result<(String, Origins), Diagnostic> {
     let json: Value = serde_json::from_str(text).map_err(|error| {
         Diagnostic::at(
             display,
@@ -84,28 +84,17 @@ fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(Strin
         notebook_problem(display, None, "the notebook has no `cells` list").with_hint("open and save it in Jupyter")
     })?;
     let mut out = Writer::default();
-    let mut first_cell = 0;
-    // Front matter: `metadata.primer`, else a first raw cell of YAML.
-    if let Some(meta) = json.pointer("/metadata/primer") {
-        let yaml = serde_yaml::to_string(meta).map_err(|e| notebook_problem(display, None, e.to_string()))?;
-        out.line(None, 0, "---");
-        out.lines(None, 0, &yaml);
-        out.line(None, 0, "---");
-    } else if cells.first().is_some_and(|c| c["cell_type"] == "raw") {
-        let source = cell_source(&cells[0]);
-        let yaml = source.trim().trim_start_matches("---").trim_end_matches("---").trim_matches('\n');
-        let skipped = source.lines().take_while(|l| l.trim().is_empty() || l.trim() == "---").count();
-        out.line(Some(1), 1, "---");
-        out.lines(Some(1), skipped + 1, yaml);
-        out.line(Some(1), source.lines().count().max(1), "---");
-        first_cell = 1;
-    }
+    let (first_cell, skipped) = front_matter(&mut out, &json, cells, display, stem)?;
     for (index, cell) in cells.iter().enumerate().skip(first_cell) {
         let number = Some(index + 1);
         let source = cell_source(cell);
         out.line(number, 0, "");
         match cell["cell_type"].as_str() {
-            Some("markdown") => out.lines(number, 1, &source),
+            Some("markdown") => {
+                for (n, line) in source.lines().enumerate().filter(|(n, _)| !skipped.contains(&(index, n + 1))) {
+                    out.line(number, n + 1, line);
+                }
+            }
             Some("code") => {
                 let fence = fence_for(&source);
                 out.line(number, 1, &format!("{fence}python"));
@@ -125,6 +114,62 @@ fn notebook(display: &str, text: &str, images: &mut Images<'_>) -> Result<(Strin
         }
     }
     Ok((out.text, out.origins))
+}
+
+/// Writes the notebook's front matter: `metadata.primer`, else a first
+/// raw cell of YAML, else what its first Markdown cell says: the title of
+/// its first `# ` heading (or the file name) and its first paragraph as
+/// the summary. Returns the index of the first cell of the body, and the
+/// (cell index, line) of each line the front matter took from the body.
+fn front_matter(
+    out: &mut Writer,
+    json: &Value,
+    cells: &[Value],
+    display: &str,
+    stem: &str,
+) -> Result<(usize, Vec<(usize, usize)>), Diagnostic> {
+    if let Some(meta) = json.pointer("/metadata/primer") {
+        let yaml = serde_yaml::to_string(meta).map_err(|e| notebook_problem(display, None, e.to_string()))?;
+        out.line(None, 0, "---");
+        out.lines(None, 0, &yaml);
+        out.line(None, 0, "---");
+        return Ok((0, Vec::new()));
+    }
+    if cells.first().is_some_and(|c| c["cell_type"] == "raw") {
+        let source = cell_source(&cells[0]);
+        let yaml = source.trim().trim_start_matches("---").trim_end_matches("---").trim_matches('\n');
+        let skipped = source.lines().take_while(|l| l.trim().is_empty() || l.trim() == "---").count();
+        out.line(Some(1), 1, "---");
+        out.lines(Some(1), skipped + 1, yaml);
+        out.line(Some(1), source.lines().count().max(1), "---");
+        return Ok((1, Vec::new()));
+    }
+    let mut derived = Derived::default();
+    let mut skipped = Vec::new();
+    if let Some(index) = cells.iter().position(|c| c["cell_type"] == "markdown") {
+        let source = cell_source(&cells[index]);
+        let lines: Vec<&str> = source.lines().collect();
+        let heading = lines.iter().position(|l| l.starts_with("# "));
+        derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
+        let start = heading.map_or(0, |at| at + 1);
+        let first = (start..lines.len()).find(|&i| !lines[i].trim().is_empty());
+        if let Some(first) = first.filter(|&i| is_plain_paragraph(lines[i])) {
+            let end = (first..lines.len()).find(|&i| lines[i].trim().is_empty()).unwrap_or(lines.len());
+            let text: Vec<&str> = lines[first..end].iter().map(|l| l.trim()).collect();
+            derived.summary = Some(text.join(" "));
+            skipped.extend((first..end).map(|i| (index, i + 1)));
+        }
+    }
+    derived.write(out, &[], 1, stem);
+    Ok((0, skipped))
+}
+
+/// Whether a Markdown line starts a plain paragraph, which a summary can
+/// be: not a heading, list, quote, table, fence, image or HTML.
+fn is_plain_paragraph(line: &str) -> bool {
+    let line = line.trim_start();
+    let ordered = line.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    !ordered && !["#", ">", "- ", "* ", "+ ", "|", "```", "~~~", "<", "!["].iter().any(|m| line.starts_with(m))
 }
 
 /// A cell's source.
@@ -280,7 +325,26 @@ mod tests {
         })
         .to_string();
         let converted = read(&text).expect("valid");
-        assert_eq!(converted.markdown, "\n````python\ns = '```'\nprint(s)\n````\n");
+        assert_eq!(converted.markdown, "---\ntitle: n\n---\n\n````python\ns = '```'\nprint(s)\n````\n");
+    }
+
+    #[test]
+    fn a_notebook_without_primer_metadata_takes_its_title_and_summary_from_its_first_cell() {
+        let text = serde_json::json!({
+            "nbformat": 4, "metadata": { "kernelspec": { "name": "python3" } },
+            "cells": [
+                { "cell_type": "markdown", "metadata": {}, "source": "# Sorting Arrays\n\nSort arrays *fast*\nwith NumPy.\n\nMore text." },
+                { "cell_type": "code", "metadata": {}, "source": "print(1)", "outputs": [] }
+            ]
+        })
+        .to_string();
+        let converted = read(&text).expect("valid");
+        assert_eq!(
+            converted.markdown,
+            "---\ntitle: Sorting Arrays\nsummary: Sort arrays *fast* with NumPy.\n---\n\n# Sorting Arrays\n\n\nMore text.\n\n```python\nprint(1)\n```\n"
+        );
+        let untitled = serde_json::json!({ "nbformat": 4, "metadata": {}, "cells": [] }).to_string();
+        assert_eq!(read(&untitled).expect("valid").markdown, "---\ntitle: n\n---\n");
     }
 
     #[test]
