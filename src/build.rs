@@ -188,7 +188,7 @@ pub(crate) fn render_markdown(
     let fresh = all.split_off(first_new);
     let (fresh, mut problems) = markdown::render_pages(&context, fresh);
     all.extend(fresh);
-    problems.extend(markdown::check_links(&context, &all));
+    problems.extend(markdown::check_links(&context, &mut all));
     (all, problems)
 }
 

@@ -348,3 +348,29 @@ fn a_dataframe_index_header_is_no_empty_header_cell() {
     assert_eq!(page.texts(".output-html th"), ["a", "0"]);
     assert_eq!(page.count(".output-html thead td"), 1);
 }
+
+#[test]
+fn links_to_jupyter_heading_ids_reach_the_heading() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/tutorials/book/01-indices.ipynb",
+        plain_notebook("Indices", "Summary.")
+            .replace("## Body", "## Sorted and unsorted indices")
+            .replace("Text.", "See [sorting](#Sorted-and-unsorted-indices) and [more](02-more.ipynb#Going-Further)."),
+    );
+    site.write(
+        "content/tutorials/book/02-more.ipynb",
+        plain_notebook("More", "Text.").replace("## Body", "## Going Further"),
+    );
+    site.build();
+    let page = site.html("tutorials/book/01-indices/index.html");
+    let hrefs = page.attrs(".prose a[href*='#']", "href");
+    assert!(hrefs.contains(&"#sorted-and-unsorted-indices".to_owned()), "{hrefs:?}");
+    assert!(hrefs.contains(&"../../../tutorials/book/02-more/#going-further".to_owned()), "{hrefs:?}");
+    site.write(
+        "content/tutorials/book/01-indices.ipynb",
+        plain_notebook("Indices", "Summary.").replace("Text.", "See [nowhere](#No-Such-Heading)."),
+    );
+    let run = site.build_fails();
+    assert!(run.stderr.contains("link to a missing anchor `#No-Such-Heading`"), "{}", run.stderr);
+}

@@ -299,17 +299,39 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
 }
 
 /// Checks that every recorded `#anchor` exists on its target page; a
-/// missing one is reported as `broken` says.
-pub(crate) fn check_anchors(pages: &[Page], broken: Severity) -> Vec<Diagnostic> {
+/// missing one is reported as `broken` says. A Jupyter-style anchor that
+/// names a heading is pointed at the heading's id.
+pub(crate) fn check_anchors(pages: &mut [Page], broken: Severity) -> Vec<Diagnostic> {
+    let (problems, mended) = find_missing_anchors(pages, broken);
+    for (index, jupyter, primer) in mended {
+        let html = &mut pages[index].rendered.html;
+        *html = html.replace(&format!("#{jupyter}\""), &format!("#{primer}\""));
+    }
+    problems
+}
+
+/// The links to missing anchors, and the (page, anchor, id) of each link
+/// whose anchor is a Jupyter heading id.
+fn find_missing_anchors(pages: &[Page], broken: Severity) -> (Vec<Diagnostic>, Vec<(usize, String, String)>) {
     let anchors: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|page| (page.source.rel.as_str(), &page.rendered.anchors)).collect();
     let mut problems = Vec::new();
-    for page in pages {
+    let mut mended = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
         for link in &page.rendered.links {
             let Some(ids) = anchors.get(link.target.as_str()) else {
                 continue;
             };
             if link.anchor.is_empty() || ids.contains(&link.anchor) {
+                continue;
+            }
+            // Jupyter ids a heading by its text, case kept and spaces as
+            // `-` (`#Sorted-and-unsorted-indices`): such a link reaches
+            // the heading, and its `href` is mended once every page is
+            // rendered.
+            let primer_id = slug::slugify(link.anchor.replace('-', " "));
+            if ids.contains(&primer_id) {
+                mended.push((index, link.anchor.clone(), primer_id));
                 continue;
             }
             let on = if link.target == page.source.rel {
@@ -336,7 +358,7 @@ pub(crate) fn check_anchors(pages: &[Page], broken: Severity) -> Vec<Diagnostic>
             problems.push(diagnostic.with_severity(broken));
         }
     }
-    problems
+    (problems, mended)
 }
 
 /// The link from the content file `from` to the content file `to`, both

@@ -73,7 +73,7 @@ pub(crate) fn render_pages(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page
 
 /// Checks what needs every rendered page: `#anchor`s of links between
 /// pages, and card images.
-pub(crate) fn check_links(context: &Context<'_>, pages: &[Page]) -> Vec<Diagnostic> {
+pub(crate) fn check_links(context: &Context<'_>, pages: &mut [Page]) -> Vec<Diagnostic> {
     let mut problems = links::check_anchors(pages, context.broken_links);
     problems.extend(pages.iter().filter_map(|page| links::check_image(page, context.targets)));
     problems
