@@ -374,3 +374,18 @@ fn links_to_jupyter_heading_ids_reach_the_heading() {
     let run = site.build_fails();
     assert!(run.stderr.contains("link to a missing anchor `#No-Such-Heading`"), "{}", run.stderr);
 }
+
+#[test]
+fn code_in_a_markdown_cell_is_shown_and_never_run() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/recipes/shown.ipynb",
+        plain_notebook("Shown code", "Read, not run.")
+            .replace("Text.", "```python\\nraise SystemExit('markdown code ran')\\n```"),
+    );
+    let run = site.run(&["test", "content/recipes/shown.ipynb"]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok   content/recipes/shown.ipynb (1 passed"), "{}", run.stdout);
+    site.build();
+    assert!(site.html("recipes/shown/index.html").inner(".prose").contains("markdown code ran"));
+}

@@ -91,8 +91,9 @@ fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> R
         out.line(number, 0, "");
         match cell["cell_type"].as_str() {
             Some("markdown") => {
+                let mut fences = ShownFences::default();
                 for (n, line) in source.lines().enumerate().filter(|(n, _)| !skipped.contains(&(index, n + 1))) {
-                    out.line(number, n + 1, line);
+                    out.line(number, n + 1, &fences.line(line));
                 }
             }
             Some("code") => {
@@ -170,6 +171,39 @@ fn is_plain_paragraph(line: &str) -> bool {
     let line = line.trim_start();
     let ordered = line.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     !ordered && !["#", ">", "- ", "* ", "+ ", "|", "```", "~~~", "<", "!["].iter().any(|m| line.starts_with(m))
+}
+
+/// Code fenced in a Markdown cell is there to be read: Jupyter never runs
+/// it, so neither does `primer test`. Each opening fence with a language
+/// gets `ignore`.
+#[derive(Default)]
+struct ShownFences {
+    /// The fence of the block open now: its character and length.
+    open: Option<(char, usize)>,
+}
+
+impl ShownFences {
+    fn line(&mut self, line: &str) -> String {
+        let trimmed = line.trim_start();
+        let Some(mark) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') else { return line.to_owned() };
+        let run = trimmed.chars().take_while(|c| *c == mark).count();
+        if run < 3 {
+            return line.to_owned();
+        }
+        let info = trimmed[run..].trim();
+        match self.open {
+            Some((open, len)) if open == mark && run >= len && info.is_empty() => {
+                self.open = None;
+                line.to_owned()
+            }
+            Some(_) => line.to_owned(),
+            None => {
+                self.open = Some((mark, run));
+                let words: Vec<&str> = info.split_whitespace().collect();
+                if words.is_empty() || words.contains(&"ignore") { line.to_owned() } else { format!("{line} ignore") }
+            }
+        }
+    }
 }
 
 /// A cell's source.
@@ -345,6 +379,17 @@ mod tests {
         );
         let untitled = serde_json::json!({ "nbformat": 4, "metadata": {}, "cells": [] }).to_string();
         assert_eq!(read(&untitled).expect("valid").markdown, "---\ntitle: n\n---\n");
+    }
+
+    #[test]
+    fn code_fenced_in_markdown_cells_is_shown_and_never_run() {
+        let mut fences = ShownFences::default();
+        let cell = ["```python", "x = 1", "```", "~~~~bash", "```", "~~~~", "````", "plain", "````"];
+        let shown: Vec<String> = cell.iter().map(|line| fences.line(line)).collect();
+        assert_eq!(
+            shown,
+            ["```python ignore", "x = 1", "```", "~~~~bash ignore", "```", "~~~~", "````", "plain", "````"]
+        );
     }
 
     #[test]
