@@ -144,13 +144,13 @@ pub(crate) fn read_doc(
         return Err(Diagnostic::at(&display, &text, line, col, 1, "file holds a NUL byte")
             .with_hint("remove it: a text file has none, and browsers would show it as garbage"));
     }
-    if format == Format::Markdown {
-        let doc = SourceDoc { rel, display, text, origins: None, images: Vec::new(), labels: Vec::new() };
-        return Ok((doc, Vec::new()));
-    }
     let outputs = crate::paths::SitePaths::new(&config.root).output_store();
     let source = Source { display: &display, rel: &rel, text: &text };
-    let converted = crate::sources::convert(format, &source, &outputs)?;
+    let Some(converted) = crate::sources::convert(format, &source, &outputs) else {
+        let doc = SourceDoc { rel, display, text, origins: None, images: Vec::new(), labels: Vec::new() };
+        return Ok((doc, Vec::new()));
+    };
+    let converted = converted?;
     // A notebook's lines are lines of its cells, not of its JSON.
     let origins = match format {
         Format::Notebook => converted.origins,

@@ -87,7 +87,7 @@ pub fn source_page(text: &str) {
     for (rel, format) in [("recipes/fuzz.rst", Format::Rst), ("recipes/fuzz.py", Format::Script)] {
         let display = format!("content/{rel}");
         let source = Source { display: &display, rel, text };
-        let Ok(converted) = crate::sources::convert(format, &source, Path::new("unused")) else { continue };
+        let Some(Ok(converted)) = crate::sources::convert(format, &source, Path::new("unused")) else { continue };
         for warning in &converted.warnings {
             let _ = warning.render(false);
         }

@@ -259,6 +259,8 @@ pub(crate) struct PageLink {
     /// `rel` of the target page.
     pub(crate) target: String,
     pub(crate) anchor: String,
+    /// The URL the page links with, anchor included.
+    pub(crate) href: String,
     pub(crate) line: usize,
     /// 0-based byte column of the link on its line.
     pub(crate) byte_col: usize,

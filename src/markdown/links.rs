@@ -124,7 +124,8 @@ pub(super) fn transform<'a>(
             Ok(Resolution::Keep) => {}
             Ok(Resolution::Rewrite(url, anchor, title)) => {
                 if let Some((target, anchor)) = anchor {
-                    links.push(PageLink { target, anchor, line: span.0, byte_col: span.1, len: span.2 });
+                    let href = url.clone();
+                    links.push(PageLink { target, anchor, href, line: span.0, byte_col: span.1, len: span.2 });
                 }
                 *dest_url = CowStr::from(url);
                 titles.extend(title.map(|title| (index + 1, title)));
@@ -303,15 +304,17 @@ pub(crate) fn check_image(page: &Page, targets: &LinkTargets) -> Option<Diagnost
 /// names a heading is pointed at the heading's id.
 pub(crate) fn check_anchors(pages: &mut [Page], broken: Severity) -> Vec<Diagnostic> {
     let (problems, mended) = find_missing_anchors(pages, broken);
-    for (index, jupyter, primer) in mended {
+    for (index, href, id) in mended {
+        let mended_href = format!("{}#{id}", href.rsplit_once('#').map_or("", |(url, _)| url));
         let html = &mut pages[index].rendered.html;
-        *html = html.replace(&format!("#{jupyter}\""), &format!("#{primer}\""));
+        let escaped = |href: &str| format!("href=\"{}\"", crate::html::escape_html(href));
+        *html = html.replace(&escaped(&href), &escaped(&mended_href));
     }
     problems
 }
 
-/// The links to missing anchors, and the (page, anchor, id) of each link
-/// whose anchor is a Jupyter heading id.
+/// The links to missing anchors, and the (page, href, heading id) of each
+/// link whose anchor is a Jupyter heading id.
 fn find_missing_anchors(pages: &[Page], broken: Severity) -> (Vec<Diagnostic>, Vec<(usize, String, String)>) {
     let anchors: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|page| (page.source.rel.as_str(), &page.rendered.anchors)).collect();
@@ -331,7 +334,7 @@ fn find_missing_anchors(pages: &[Page], broken: Severity) -> (Vec<Diagnostic>, V
             // rendered.
             let primer_id = slug::slugify(link.anchor.replace('-', " "));
             if ids.contains(&primer_id) {
-                mended.push((index, link.anchor.clone(), primer_id));
+                mended.push((index, link.href.clone(), primer_id));
                 continue;
             }
             let on = if link.target == page.source.rel {

@@ -41,7 +41,7 @@ pub(super) fn transform<'a>(
 }
 
 /// The MathML of `tex`, or why it cannot be typeset.
-pub(crate) fn mathml(tex: &str, display: bool) -> Result<String, String> {
+fn mathml(tex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect::<Result<_, _>>().map_err(|e| first_line(&e))?;
     let config = RenderConfig {

@@ -44,7 +44,7 @@ pub(crate) fn page_format(rel: &str, start: impl FnOnce() -> Vec<u8>) -> Result<
         "ipynb" => Ok(Some(Format::Notebook)),
         "rst" => Ok(Some(Format::Rst)),
         "py" if script::is_page(&start()) => Ok(Some(Format::Script)),
-        "py" => Err("a script page opens with a module docstring holding a title, or a `# ---` front matter block"),
+        "py" => Err("a script page opens with a module docstring, or a `# ---` front matter block"),
         _ => Ok(None),
     }
 }
@@ -73,20 +73,15 @@ pub(crate) struct Source<'a> {
     pub(crate) text: &'a str,
 }
 
-/// Reads a page of `format` (not Markdown, which needs no reading) as
-/// Markdown; the images of a notebook's outputs are kept in `outputs`.
-pub(crate) fn convert(format: Format, source: &Source<'_>, outputs: &Path) -> Result<Converted, Diagnostic> {
+/// Reads a page of `format` as Markdown; the images of a notebook's
+/// outputs are kept in `outputs`. `None` for Markdown, which needs no
+/// reading.
+pub(crate) fn convert(format: Format, source: &Source<'_>, outputs: &Path) -> Option<Result<Converted, Diagnostic>> {
     match format {
-        Format::Notebook => notebook::convert(source, outputs),
-        Format::Script => Ok(script::convert(source)),
-        Format::Rst => Ok(rst::page(source)),
-        Format::Markdown => Ok(Converted {
-            markdown: source.text.to_owned(),
-            origins: Origins::default(),
-            images: Vec::new(),
-            warnings: Vec::new(),
-            labels: Vec::new(),
-        }),
+        Format::Notebook => Some(notebook::convert(source, outputs)),
+        Format::Script => Some(Ok(script::convert(source))),
+        Format::Rst => Some(Ok(rst::page(source))),
+        Format::Markdown => None,
     }
 }
 
@@ -156,8 +151,10 @@ struct Derived {
 
 impl Derived {
     /// Writes the front matter: the author's `own` lines (numbered), then
-    /// the derived keys they do not set, at line `at`.
-    fn write(&self, out: &mut Writer, own: &[(usize, &str)], at: usize, file_stem: &str) {
+    /// the derived keys they do not set, which problems name at the
+    /// file's first line.
+    fn write(&self, out: &mut Writer, own: &[(usize, &str)], file_stem: &str) {
+        let at = 1;
         let own_text: String = own.iter().map(|(_, line)| format!("{line}\n")).collect();
         let set: serde_yaml::Mapping = serde_yaml::from_str(&own_text).unwrap_or_default();
         let missing = |key: &str| !set.contains_key(key);

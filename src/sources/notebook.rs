@@ -161,7 +161,7 @@ fn front_matter(
             skipped.extend((first..end).map(|i| (index, i + 1)));
         }
     }
-    derived.write(out, &[], 1, stem);
+    derived.write(out, &[], stem);
     Ok((0, skipped))
 }
 

@@ -49,8 +49,8 @@ pub(super) struct Rst<'a> {
     /// Anonymous targets (`.. __: url`) in order, and how many were used.
     anonymous: Vec<String>,
     anonymous_used: usize,
-    /// Substitution definitions, by name: their RST text.
-    substitutions: HashMap<String, String>,
+    /// Substitution definitions, by name.
+    substitutions: HashMap<String, Substitution>,
     /// Section styles in the order met: underline character, overlined.
     styles: Vec<(char, bool)>,
     /// The language of literal blocks (`.. highlight::`).
@@ -200,7 +200,7 @@ pub(super) fn page(source: &Source<'_>) -> Converted {
     let mut rst = Rst::new(source, body);
     let header = rst.header(body);
     let mut out = Writer::default();
-    header.derived.write(&mut out, &own, 1, file_stem(source.rel));
+    header.derived.write(&mut out, &own, file_stem(source.rel));
     let kept: Vec<Line<'_>> = body.iter().filter(|(n, _)| !header.skipped.contains(n)).copied().collect();
     out.blank(kept.first().map_or(1, |(n, _)| *n));
     rst.write(&kept, &mut out);
@@ -234,13 +234,21 @@ fn split_target(target: &str) -> Option<(String, &str)> {
     Some((name.to_owned(), url))
 }
 
-/// The RST text a substitution stands for: `replace::` text, an `image::`,
-/// a `unicode::` character.
-fn substitution(body: &str, continued: &str) -> String {
+/// What a substitution (`|name|`) stands for.
+#[derive(Clone)]
+enum Substitution {
+    /// RST text: `replace::` text, or a `unicode::` character.
+    Text(String),
+    /// An `image::`, by its path.
+    Image(String),
+}
+
+/// The substitution a definition's body (`replace:: …`) makes.
+fn substitution(body: &str, continued: &str) -> Substitution {
     let (directive, argument) = body.split_once("::").unwrap_or(("", body));
     let argument = format!("{} {continued}", argument.trim()).trim().to_owned();
-    match directive.trim() {
-        "image" => format!("\u{0}image:{argument}"),
+    Substitution::Text(match directive.trim() {
+        "image" => return Substitution::Image(argument),
         "unicode" => argument
             .split_whitespace()
             .map(|code| {
@@ -249,7 +257,7 @@ fn substitution(body: &str, continued: &str) -> String {
             })
             .collect(),
         _ => argument,
-    }
+    })
 }
 
 /// How RST compares reference names: case and runs of spaces do not count.

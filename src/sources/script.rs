@@ -84,7 +84,7 @@ pub(super) fn convert(source: &Source<'_>) -> Converted {
         derived = header.derived;
         skipped = header.skipped;
     }
-    derived.write(&mut out, &own, 1, file_stem(source.rel));
+    derived.write(&mut out, &own, file_stem(source.rel));
     for part in &parts {
         match part {
             Part::Prose(lines) => {

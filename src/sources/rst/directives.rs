@@ -59,7 +59,7 @@ impl<'a> Directive<'a> {
 
 /// Admonitions: their name, primer's callout kind and the title shown
 /// when it is not the kind's own.
-const ADMONITIONS: [(&str, &str, &str); 12] = [
+const ADMONITIONS: [(&str, &str, &str); 11] = [
     ("note", "NOTE", ""),
     ("tip", "TIP", ""),
     ("hint", "TIP", "Hint"),
@@ -71,7 +71,6 @@ const ADMONITIONS: [(&str, &str, &str); 12] = [
     ("error", "CAUTION", "Error"),
     ("seealso", "NOTE", "See also"),
     ("todo", "NOTE", "To do"),
-    ("important-note", "IMPORTANT", ""),
 ];
 
 /// Directives whose content is shown as it is, in no box.
@@ -82,11 +81,10 @@ const CONTAINERS: [&str; 9] =
 const API_DIRECTIVES: [&str; 7] = ["function", "class", "method", "attribute", "data", "exception", "decorator"];
 
 /// Directives that say nothing a reader of the page needs.
-const SILENT: [&str; 12] = [
+const SILENT: [&str; 11] = [
     "contents",
     "meta",
     "index",
-    "highlight",
     "currentmodule",
     "module",
     "py:module",

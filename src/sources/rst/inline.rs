@@ -3,7 +3,7 @@
 //! nothing in it means something new to Markdown (`_`, `*`, `$`, `<`, a
 //! `-` starting a line).
 
-use super::{Rst, label_anchor, normalize};
+use super::{Rst, Substitution, label_anchor, normalize};
 
 /// Roles of Python (and other) API objects: shown as inline code; the
 /// `~` form shows the last name, `!` no link.
@@ -312,9 +312,9 @@ impl Rst<'_> {
             };
             let suffix =
                 if text[end + 1..].starts_with("__") { 2 } else { usize::from(text[end + 1..].starts_with('_')) };
-            let shown = match replacement.strip_prefix("\u{0}image:") {
-                Some(source) => format!("![{name}]({})", link_destination(source)),
-                None => self.inline(&replacement, line),
+            let shown = match replacement {
+                Substitution::Image(source) => format!("![{name}]({})", link_destination(&source)),
+                Substitution::Text(text) => self.inline(&text, line),
             };
             let shown = match self.targets.get(&normalize(name)).filter(|_| suffix > 0) {
                 Some(url) => format!("[{shown}]({})", link_destination(url)),
@@ -336,8 +336,7 @@ impl Rst<'_> {
         let end = closing(text, i + 1, "`")?;
         let content = &text[i + 1..end];
         let after = &text[end + 1..];
-        if let Some(anonymous) = after.strip_prefix("__") {
-            let _ = anonymous;
+        if after.starts_with("__") {
             let (title, target) = titled(content);
             let url = if title.is_some() || content.ends_with('>') {
                 target.to_owned()
