@@ -392,7 +392,7 @@ impl Stager {
             // A manifest entry that is not a plain relative path was not
             // written by primer: nothing to delete.
             let Ok(path) = confined(out, rel) else { continue };
-            match refuse_links(out, &path, &self.plain).and_then(|()| journal.set_aside(&path)) {
+            match refuse_links(out, &path, &self.plain).and_then(|()| journal.set_aside(&path, Aside::Moved)) {
                 Ok(was_there) => deleted += usize::from(was_there),
                 Err(error) => failures.push((path, error)),
             }
@@ -478,6 +478,13 @@ struct Journal {
     next: AtomicUsize,
 }
 
+/// How [`Journal::set_aside`] keeps a file.
+#[derive(Debug, Clone, Copy)]
+enum Aside {
+    Moved,
+    Linked,
+}
+
 #[derive(Debug)]
 enum Change {
     Created(PathBuf),
@@ -493,8 +500,10 @@ impl Journal {
         std::mem::take(&mut *self.changes.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
-    /// Renames the file at `path` beside it; whether there was one.
-    fn set_aside(&self, path: &Path) -> std::io::Result<bool> {
+    /// Sets the file at `path` aside, beside it, for a roll back; whether
+    /// there was one. `Moved` takes it away (a file to delete); `Linked`
+    /// leaves it in place too (a file about to be replaced).
+    fn set_aside(&self, path: &Path, how: Aside) -> std::io::Result<bool> {
         match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e),
@@ -502,14 +511,23 @@ impl Journal {
         }
         // Numbered from the top, apart from the stager's own.
         let aside = temporary_path(path, Some(usize::MAX - self.next.fetch_add(1, Ordering::Relaxed)));
-        std::fs::rename(path, &aside)?;
+        match how {
+            Aside::Moved => std::fs::rename(path, &aside)?,
+            Aside::Linked => {
+                if std::fs::hard_link(path, &aside).is_err() {
+                    std::fs::copy(path, &aside)?;
+                }
+            }
+        }
         self.record(Change::SetAside { path: path.to_path_buf(), aside });
         Ok(true)
     }
 
-    /// Puts the file `temporary` at `path`, setting aside what was there.
+    /// Puts the file `temporary` at `path`, keeping what was there. The
+    /// old file stays in place until the rename replaces it in one step:
+    /// a build killed at any moment leaves the old file or the new one.
     fn put(&self, temporary: &Path, path: &Path) -> std::io::Result<()> {
-        let existed = self.set_aside(path)?;
+        let existed = self.set_aside(path, Aside::Linked)?;
         std::fs::rename(temporary, path)?;
         if !existed {
             self.record(Change::Created(path.to_path_buf()));
@@ -713,5 +731,25 @@ mod tests {
             "{messages:?}"
         );
         assert_eq!(problems.len(), 3, "{messages:?}");
+    }
+
+    #[test]
+    fn a_replaced_file_stays_in_place_until_the_new_one_lands_and_a_roll_back_restores_it() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("page.html");
+        std::fs::write(&path, "old").expect("write");
+        let journal = Journal::default();
+        // Kept for the roll back, yet still readable where it was: there
+        // is no moment at which a reader (or a kill) finds no file.
+        assert!(journal.set_aside(&path, Aside::Linked).expect("set aside"));
+        assert_eq!(std::fs::read_to_string(&path).expect("still there"), "old");
+        let temporary = dir.path().join("new");
+        std::fs::write(&temporary, "new").expect("write");
+        std::fs::rename(&temporary, &path).expect("rename");
+        journal.roll_back(dir.path());
+        assert_eq!(std::fs::read_to_string(&path).expect("restored"), "old");
+        let left: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+        assert_eq!(left, ["page.html"], "nothing is left beside it");
     }
 }
