@@ -1,12 +1,17 @@
 //! What a fenced code block's language and lines mean, to the page that
 //! shows it and to `primer test`, which runs it: the canonical name of a
 //! language (`py` is `python`), and hidden lines, which run but do not
-//! show (rustdoc's `# ` in Rust, `#~ ` and `//~ ` in other languages).
+//! show (rustdoc's `# ` in Rust, `#~ ` and `//~ ` in other languages),
+//! the prompts of a Python console session (`pycon`), which are shown but
+//! not run, and IPython's own syntax in `ipython` blocks and notebook
+//! cells (`%magic`, `!shell`), which runs as IPython runs it.
+
+mod ipython;
 
 /// The canonical language name for an info-string language.
 pub(crate) fn canonical(lang: &str) -> &str {
     match lang {
-        "py" | "python3" => "python",
+        "py" | "python3" | "ipython" | "ipython3" | "pycon" => "python",
         "shell" => "bash",
         "js" | "node" | "mjs" => "javascript",
         "rs" => "rust",
@@ -20,7 +25,8 @@ pub(crate) fn canonical(lang: &str) -> &str {
 fn hidden_prefix(lang: &str) -> Option<&'static str> {
     match lang {
         "rust" | "rs" => Some("#"),
-        "python" | "py" | "python3" | "bash" | "sh" | "shell" | "zsh" | "ruby" | "rb" | "r" | "perl" => Some("#~"),
+        "python" | "py" | "python3" | "ipython" | "ipython3" | "bash" | "sh" | "shell" | "zsh" | "ruby" | "rb"
+        | "r" | "perl" => Some("#~"),
         "javascript" | "js" | "node" | "typescript" | "ts" | "c" | "cpp" | "c++" | "go" | "java" | "kotlin"
         | "swift" => Some("//~"),
         _ => None,
@@ -41,9 +47,27 @@ fn hidden_line<'a>(prefix: &str, line: &'a str) -> Option<&'a str> {
     trimmed.strip_prefix(prefix).and_then(|rest| rest.strip_prefix(' '))
 }
 
-/// The code that runs: hidden lines included, their markers removed.
+/// The code that runs: hidden lines included, their markers removed; in
+/// a console session, the lines after its prompts.
 pub(crate) fn runnable_code(lang: &str, code: &str) -> String {
+    if lang == "pycon" {
+        return console_input(code);
+    }
     let Some(prefix) = hidden_prefix(lang) else { return code.to_owned() };
+    unhide(prefix, code)
+}
+
+/// What the runner is given for a block's runnable code: in IPython
+/// blocks, magics and shell lines become the calls IPython makes of them.
+pub(crate) fn program_text(lang: &str, code: &str) -> String {
+    match lang {
+        "ipython" | "ipython3" => ipython::translate(code),
+        _ => code.to_owned(),
+    }
+}
+
+/// `code` with its hidden lines' markers removed.
+fn unhide(prefix: &str, code: &str) -> String {
     code.split_inclusive('\n')
         .map(|line| match hidden_line(prefix, line) {
             Some(rest) => {
@@ -53,6 +77,22 @@ pub(crate) fn runnable_code(lang: &str, code: &str) -> String {
             None if prefix == "#" && line.trim_start().starts_with("##") => line.replacen("##", "#", 1),
             None => line.to_owned(),
         })
+        .collect()
+}
+
+/// What a Python console session typed: the lines after `>>> ` and
+/// `... ` prompts. The rest is what the session printed, which is shown
+/// and not run.
+fn console_input(code: &str) -> String {
+    code.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            [">>> ", "... "]
+                .iter()
+                .find_map(|prompt| line.strip_prefix(prompt))
+                .or_else(|| (line == ">>>" || line == "...").then_some(""))
+        })
+        .map(|line| format!("{line}\n"))
         .collect()
 }
 
@@ -89,5 +129,15 @@ mod tests {
         assert_eq!(visible_code("rust", bare), "let x = 1;\n");
         assert_eq!(runnable_code("rust", bare), "fn main() {\n\nlet x = 1;\n\n}\n");
         assert_eq!(visible_code("python", "#~\nprint(1)\n"), "print(1)\n");
+    }
+
+    #[test]
+    fn a_console_session_runs_what_follows_its_prompts() {
+        let session = ">>> def f(x):\n...     return x * 2\n...\n>>> f(2)\n4\n";
+        assert_eq!(runnable_code("pycon", session), "def f(x):\n    return x * 2\n\nf(2)\n");
+        assert_eq!(visible_code("pycon", session), session);
+        for name in ["py", "python3", "ipython", "ipython3", "pycon"] {
+            assert_eq!(canonical(name), "python", "{name}");
+        }
     }
 }

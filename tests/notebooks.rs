@@ -389,3 +389,104 @@ fn code_in_a_markdown_cell_is_shown_and_never_run() {
     site.build();
     assert!(site.html("recipes/shown/index.html").inner(".prose").contains("markdown code ran"));
 }
+
+/// Whether IPython can be imported; under `CI=true` it must be (`.ci/run`
+/// installs it).
+fn ipython_available() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import IPython"])
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(found || std::env::var("CI").is_err(), "IPython is missing under CI");
+    if !found {
+        eprintln!("skipped: IPython is not installed");
+    }
+    found
+}
+
+/// A notebook whose code cells use IPython's own syntax.
+fn ipython_notebook() -> String {
+    let cells = [
+        "%matplotlib inline\ndef double(x):\n    return 2 * x",
+        "%%time\nprint('cell magic', double(21))",
+        "!echo shell says hi\nlines = !printf 'a\\nb\\n'\nprint(len(lines), 'lines')",
+        "t = %timeit -o -n 1 -r 1 double(2)\nprint(type(t).__name__)",
+    ];
+    let code: Vec<serde_json::Value> = cells
+        .iter()
+        .map(|source| json!({ "cell_type": "code", "metadata": {}, "execution_count": null, "source": source, "outputs": [] }))
+        .collect();
+    let mut all = vec![json!({ "cell_type": "markdown", "metadata": {}, "source": "# Magics\n\nIPython syntax." })];
+    all.extend(code);
+    json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "kernelspec": { "name": "python3", "display_name": "Python 3", "language": "python" } },
+        "cells": all
+    })
+    .to_string()
+}
+
+#[test]
+fn code_cells_run_as_ipython_runs_them() {
+    if !ipython_available() {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    site.write("content/recipes/magics.ipynb", ipython_notebook());
+    let run = site.run(&["test", "content/recipes/magics.ipynb"]);
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok   content/recipes/magics.ipynb (4 passed"), "{}", run.stdout);
+    site.build();
+    let page = site.html("recipes/magics/index.html");
+    // Shown as written, highlighted as Python, offered in downloads as written.
+    assert_eq!(page.count(".code-block[data-lang=python][data-cell]"), 4);
+    assert!(page.texts(".code-block code")[0].starts_with("%matplotlib inline"));
+}
+
+#[test]
+fn a_magic_without_ipython_fails_naming_the_cell_and_how_to_install_it() {
+    let site = TestSite::fixture("basic");
+    site.write("content/recipes/magics.ipynb", ipython_notebook());
+    // An interpreter that cannot import IPython: Python without site-packages.
+    site.write(
+        "book.toml",
+        format!("{}\n[test.runners.python]\ncommand = \"python3 -S {{file}}\"\n", site.read_source("book.toml")),
+    );
+    let run = site.run(&["test", "content/recipes/magics.ipynb"]);
+    assert!(!run.success, "{}", run.stdout);
+    let output = format!("{}{}", run.stdout, run.stderr);
+    assert!(output.contains("content/recipes/magics.ipynb"), "{output}");
+    assert!(output.contains("cell 2"), "the first cell with a magic is named: {output}");
+    assert!(output.contains("IPython is not installed") && output.contains("-m pip install ipython"), "{output}");
+}
+
+#[test]
+fn python_dialect_fences_run_as_python_and_unknown_languages_render_plain() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/recipes/dialects.md",
+        "---\ntitle: Dialects\nsummary: Every way to say Python.\n---\n\
+         ```py\nprint('py')\n```\n\n```python3\nprint('python3')\n```\n\n\
+         ```pycon\n>>> x = 40\n>>> print(x + 2)\n42\n```\n\n\
+         ```ipython\n%time y = 1\nprint('ipython', y)\n```\n\n\
+         ```klingon\nqapla'\n```\n",
+    );
+    site.build();
+    let page = site.html("recipes/dialects/index.html");
+    assert_eq!(page.count(".code-block[data-lang=python]"), 4);
+    assert!(page.inner(".code-block[data-lang=klingon] code").contains("qapla"));
+    assert!(page.texts(".code-block[data-lang=python] code")[2].contains(">>> x = 40"), "prompts are shown");
+    if ipython_available() {
+        let run = site.run(&["test", "content/recipes/dialects.md"]);
+        assert!(run.success, "{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("(4 passed"), "{}", run.stdout);
+    }
+    // A near-miss of a runnable language is still a mistake.
+    site.write("content/recipes/dialects.md", "---\ntitle: D\nsummary: S.\n---\n```pyhton\nprint(1)\n```\n");
+    let run = site.build_fails();
+    assert!(
+        run.stderr.contains("unknown language `pyhton`") && run.stderr.contains("did you mean `python`"),
+        "{}",
+        run.stderr
+    );
+}

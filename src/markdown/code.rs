@@ -229,8 +229,9 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str, cell: 
         );
     }
     let code = visible_code(&info.lang, code);
-    let body = highlighter.highlight(&code, &info.lang);
-    let lang = escape_html(&info.lang);
+    let lang = canonical(&info.lang);
+    let body = highlighter.highlight(&code, lang);
+    let lang = escape_html(lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };
     let cell = match cell {
         Some(runnable) if runnable.trim_end() != code.trim_end() => {

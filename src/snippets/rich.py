@@ -10,6 +10,37 @@
 # last expression statement in a call that keeps its value, and runs the
 # tree compiled under the file's own name, so line numbers in tracebacks do
 # not change. Without $PRIMER_OUTPUTS, nothing of this happens.
+def __primer_ipython():
+    # Blocks written for IPython (notebook cells, `ipython` fences) reach
+    # it through get_ipython(), as IPython's own translation of `%magic`
+    # and `!shell` lines does. The shell shares the program's namespace,
+    # so `%timeit f()` sees `f`; `%matplotlib` changes nothing, since
+    # figures are kept after every block already.
+    import sys
+
+    main = sys.modules["__main__"]
+    if "get_ipython" in main.__dict__:
+        return
+
+    def get_ipython():
+        try:
+            from IPython.core.interactiveshell import InteractiveShell
+            from traitlets.config import Config
+        except ImportError:
+            raise RuntimeError(
+                "this block uses IPython syntax (a %magic or a !shell line) and IPython is not installed "
+                "for " + sys.executable + ": install it with `" + sys.executable + " -m pip install ipython`"
+            ) from None
+        config = Config()
+        config.HistoryManager.enabled = False
+        shell = InteractiveShell.instance(config=config, user_module=main, user_ns=main.__dict__)
+        shell.register_magic_function(lambda line: None, "line", "matplotlib")
+        main.get_ipython = lambda: shell
+        return shell
+
+    main.get_ipython = get_ipython
+
+
 def __primer_setup():
     import atexit
     import os
@@ -126,4 +157,5 @@ def __primer_setup():
 
 
 PRIMER_PREAMBLE_LINES = 0
+__primer_ipython()
 __primer_setup()

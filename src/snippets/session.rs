@@ -311,8 +311,11 @@ fn assemble(program: &Program<'_>, snippets: &[Snippet], marker: &str) -> (Strin
         if let (Some(separator), ProgramKind::Run) = (&runner.separator, program.kind) {
             push(&mut source, &separator.replace("{marker}", &format!("{marker}{position}")));
         }
-        let (code, inserted) =
-            if runner.wrap_main { rustdoc::program(&snippet.code) } else { (snippet.code.clone(), 0) };
+        let (code, inserted) = if runner.wrap_main {
+            rustdoc::program(&snippet.code)
+        } else {
+            (crate::codeblock::program_text(&snippet.lang, &snippet.code), 0)
+        };
         starts.push(source.lines().count() + 1 + inserted);
         push(&mut source, &code);
     }

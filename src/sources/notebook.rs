@@ -85,6 +85,7 @@ fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> R
     })?;
     let mut out = Writer::default();
     let (first_cell, skipped) = front_matter(&mut out, &json, cells, display, stem)?;
+    let language = kernel_language(&json);
     for (index, cell) in cells.iter().enumerate().skip(first_cell) {
         let number = Some(index + 1);
         let source = cell_source(cell);
@@ -98,7 +99,7 @@ fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> R
             }
             Some("code") => {
                 let fence = fence_for(&source);
-                out.line(number, 1, &format!("{fence}python"));
+                out.line(number, 1, &format!("{fence}{language}"));
                 out.lines(number, 1, &source);
                 out.line(number, source.lines().count().max(1), &fence);
                 outputs(&mut out, index + 1, cell, images)?;
@@ -115,6 +116,20 @@ fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> R
         }
     }
     Ok((out.text, out.origins))
+}
+
+/// The fence language of the notebook's code cells: its kernel's
+/// language, and for Python `ipython3`, as the cells run in IPython.
+fn kernel_language(json: &Value) -> String {
+    let named = ["/metadata/kernelspec/language", "/metadata/language_info/name"]
+        .iter()
+        .find_map(|pointer| json.pointer(pointer).and_then(Value::as_str))
+        .map(str::to_ascii_lowercase)
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "+-_#".contains(c)));
+    match named.as_deref() {
+        None | Some("python" | "python3" | "ipython" | "ipython3") => "ipython3".to_owned(),
+        Some(other) => other.to_owned(),
+    }
 }
 
 /// Writes the notebook's front matter: `metadata.primer`, else a first
@@ -345,7 +360,7 @@ mod tests {
         let (markdown, origins) = (converted.markdown, converted.origins);
         assert_eq!(
             markdown,
-            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```python\nprint(1)\n```\n\n```primer-saved-outputs\n```\n\n```output saved\n1\n```\n\n```primer-saved-outputs-end\n```\n"
+            "---\ntitle: N\nsumary: typo\n---\n\n# Head\n\nText.\n\n```ipython3\nprint(1)\n```\n\n```primer-saved-outputs\n```\n\n```output saved\n1\n```\n\n```primer-saved-outputs-end\n```\n"
         );
         let problem = origins.relocate(Diagnostic::at("content/n.ipynb", &markdown, 3, 0, 6, "unknown key"));
         assert_eq!(problem.location(), "content/n.ipynb (cell 1):3:1");
@@ -359,7 +374,7 @@ mod tests {
         })
         .to_string();
         let converted = read(&text).expect("valid");
-        assert_eq!(converted.markdown, "---\ntitle: n\n---\n\n````python\ns = '```'\nprint(s)\n````\n");
+        assert_eq!(converted.markdown, "---\ntitle: n\n---\n\n````ipython3\ns = '```'\nprint(s)\n````\n");
     }
 
     #[test]
@@ -375,7 +390,7 @@ mod tests {
         let converted = read(&text).expect("valid");
         assert_eq!(
             converted.markdown,
-            "---\ntitle: Sorting Arrays\nsummary: Sort arrays *fast* with NumPy.\n---\n\n# Sorting Arrays\n\n\nMore text.\n\n```python\nprint(1)\n```\n"
+            "---\ntitle: Sorting Arrays\nsummary: Sort arrays *fast* with NumPy.\n---\n\n# Sorting Arrays\n\n\nMore text.\n\n```ipython3\nprint(1)\n```\n"
         );
         let untitled = serde_json::json!({ "nbformat": 4, "metadata": {}, "cells": [] }).to_string();
         assert_eq!(read(&untitled).expect("valid").markdown, "---\ntitle: n\n---\n");

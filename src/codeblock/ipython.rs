@@ -1,0 +1,144 @@
+//! IPython's own syntax, written as the Python calls IPython makes of it,
+//! line for line, so a traceback's line numbers stay those of the cell:
+//! `%%name args` opening a cell runs the rest of the cell through that
+//! cell magic, `%name args` is a line magic, `!command` a shell command,
+//! and `x = !command` / `x = %name` keep what they return. The calls go
+//! to `get_ipython()`, which the Python preamble provides (and which says
+//! how to install IPython when it is missing). Lines inside a
+//! triple-quoted string are left as they are.
+
+/// `code` with every IPython-only line written as plain Python.
+pub(super) fn translate(code: &str) -> String {
+    let mut lines = code.lines();
+    let first = code.lines().position(|line| !line.trim().is_empty());
+    if let Some(at) = first
+        && let Some(magic) = code.lines().nth(at).and_then(|line| line.strip_prefix("%%"))
+    {
+        let mut out: String = lines.by_ref().take(at).map(|line| format!("{line}\n")).collect();
+        lines.next();
+        let (name, args) = magic.split_once(char::is_whitespace).unwrap_or((magic, ""));
+        out.push_str(&format!("get_ipython().run_cell_magic({}, {}, (''\n", quoted(name), quoted(args.trim())));
+        for line in lines {
+            out.push_str(&format!("{}\n", quoted(&format!("{line}\n"))));
+        }
+        out.push_str("))\n");
+        return out;
+    }
+    let mut in_string: Option<&str> = None;
+    let mut out = String::with_capacity(code.len());
+    for line in lines {
+        let written = match in_string {
+            None => ipython_line(line),
+            Some(_) => None,
+        };
+        in_string = string_state(line, in_string);
+        out.push_str(written.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    out
+}
+
+/// The Python for one line of IPython syntax, if it is one.
+fn ipython_line(line: &str) -> Option<String> {
+    let body = line.trim_start();
+    let indent = &line[..line.len() - body.len()];
+    if let Some(call) = ipython_call(body) {
+        return Some(format!("{indent}{call}"));
+    }
+    // `files = !ls` and `t = %timeit -o f()`.
+    let (target, value) = body.split_once('=')?;
+    let target = target.trim_end();
+    let simple = !target.is_empty() && target.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ',' || c == ' ');
+    let call = ipython_call(value.trim_start()).filter(|_| simple)?;
+    let call = call.replacen("get_ipython().system(", "get_ipython().getoutput(", 1);
+    Some(format!("{indent}{target} = {call}"))
+}
+
+/// The call for `%name args` or `!command`.
+fn ipython_call(text: &str) -> Option<String> {
+    if let Some(command) = text.strip_prefix('!') {
+        return Some(format!("get_ipython().system({})", quoted(command)));
+    }
+    let magic = text.strip_prefix('%').filter(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()))?;
+    let (name, args) = magic.split_once(char::is_whitespace).unwrap_or((magic, ""));
+    Some(format!("get_ipython().run_line_magic({}, {})", quoted(name), quoted(args.trim())))
+}
+
+/// Whether a triple-quoted string is open after `line`, given the one
+/// open before it: the quotes that open it, or `None`.
+fn string_state<'q>(line: &str, mut open: Option<&'q str>) -> Option<&'q str> {
+    let mut rest = line;
+    loop {
+        match open {
+            Some(quotes) => match rest.find(quotes) {
+                Some(at) => {
+                    rest = &rest[at + 3..];
+                    open = None;
+                }
+                None => return open,
+            },
+            None => {
+                let next = ["\"\"\"", "'''"].into_iter().filter_map(|q| rest.find(q).map(|at| (at, q))).min();
+                let comment = rest.find('#');
+                match next {
+                    Some((at, quotes)) if comment.is_none_or(|c| c > at) => {
+                        rest = &rest[at + 3..];
+                        open = Some(quotes);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+}
+
+/// `text` as a single-quoted Python string literal.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magics_and_shell_lines_become_calls_on_the_same_lines() {
+        let cell = "%matplotlib inline\nimport os\n!echo 'hi'\nfiles = !ls\nfor i in range(2):\n    %time f(i)\n";
+        assert_eq!(
+            translate(cell),
+            "get_ipython().run_line_magic('matplotlib', 'inline')\nimport os\n\
+             get_ipython().system('echo \\'hi\\'')\nfiles = get_ipython().getoutput('ls')\n\
+             for i in range(2):\n    get_ipython().run_line_magic('time', 'f(i)')\n"
+        );
+    }
+
+    #[test]
+    fn a_cell_magic_takes_the_rest_of_the_cell_line_for_line() {
+        let translated = translate("%%time\nx = 1\nprint(x)\n");
+        assert_eq!(translated, "get_ipython().run_cell_magic('time', '', (''\n'x = 1\\n'\n'print(x)\\n'\n))\n");
+        assert_eq!(translated.lines().count(), 4);
+    }
+
+    #[test]
+    fn plain_python_and_strings_are_left_alone() {
+        let code = "x = 5 % 3\ndoc = \"\"\"\n%not a magic\n!nor a command\n\"\"\"\ny = x != 2 # '''\n!ls\n";
+        let translated = translate(code);
+        assert!(translated.contains("%not a magic\n!nor a command\n"), "{translated}");
+        assert!(translated.starts_with("x = 5 % 3\n"), "{translated}");
+        assert!(translated.ends_with("get_ipython().system('ls')\n"), "{translated}");
+    }
+}
