@@ -60,7 +60,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                match crate::sources::page_format(&rel, || file_start(entry.path())) {
+                match format_of(content, &rel, entry.path()) {
                     Ok(Some(format)) => markdown.push((rel, format, entry.into_path())),
                     Ok(None) => assets.push(Asset { rel, path: entry.into_path() }),
                     Err(why) => {
@@ -97,6 +97,22 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
 }
 
 /// The first bytes of a file, which tell a script page from a script.
+/// The format of the page a content file holds (see
+/// [`crate::sources::page_format`]); a Markdown page in a book (under a
+/// folder with a `_toc.yml` or `myst.yml`) is a Jupyter document.
+pub(crate) fn format_of(content: &Path, rel: &str, path: &Path) -> Result<Option<Format>, &'static str> {
+    let format = crate::sources::page_format(rel, || file_start(path))?;
+    let in_book = || {
+        let folders = Path::new(rel).ancestors().skip(1);
+        folders.into_iter().any(|folder| BOOK_FILES.iter().any(|name| content.join(folder).join(name).is_file()))
+    };
+    Ok(format.map(|format| if format == Format::Markdown && in_book() { Format::Myst } else { format }))
+}
+
+/// The files whose folder is a book: Jupyter Book 1's and 2's tables of
+/// contents.
+pub(crate) const BOOK_FILES: [&str; 2] = ["_toc.yml", "myst.yml"];
+
 fn file_start(path: &Path) -> Vec<u8> {
     let mut start = vec![0; 2048];
     let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut start));

@@ -34,6 +34,21 @@ struct RawFrontMatter {
     test: Option<RawTestMode>,
     #[serde(default)]
     normalize: Vec<Normalize>,
+    /// What Jupyter tools write into a MyST notebook's front matter
+    /// (jupytext's formats, the kernel, MyST's settings): accepted, as
+    /// the file is theirs too, and not read.
+    #[serde(default, rename = "jupytext")]
+    _jupytext: serde_yaml::Value,
+    #[serde(default, rename = "kernelspec")]
+    _kernelspec: serde_yaml::Value,
+    #[serde(default, rename = "jupyter")]
+    _jupyter: serde_yaml::Value,
+    #[serde(default, rename = "myst")]
+    _myst: serde_yaml::Value,
+    #[serde(default, rename = "mystnb")]
+    _mystnb: serde_yaml::Value,
+    #[serde(default, rename = "file_format")]
+    _file_format: serde_yaml::Value,
 }
 
 /// `test: isolated`, `test: session` or `test: { skip: "reason" }`.

@@ -38,6 +38,12 @@ impl Origins {
         self.lines.get(line.wrapping_sub(1)).map_or(0, |(_, at)| *at)
     }
 
+    /// The cell that line `line` (1-based) of the converted document
+    /// comes from, in a notebook.
+    pub(crate) fn cell_of(&self, line: usize) -> Option<usize> {
+        self.lines.get(line.wrapping_sub(1)).and_then(|(cell, _)| *cell)
+    }
+
     /// `display:line` for line `line` of the converted document, at the
     /// cell and line the author wrote: `content/a.ipynb (cell 2):1`.
     pub(crate) fn location(&self, display: &str, line: usize) -> String {

@@ -24,8 +24,19 @@ pub(super) fn transform<'a>(
             Event::DisplayMath(tex) => (std::mem::replace(tex, CowStr::Borrowed("")), true),
             _ => continue,
         };
+        let (tex, number) = if display { numbered(&tex) } else { (tex.to_string(), None) };
         *event = match mathml(&tex, display) {
-            Ok(html) => Event::Html(html.into()),
+            Ok(html) => Event::Html(
+                match number {
+                    Some((anchor, number)) => format!(
+                        "<span class=\"equation\" id=\"{}\">{html}<span class=\"equation-number\">{}</span></span>",
+                        crate::html::escape_html(&crate::sources::label_anchor(&anchor)),
+                        crate::html::escape_html(&number)
+                    ),
+                    None => html,
+                }
+                .into(),
+            ),
             Err(reason) => {
                 problems.push(
                     locator
@@ -33,11 +44,28 @@ pub(super) fn transform<'a>(
                         .with_hint("it is shown as code; check the TeX, or write it with commands KaTeX knows")
                         .warning(),
                 );
-                Event::Code(tex)
+                Event::Code(tex.into())
             }
         };
     }
     events
+}
+
+/// Display math with a `\label{anchor}` and a `\tag{number}` (a
+/// numbered equation, as the MyST reader writes one): the TeX without
+/// them, and the anchor and number.
+fn numbered(tex: &str) -> (String, Option<(String, String)>) {
+    let take = |tex: &str, command: &str| -> Option<(String, String)> {
+        let start = tex.find(command)?;
+        let end = start + tex[start..].find('}')?;
+        let value = tex[start + command.len()..end].trim().to_owned();
+        Some((format!("{}{}", &tex[..start], &tex[end + 1..]), value))
+    };
+    let Some((rest, anchor)) = take(tex, "\\label{") else { return (tex.to_owned(), None) };
+    match take(&rest, "\\tag{") {
+        Some((rest, number)) => (rest, Some((anchor, format!("({number})")))),
+        None => (rest, Some((anchor, String::new()))),
+    }
 }
 
 /// The MathML of `tex`, or why it cannot be typeset.

@@ -24,7 +24,6 @@ use crate::output::OutputFile;
 use crate::render::theme::Theme;
 use crate::render::{self, Selection};
 use crate::search::{self, SearchIndex};
-use crate::sources::Format;
 use crate::{discover, frontmatter, listing, output};
 
 /// The output of one build, by path inside the site.
@@ -215,7 +214,9 @@ impl Workspace {
         let mut fresh = Vec::new();
         let mut problems = Vec::new();
         for rel in rels {
-            match discover::read_doc(config, rel.clone(), Format::Markdown, &config.content_dir.join(rel)) {
+            let path = config.content_dir.join(rel);
+            let Ok(Some(format)) = discover::format_of(&config.content_dir, rel, &path) else { return self.full() };
+            match discover::read_doc(config, rel.clone(), format, &path) {
                 Ok((doc, _)) => fresh.push(doc),
                 Err(problem) => problems.push(problem),
             }

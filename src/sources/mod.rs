@@ -13,6 +13,7 @@
 //! Discovery asks [`page_format`] whether a file is a page; a `.py` file
 //! that is not a script page is copied as a file, and said so.
 
+mod myst;
 mod notebook;
 mod rst;
 mod script;
@@ -25,10 +26,48 @@ use crate::diagnostic::Diagnostic;
 use crate::diagnostic::origins::Origins;
 use crate::model::{Asset, Label};
 
+/// Admonitions: their name, primer's callout kind and the title shown
+/// when it is not the kind's own.
+const ADMONITIONS: [(&str, &str, &str); 11] = [
+    ("note", "NOTE", ""),
+    ("tip", "TIP", ""),
+    ("hint", "TIP", "Hint"),
+    ("important", "IMPORTANT", ""),
+    ("warning", "WARNING", ""),
+    ("attention", "WARNING", "Attention"),
+    ("caution", "CAUTION", ""),
+    ("danger", "CAUTION", "Danger"),
+    ("error", "CAUTION", "Error"),
+    ("seealso", "NOTE", "See also"),
+    ("todo", "NOTE", "To do"),
+];
+
+/// Directives whose content is shown as it is, in no box.
+const CONTAINERS: [&str; 9] =
+    ["container", "grid", "grid-item", "compound", "class", "div", "tab-set", "only", "cssclass"];
+
+/// Directives that say nothing a reader of the page needs.
+const SILENT: [&str; 11] = [
+    "contents",
+    "meta",
+    "index",
+    "currentmodule",
+    "module",
+    "py:module",
+    "py:currentmodule",
+    "sectionauthor",
+    "moduleauthor",
+    "codeauthor",
+    "tags",
+];
+
 /// The formats a page may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     Markdown,
+    /// Markdown from Jupyter: a page of a book. A Markdown page whose
+    /// front matter has Jupyter's keys (a MyST notebook) is read so too.
+    Myst,
     Notebook,
     Script,
     Rst,
@@ -74,13 +113,16 @@ pub(crate) struct Source<'a> {
 }
 
 /// Reads a page of `format` as Markdown; the images of a notebook's
-/// outputs are kept in `outputs`. `None` for Markdown, which needs no
-/// reading.
+/// outputs are kept in `outputs`. `None` for Markdown that uses no MyST,
+/// which needs no reading.
 pub(crate) fn convert(format: Format, source: &Source<'_>, outputs: &Path) -> Option<Result<Converted, Diagnostic>> {
     match format {
         Format::Notebook => Some(notebook::convert(source, outputs)),
         Format::Script => Some(Ok(script::convert(source))),
         Format::Rst => Some(Ok(rst::page(source))),
+        Format::Myst => Some(Ok(myst::page(source, true))),
+        Format::Markdown if myst::is_jupyter_document(source.text) => Some(Ok(myst::page(source, true))),
+        Format::Markdown if myst::uses_myst(source.text) => Some(Ok(myst::page(source, false))),
         Format::Markdown => None,
     }
 }
@@ -114,8 +156,20 @@ impl Writer {
         for (n, line) in inner.text.lines().enumerate() {
             let prefix = if n == 0 { first } else { rest };
             let prefixed = if line.is_empty() { prefix.trim_end().to_owned() } else { format!("{prefix}{line}") };
-            self.line(None, inner.origins.line_of(n + 1), &prefixed);
+            self.line(inner.origins.cell_of(n + 1), inner.origins.line_of(n + 1), &prefixed);
         }
+    }
+
+    /// What was written, without its leading and trailing blank lines.
+    fn trimmed(&self) -> Writer {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
+        let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |last| last + 1);
+        let mut out = Writer::default();
+        for (k, line) in lines.iter().enumerate().take(end).skip(start) {
+            out.line(self.origins.cell_of(k + 1), self.origins.line_of(k + 1), line);
+        }
+        out
     }
 
     /// Whether the last line written is blank (or nothing was written).
@@ -182,6 +236,35 @@ impl Derived {
         }
         out.line(None, own.last().map_or(at, |(n, _)| n + 1), "---");
     }
+}
+
+/// What the head of a Markdown document says: the title of its first
+/// `# ` heading and the paragraph under it, the summary. Returns the
+/// indexes of the summary's lines, which the page shows as its lead.
+fn head_of(lines: &[&str]) -> (Derived, Vec<usize>) {
+    let mut derived = Derived::default();
+    let heading = lines.iter().position(|l| l.starts_with("# "));
+    derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
+    let start = heading.map_or(0, |at| at + 1);
+    let first = (start..lines.len()).find(|&i| !lines[i].trim().is_empty());
+    let Some(first) = first.filter(|&i| is_plain_paragraph(lines[i])) else { return (derived, Vec::new()) };
+    let end = (first..lines.len()).find(|&i| lines[i].trim().is_empty()).unwrap_or(lines.len());
+    let text: Vec<&str> = lines[first..end].iter().map(|l| l.trim()).collect();
+    derived.summary = Some(text.join(" "));
+    (derived, (first..end).collect())
+}
+
+/// Whether a Markdown line starts a plain paragraph, which a summary can
+/// be: not a heading, list, quote, table, fence, image or HTML.
+fn is_plain_paragraph(line: &str) -> bool {
+    let line = line.trim_start();
+    let ordered = line.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let target = line.starts_with('(') && line.trim_end().ends_with(")=");
+    !ordered
+        && !target
+        && !["#", ">", "- ", "* ", "+ ", "|", "```", "~~~", ":::", "<", "![", "$$", "%", "+++"]
+            .iter()
+            .any(|m| line.starts_with(m))
 }
 
 /// The file name of a content path without its folder and extension.

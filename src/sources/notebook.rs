@@ -16,6 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
+use super::myst::Myst;
 use super::{Converted, Derived, Source, Writer, fence_for};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::origins::Origins;
@@ -26,8 +27,10 @@ use crate::model::Asset;
 pub(super) fn convert(source: &Source<'_>, outputs: &Path) -> Result<Converted, Diagnostic> {
     let folder = source.rel.rsplit_once('/').map_or("", |(folder, _)| folder);
     let mut images = Images { folder, store: outputs, found: Vec::new(), display: source.display };
-    let (markdown, origins) = notebook(source.display, super::file_stem(source.rel), source.text, &mut images)?;
-    Ok(Converted { markdown, origins, images: images.found, warnings: Vec::new(), labels: Vec::new() })
+    let mut myst = Myst::new(source, true);
+    let (markdown, origins) = notebook(source, &mut myst, &mut images)?;
+    let (warnings, labels) = myst.finish();
+    Ok(Converted { markdown, origins, images: images.found, warnings, labels })
 }
 
 /// Where the images of a notebook's outputs go.
@@ -58,7 +61,12 @@ fn notebook_problem(display: &str, cell: Option<usize>, message: impl Into<Strin
     Diagnostic::file(display, message).moved_to(cell, 0)
 }
 
-fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> Result<(String, Origins), Diagnostic> {
+fn notebook(
+    source: &Source<'_>,
+    myst: &mut Myst<'_>,
+    images: &mut Images<'_>,
+) -> Result<(String, Origins), Diagnostic> {
+    let (display, text, stem) = (source.display, source.text, super::file_stem(source.rel));
     let json: Value = serde_json::from_str(text).map_err(|error| {
         Diagnostic::at(
             display,
@@ -92,10 +100,14 @@ fn notebook(display: &str, stem: &str, text: &str, images: &mut Images<'_>) -> R
         out.line(number, 0, "");
         match cell["cell_type"].as_str() {
             Some("markdown") => {
-                let mut fences = ShownFences::default();
-                for (n, line) in source.lines().enumerate().filter(|(n, _)| !skipped.contains(&(index, n + 1))) {
-                    out.line(number, n + 1, &fences.line(line));
-                }
+                let lines: Vec<(usize, &str)> = source
+                    .lines()
+                    .enumerate()
+                    .map(|(n, line)| (n + 1, line))
+                    .filter(|(n, _)| !skipped.contains(&(index, *n)))
+                    .collect();
+                myst.set_cell(number);
+                myst.blocks(&lines, &mut out);
             }
             Some("code") => {
                 let fence = fence_for(&source);
@@ -165,60 +177,12 @@ fn front_matter(
     if let Some(index) = cells.iter().position(|c| c["cell_type"] == "markdown") {
         let source = cell_source(&cells[index]);
         let lines: Vec<&str> = source.lines().collect();
-        let heading = lines.iter().position(|l| l.starts_with("# "));
-        derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
-        let start = heading.map_or(0, |at| at + 1);
-        let first = (start..lines.len()).find(|&i| !lines[i].trim().is_empty());
-        if let Some(first) = first.filter(|&i| is_plain_paragraph(lines[i])) {
-            let end = (first..lines.len()).find(|&i| lines[i].trim().is_empty()).unwrap_or(lines.len());
-            let text: Vec<&str> = lines[first..end].iter().map(|l| l.trim()).collect();
-            derived.summary = Some(text.join(" "));
-            skipped.extend((first..end).map(|i| (index, i + 1)));
-        }
+        let (head, summary_lines) = super::head_of(&lines);
+        derived = head;
+        skipped.extend(summary_lines.into_iter().map(|i| (index, i + 1)));
     }
     derived.write(out, &[], stem);
     Ok((0, skipped))
-}
-
-/// Whether a Markdown line starts a plain paragraph, which a summary can
-/// be: not a heading, list, quote, table, fence, image or HTML.
-fn is_plain_paragraph(line: &str) -> bool {
-    let line = line.trim_start();
-    let ordered = line.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    !ordered && !["#", ">", "- ", "* ", "+ ", "|", "```", "~~~", "<", "!["].iter().any(|m| line.starts_with(m))
-}
-
-/// Code fenced in a Markdown cell is there to be read: Jupyter never runs
-/// it, so neither does `primer test`. Each opening fence with a language
-/// gets `ignore`.
-#[derive(Default)]
-struct ShownFences {
-    /// The fence of the block open now: its character and length.
-    open: Option<(char, usize)>,
-}
-
-impl ShownFences {
-    fn line(&mut self, line: &str) -> String {
-        let trimmed = line.trim_start();
-        let Some(mark) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') else { return line.to_owned() };
-        let run = trimmed.chars().take_while(|c| *c == mark).count();
-        if run < 3 {
-            return line.to_owned();
-        }
-        let info = trimmed[run..].trim();
-        match self.open {
-            Some((open, len)) if open == mark && run >= len && info.is_empty() => {
-                self.open = None;
-                line.to_owned()
-            }
-            Some(_) => line.to_owned(),
-            None => {
-                self.open = Some((mark, run));
-                let words: Vec<&str> = info.split_whitespace().collect();
-                if words.is_empty() || words.contains(&"ignore") { line.to_owned() } else { format!("{line} ignore") }
-            }
-        }
-    }
 }
 
 /// A cell's source.
@@ -394,17 +358,6 @@ mod tests {
         );
         let untitled = serde_json::json!({ "nbformat": 4, "metadata": {}, "cells": [] }).to_string();
         assert_eq!(read(&untitled).expect("valid").markdown, "---\ntitle: n\n---\n");
-    }
-
-    #[test]
-    fn code_fenced_in_markdown_cells_is_shown_and_never_run() {
-        let mut fences = ShownFences::default();
-        let cell = ["```python", "x = 1", "```", "~~~~bash", "```", "~~~~", "````", "plain", "````"];
-        let shown: Vec<String> = cell.iter().map(|line| fences.line(line)).collect();
-        assert_eq!(
-            shown,
-            ["```python ignore", "x = 1", "```", "~~~~bash ignore", "```", "~~~~", "````", "plain", "````"]
-        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ mod directives;
 mod inline;
 mod tables;
 
+pub(super) use inline::{knows_role, unlink};
+
 use std::collections::HashMap;
 
 use super::{Converted, Derived, Source, Writer, file_stem};

@@ -157,7 +157,7 @@ pub(super) fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Vec<Line<'a>>> {
 
 impl Rst<'_> {
     /// Writes a run of RST blocks, all at the same indentation.
-    pub(super) fn blocks(&mut self, lines: &[Line<'_>], out: &mut Writer) {
+    pub(in crate::sources) fn blocks(&mut self, lines: &[Line<'_>], out: &mut Writer) {
         let mut i = 0;
         while i < lines.len() {
             let (n, line) = lines[i];
@@ -315,7 +315,7 @@ impl Rst<'_> {
         item.extend(shift(&lines[i + 1..end], width));
         let mut inner = Writer::default();
         self.blocks(&item, &mut inner);
-        let inner = trimmed(&inner);
+        let inner = inner.trimmed();
         let previous_is_item = i > 0 && (bullet(lines[i - 1].1).is_some() || enumerator(lines[i - 1].1).is_some());
         if !previous_is_item && !out.after_blank() {
             out.blank(n);
@@ -329,7 +329,7 @@ impl Rst<'_> {
         let mut inner = Writer::default();
         self.blocks(lines, &mut inner);
         out.blank(lines.first().map_or(1, |(n, _)| *n));
-        out.nest(&trimmed(&inner), "> ", "> ");
+        out.nest(&inner.trimmed(), "> ", "> ");
         out.line(None, lines.last().map_or(1, |(n, _)| *n), "");
     }
 
@@ -344,7 +344,7 @@ impl Rst<'_> {
         self.blocks(&item, &mut inner);
         let name = self.inline(name, n);
         out.blank(n);
-        out.nest(&trimmed(&inner), &format!("**{name}:** "), "");
+        out.nest(&inner.trimmed(), &format!("**{name}:** "), "");
         end
     }
 
@@ -358,7 +358,7 @@ impl Rst<'_> {
         let term = self.inline(term, n);
         out.blank(n);
         out.line(None, n, &term);
-        out.nest(&trimmed(&inner), ": ", "  ");
+        out.nest(&inner.trimmed(), ": ", "  ");
         out.line(None, lines[end - 1].0, "");
         end
     }
@@ -383,7 +383,7 @@ impl Rst<'_> {
                 let mut inner = Writer::default();
                 self.blocks(&item, &mut inner);
                 out.blank(n);
-                out.nest(&trimmed(&inner), &format!("[^{}]: ", label.trim_start_matches('#')), "    ");
+                out.nest(&inner.trimmed(), &format!("[^{}]: ", label.trim_start_matches('#')), "    ");
             }
         } else if let Some((name, argument)) = directive_start(rest) {
             // Directive names are case-insensitive (`.. Note::`).
@@ -398,16 +398,4 @@ fn directive_start(rest: &str) -> Option<(&str, &str)> {
     let (name, argument) = rest.split_once("::")?;
     let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-_:+.".contains(c));
     valid.then_some((name, argument.trim()))
-}
-
-/// What a writer wrote, blank lines at its ends removed.
-pub(super) fn trimmed(inner: &Writer) -> Writer {
-    let lines: Vec<&str> = inner.text.lines().collect();
-    let start = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(lines.len());
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(start, |last| last + 1);
-    let mut out = Writer::default();
-    for (k, line) in lines.iter().enumerate().take(end).skip(start) {
-        out.line(None, inner.origins.line_of(k + 1), line);
-    }
-    out
 }

@@ -57,50 +57,15 @@ impl<'a> Directive<'a> {
     }
 }
 
-/// Admonitions: their name, primer's callout kind and the title shown
-/// when it is not the kind's own.
-const ADMONITIONS: [(&str, &str, &str); 11] = [
-    ("note", "NOTE", ""),
-    ("tip", "TIP", ""),
-    ("hint", "TIP", "Hint"),
-    ("important", "IMPORTANT", ""),
-    ("warning", "WARNING", ""),
-    ("attention", "WARNING", "Attention"),
-    ("caution", "CAUTION", ""),
-    ("danger", "CAUTION", "Danger"),
-    ("error", "CAUTION", "Error"),
-    ("seealso", "NOTE", "See also"),
-    ("todo", "NOTE", "To do"),
-];
-
-/// Directives whose content is shown as it is, in no box.
-const CONTAINERS: [&str; 9] =
-    ["container", "grid", "grid-item", "compound", "class", "div", "tab-set", "only", "cssclass"];
-
 /// Directives that describe an API object by hand: its signature and text.
 const API_DIRECTIVES: [&str; 7] = ["function", "class", "method", "attribute", "data", "exception", "decorator"];
-
-/// Directives that say nothing a reader of the page needs.
-const SILENT: [&str; 11] = [
-    "contents",
-    "meta",
-    "index",
-    "currentmodule",
-    "module",
-    "py:module",
-    "py:currentmodule",
-    "sectionauthor",
-    "moduleauthor",
-    "codeauthor",
-    "tags",
-];
 
 impl Rst<'_> {
     /// Writes the directive `name` whose block is `block`.
     pub(super) fn directive(&mut self, name: &str, argument: &str, block: &[Line<'_>], out: &mut Writer) {
         let directive = Directive::parse(argument, block);
         let n = directive.line;
-        if let Some((_, kind, title)) = ADMONITIONS.iter().find(|(known, _, _)| *known == name) {
+        if let Some((_, kind, title)) = crate::sources::ADMONITIONS.iter().find(|(known, _, _)| *known == name) {
             self.callout(kind, title, &directive.text(), n, out);
             return;
         }
@@ -149,8 +114,8 @@ impl Rst<'_> {
             _ if name.starts_with("py:") || API_DIRECTIVES.contains(&name) => {
                 self.api_directive(name, &directive, out, false);
             }
-            _ if CONTAINERS.contains(&name) => self.container(name, &directive, out),
-            _ if SILENT.contains(&name) => {}
+            _ if crate::sources::CONTAINERS.contains(&name) => self.container(name, &directive, out),
+            _ if crate::sources::SILENT.contains(&name) => {}
             _ => self.unknown_directive(name, &directive, out),
         }
     }
@@ -227,7 +192,7 @@ impl Rst<'_> {
         out.line(None, n, &marker);
         if !inner.text.trim().is_empty() {
             out.line(None, n, ">");
-            let body = super::blocks::trimmed(&inner);
+            let body = inner.trimmed();
             out.nest(&body, "> ", "> ");
         }
         out.line(None, n, "");

@@ -165,7 +165,7 @@ pub(super) fn site_path(path: &str, depth: usize) -> String {
 }
 
 /// Markdown with its links reduced to their text.
-pub(super) fn unlink(markdown: &str) -> String {
+pub(in crate::sources) fn unlink(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
     while let Some(open) = find_unescaped(rest, '[') {
@@ -417,7 +417,7 @@ impl Rst<'_> {
     }
 
     /// An interpreted text role as Markdown.
-    pub(super) fn role(&mut self, name: &str, content: &str, line: usize) -> String {
+    pub(in crate::sources) fn role(&mut self, name: &str, content: &str, line: usize) -> String {
         let short = name.rsplit(':').next().unwrap_or(name);
         let (title, target) = titled(content);
         match short {
@@ -471,6 +471,32 @@ impl Rst<'_> {
             }
         }
     }
+}
+
+/// Whether [`Rst::role`] reads the role `name` (its last part after `:`).
+pub(in crate::sources) fn knows_role(name: &str) -> bool {
+    let short = name.rsplit(':').next().unwrap_or(name);
+    API_ROLES.contains(&short)
+        || LITERAL_ROLES.contains(&short)
+        || TEXT_ROLES.contains(&short)
+        || [
+            "math",
+            "ref",
+            "doc",
+            "numref",
+            "download",
+            "pep",
+            "rfc",
+            "strong",
+            "guilabel",
+            "menuselection",
+            "octicon",
+            "fa",
+            "icon",
+            "material-regular",
+            "index",
+        ]
+        .contains(&short)
 }
 
 /// How an API role shows its target: `~` keeps the last name, `!` is
