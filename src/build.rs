@@ -82,6 +82,8 @@ pub fn build(root: &Path, overrides: &Overrides) -> Result<BuildSummary, Vec<Dia
 pub(crate) struct LoadedSite {
     pub(crate) config: Config,
     pub(crate) site: Site,
+    /// The books' tables of contents, which a rebuild places pages in.
+    pub(crate) books: Vec<crate::books::Book>,
     pub(crate) assets: Vec<Asset>,
     /// Content paths of every Markdown file, readable or not.
     pub(crate) markdown_paths: Vec<String>,
@@ -148,10 +150,11 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
     if crate::diagnostic::any_error(&problems) {
         return Err(problems);
     }
-    let site = listing::run(&config, pages)?;
+    let site = listing::run(&config, pages, &inventory.books)?;
     Ok(LoadedSite {
         config,
         site,
+        books: inventory.books,
         assets: inventory.assets,
         markdown_paths: inventory.markdown_paths,
         warnings: problems,

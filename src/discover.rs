@@ -14,6 +14,8 @@ use std::path::Path;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::books::{Book, TocFile};
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, display_path, line_col};
 use crate::model::{Asset, SourceDoc};
@@ -28,6 +30,8 @@ pub(crate) struct Inventory {
     /// file that failed to load are not broken links.
     pub(crate) markdown_paths: Vec<String>,
     pub(crate) not_pages: Vec<NotPage>,
+    /// The books' tables of contents.
+    pub(crate) books: Vec<Book>,
 }
 
 /// A file that could have been a page but is copied as a file.
@@ -52,12 +56,22 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     let mut assets = Vec::new();
     let mut problems = Vec::new();
     let mut not_pages = Vec::new();
+    let mut tocs = Vec::new();
     let walker = WalkDir::new(content)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.path()));
     for entry in walker {
         match entry {
+            Ok(entry) if entry.file_type().is_file() && is_toc(entry.path()) => {
+                let rel = display_path(content, entry.path());
+                match std::fs::read_to_string(entry.path()) {
+                    Ok(text) => tocs.push(TocFile { rel, display: config.display(entry.path()), text }),
+                    Err(error) => {
+                        problems.push(Diagnostic::file(config.display(entry.path()), format!("cannot read: {error}")))
+                    }
+                }
+            }
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
                 match format_of(content, &rel, entry.path()) {
@@ -76,7 +90,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
             }
         }
     }
-    let markdown_paths = markdown.iter().map(|(rel, _, _)| rel.clone()).collect();
+    let markdown_paths: Vec<String> = markdown.iter().map(|(rel, _, _)| rel.clone()).collect();
     let read: Vec<Result<(SourceDoc, Vec<Diagnostic>), Diagnostic>> =
         markdown.into_par_iter().map(|(rel, format, path)| read_doc(config, rel, format, &path)).collect();
     let mut docs = Vec::with_capacity(read.len());
@@ -93,7 +107,15 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     // Two notebooks beside each other may hold the same image: one file.
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     assets.dedup_by(|a, b| a.rel == b.rel && a.path == b.path);
-    (Inventory { docs, assets, markdown_paths, not_pages }, problems)
+    let (books, mut book_problems) = crate::books::run(&tocs, &markdown_paths);
+    problems.append(&mut book_problems);
+    (Inventory { docs, assets, markdown_paths, not_pages, books }, problems)
+}
+
+/// Whether a file is a book's table of contents, which is read, not
+/// copied.
+fn is_toc(path: &Path) -> bool {
+    path.file_name().and_then(|name| name.to_str()).is_some_and(|name| BOOK_FILES.contains(&name))
 }
 
 /// The first bytes of a file, which tell a script page from a script.

@@ -23,6 +23,7 @@
 //! code block's language and hidden lines mean). No module imports one
 //! that imports it back: `tests/architecture.rs` checks.
 
+mod books;
 pub(crate) mod build;
 pub mod cli;
 mod codeblock;

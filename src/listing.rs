@@ -2,13 +2,16 @@
 //!
 //! Groups rendered pages into the site's structure: the ordered lists of
 //! tutorials and recipes (by weight, then newest date, then title), the home
-//! page and listing introductions, and every tag with the cards it holds.
-//! Rejects two sources that would be written to the same URL. Hands on a
-//! [`Site`], which the render stage turns into files.
+//! page and listing introductions, every tag with the cards it holds, and
+//! the books, in the order of their tables of contents: a book is one card
+//! (its first page), and its pages' prev and next links follow its
+//! contents. Rejects two sources that would be written to the same URL.
+//! Hands on a [`Site`], which the render stage turns into files.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::books::Book;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Kind, Page};
@@ -47,9 +50,33 @@ pub(crate) struct Site {
     /// Introductions above the tutorials and recipes listings.
     pub(crate) intros: HashMap<String, usize>,
     pub(crate) tags: Vec<Tag>,
+    pub(crate) books: Vec<SiteBook>,
     /// Where each page sits in its listing ([`Site::siblings`]), so prev and
     /// next links cost no search through thousands of cards.
     listed_at: Vec<Option<usize>>,
+    /// Each page's book and place in it.
+    in_book: Vec<Option<(usize, usize)>>,
+}
+
+/// A book of the site: its pages in the order of its contents.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteBook {
+    /// The title its toc gives, else its first page's.
+    pub(crate) title: Option<String>,
+    /// The parts' captions; `None` for chapters outside any part.
+    pub(crate) parts: Vec<Option<String>>,
+    pub(crate) chapters: Vec<BookChapter>,
+}
+
+/// A page of a book.
+#[derive(Debug, Clone)]
+pub(crate) struct BookChapter {
+    /// Index into [`Site::pages`].
+    pub(crate) page: usize,
+    /// Its title in the book's contents, when the toc gives one.
+    pub(crate) title: Option<String>,
+    pub(crate) part: usize,
+    pub(crate) depth: usize,
 }
 
 impl Site {
@@ -73,9 +100,24 @@ impl Site {
         }
     }
 
-    /// The cards before and after page `index` in its listing, which its
-    /// prev and next links point to.
+    /// The book page `index` is in, and its place there.
+    pub(crate) fn book_of(&self, index: usize) -> Option<(&SiteBook, usize)> {
+        let (book, at) = self.in_book.get(index).copied().flatten()?;
+        Some((&self.books[book], at))
+    }
+
+    /// How many pages the book that page `index` opens has, if it opens one.
+    pub(crate) fn chapters_opened_by(&self, index: usize) -> Option<usize> {
+        self.book_of(index).filter(|(_, at)| *at == 0).map(|(book, _)| book.chapters.len())
+    }
+
+    /// The cards before and after page `index` in its listing (or book),
+    /// which its prev and next links point to.
     pub(crate) fn neighbours(&self, index: usize) -> (Option<usize>, Option<usize>) {
+        if let Some((book, at)) = self.book_of(index) {
+            let prev = at.checked_sub(1).map(|p| book.chapters[p].page);
+            return (prev, book.chapters.get(at + 1).map(|c| c.page));
+        }
         let siblings = self.siblings(index);
         let Some(at) = self.listed_at.get(index).copied().flatten() else { return (None, None) };
         let prev = at.checked_sub(1).map(|p| siblings[p]);
@@ -94,9 +136,10 @@ impl Site {
     }
 }
 
-/// Orders pages and collects tags.
-pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnostic>> {
+/// Orders pages, places them in their `books` and collects tags.
+pub(crate) fn run(config: &Config, pages: Vec<Page>, books: &[Book]) -> Result<Site, Vec<Diagnostic>> {
     check_urls(&pages)?;
+    let (books, in_book) = place_in_books(&pages, books);
     let mut site = Site {
         home: None,
         tutorials: Vec::new(),
@@ -104,13 +147,18 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnos
         intros: HashMap::new(),
         tags: Vec::new(),
         pages: Vec::new(),
+        books,
         listed_at: vec![None; pages.len()],
+        in_book,
     };
     for (index, page) in pages.iter().enumerate() {
+        // A book is one card: its first page.
+        let inside_book = site.in_book[index].is_some_and(|(_, at)| at > 0);
         match page.kind {
             Kind::Home => site.home = Some(index),
-            Kind::Tutorial => site.tutorials.push(index),
-            Kind::Recipe => site.recipes.push(index),
+            Kind::Tutorial if !inside_book => site.tutorials.push(index),
+            Kind::Recipe if !inside_book => site.recipes.push(index),
+            Kind::Tutorial | Kind::Recipe => {}
             Kind::Intro => {
                 site.intros.insert(page.url.clone(), index);
             }
@@ -146,6 +194,33 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>) -> Result<Site, Vec<Diagnos
     check_tag_urls(&site.tags, &pages)?;
     site.pages = pages;
     Ok(site)
+}
+
+/// The site's books, their chapters as page indexes (a chapter that is
+/// no page, a draft, is left out), and each page's book and place.
+fn place_in_books(pages: &[Page], books: &[Book]) -> (Vec<SiteBook>, Vec<Option<(usize, usize)>>) {
+    let by_rel: HashMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.source.rel.as_str(), i)).collect();
+    let mut in_book = vec![None; pages.len()];
+    let mut placed = Vec::new();
+    for book in books {
+        let chapters: Vec<BookChapter> = book
+            .chapters
+            .iter()
+            .filter_map(|c| {
+                let page = *by_rel.get(c.rel.as_str())?;
+                Some(BookChapter { page, title: c.title.clone(), part: c.part, depth: c.depth })
+            })
+            .filter(|c| in_book[c.page].is_none())
+            .collect();
+        if chapters.is_empty() {
+            continue;
+        }
+        for (at, chapter) in chapters.iter().enumerate() {
+            in_book[chapter.page] = Some((placed.len(), at));
+        }
+        placed.push(SiteBook { title: book.title.clone(), parts: book.parts.clone(), chapters });
+    }
+    (placed, in_book)
 }
 
 /// Weight first (unweighted last); then, for two files whose names start

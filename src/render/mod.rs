@@ -350,7 +350,7 @@ impl Renderer<'_> {
     }
 
     fn cards(&self, indices: &[usize]) -> Vec<CardView<'_>> {
-        indices.iter().map(|&i| CardView::new(&self.site.pages[i])).collect()
+        indices.iter().map(|&i| CardView::new(self.site, i)).collect()
     }
 
     fn home(&self) -> Context {

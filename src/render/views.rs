@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::config::{Callout, Config};
-use crate::listing::{Site, tag_url};
+use crate::listing::{Site, SiteBook, tag_url};
 use crate::model::{Kind, Page, TocEntry, Verified, reading_minutes};
 
 #[derive(Debug, Serialize)]
@@ -69,7 +69,7 @@ pub(super) struct CardView<'a> {
     /// Plain text; `title_html` and `summary_html` have the inline
     /// Markdown rendered.
     title: &'a str,
-    title_html: &'a str,
+    title_html: std::borrow::Cow<'a, str>,
     summary: &'a str,
     summary_html: &'a str,
     url: &'a str,
@@ -79,13 +79,21 @@ pub(super) struct CardView<'a> {
     reading_time: usize,
     image: Option<String>,
     date: Option<DateView>,
+    /// For a book's card, how many pages the book has.
+    chapters: Option<usize>,
 }
 
 impl<'a> CardView<'a> {
-    pub(super) fn new(page: &'a Page) -> Self {
+    pub(super) fn new(site: &'a Site, index: usize) -> Self {
+        let page = &site.pages[index];
+        // A book's card carries the book's title when its toc gives one.
+        let book_title = site.book_of(index).filter(|(_, at)| *at == 0).and_then(|(book, _)| book.title.as_deref());
         Self {
-            title: &page.rendered.title.plain,
-            title_html: &page.rendered.title.html,
+            title: book_title.unwrap_or(&page.rendered.title.plain),
+            title_html: book_title.map_or_else(
+                || page.rendered.title.html.as_str().into(),
+                |title| crate::html::escape_html(title).into(),
+            ),
             summary: page.rendered.summary.as_ref().map_or("", |s| s.plain.as_str()),
             summary_html: page.rendered.summary.as_ref().map_or("", |s| s.html.as_str()),
             url: &page.url,
@@ -95,6 +103,7 @@ impl<'a> CardView<'a> {
             reading_time: reading_minutes(page.rendered.words),
             image: page.meta.image.as_deref().map(|image| site_path(page, image)),
             date: date_view(page.meta.date),
+            chapters: site.chapters_opened_by(index),
         }
     }
 }
@@ -216,8 +225,8 @@ impl<'a> PageView<'a> {
 /// so a page's sidebar stays small however large the site grows.
 #[derive(Debug, Serialize)]
 pub(super) struct SidebarView<'a> {
-    title: &'static str,
-    url: &'static str,
+    title: &'a str,
+    url: &'a str,
     groups: Vec<SidebarGroup<'a>>,
 }
 
@@ -235,9 +244,11 @@ pub(super) struct SidebarGroup<'a> {
 
 #[derive(Debug, Serialize)]
 pub(super) struct SidebarLink<'a> {
-    title_html: &'a str,
+    title_html: std::borrow::Cow<'a, str>,
     url: &'a str,
     current: bool,
+    /// How deep a book's section is nested under its chapter.
+    depth: usize,
 }
 
 /// Sections up to this many pages list every page in the sidebar.
@@ -302,6 +313,9 @@ impl<'a> Sidebars<'a> {
 
 impl<'a> SidebarView<'a> {
     fn new(site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Option<Self> {
+        if let Some((book, _)) = site.book_of(index) {
+            return Some(Self::book(site, book, index));
+        }
         let (title, url, sidebar) = match site.pages[index].kind {
             Kind::Tutorial => ("Tutorials", crate::listing::TUTORIALS_URL, &sidebars[0]),
             Kind::Recipe => ("Recipes", crate::listing::RECIPES_URL, &sidebars[1]),
@@ -325,9 +339,10 @@ impl<'a> SidebarView<'a> {
                 let links = shown
                     .iter()
                     .map(|&i| SidebarLink {
-                        title_html: &site.pages[i].rendered.title.html,
+                        title_html: site.pages[i].rendered.title.html.as_str().into(),
                         url: &site.pages[i].url,
                         current: i == index,
+                        depth: 0,
                     })
                     .collect();
                 SidebarGroup {
@@ -340,6 +355,44 @@ impl<'a> SidebarView<'a> {
             })
             .collect();
         Some(Self { title, url, groups })
+    }
+}
+
+impl<'a> SidebarView<'a> {
+    /// A book's contents: its parts, each with its chapters and sections.
+    fn book(site: &'a Site, book: &'a SiteBook, index: usize) -> Self {
+        let first = &site.pages[book.chapters[0].page];
+        let groups = book
+            .parts
+            .iter()
+            .enumerate()
+            .filter_map(|(part, caption)| {
+                let links: Vec<SidebarLink<'a>> = book
+                    .chapters
+                    .iter()
+                    .filter(|c| c.part == part)
+                    .map(|c| SidebarLink {
+                        title_html: c.title.as_deref().map_or_else(
+                            || site.pages[c.page].rendered.title.html.as_str().into(),
+                            |title| crate::html::escape_html(title).into(),
+                        ),
+                        url: &site.pages[c.page].url,
+                        current: c.page == index,
+                        depth: c.depth,
+                    })
+                    .collect();
+                let current = links.iter().any(|link| link.current);
+                (!links.is_empty()).then(|| SidebarGroup {
+                    name: caption.as_deref().unwrap_or(""),
+                    current: current || caption.is_none(),
+                    links,
+                    more: 0,
+                    more_url: String::new(),
+                })
+            })
+            .collect();
+        let title = book.title.as_deref().unwrap_or(&first.rendered.title.plain);
+        Self { title, url: &first.url, groups }
     }
 }
 

@@ -214,6 +214,9 @@ impl Workspace {
         let mut fresh = Vec::new();
         let mut problems = Vec::new();
         for rel in rels {
+            if state.loaded.books.iter().any(|book| book.chapters.iter().any(|c| &c.rel == rel)) {
+                return self.full();
+            }
             let path = config.content_dir.join(rel);
             let Ok(Some(format)) = discover::format_of(&config.content_dir, rel, &path) else { return self.full() };
             match discover::read_doc(config, rel.clone(), format, &path) {
@@ -250,7 +253,7 @@ impl Workspace {
         problems.extend(render_problems);
         // Keep the order of a full build: by content path.
         pages.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-        let site = listing::run(config, pages)?;
+        let site = listing::run(config, pages, &state.loaded.books)?;
         let selection = affected(&site, &old, &old_neighbours);
         let files = render::run_selected(config, &state.theme, &state.tera, &site, &selection)?;
         let rendered = files.len();

@@ -137,8 +137,11 @@ impl<'a> Myst<'a> {
     /// An ATX heading, given the id of the label before it.
     fn heading(&mut self, n: usize, line: &str, out: &mut Writer) {
         let text = self.inline(line, n);
+        // A page's `# Title` is its title, shown above the body: a label
+        // before it names the page.
+        let is_title = line.trim_start().starts_with("# ");
         match self.pending_label.take() {
-            Some(label) if !line.trim_end().ends_with('}') => {
+            Some(label) if !is_title && !line.trim_end().ends_with('}') => {
                 let anchor = label_anchor(&label);
                 let title = text.trim_start().trim_start_matches('#').trim();
                 let title = unlink(title);
@@ -147,7 +150,8 @@ impl<'a> Myst<'a> {
             }
             pending => {
                 self.pending_label = pending;
-                self.label_here("", "");
+                let title = unlink(text.trim_start().trim_start_matches('#').trim());
+                self.label_here("", if is_title { &title } else { "" });
                 self.put(out, n, &text);
             }
         }
