@@ -291,3 +291,29 @@ fn a_gallery_page_with_math_and_long_urls_fits_a_phone_and_passes_axe() {
         assert!(found.is_empty(), "dark: {dark}: {found:#?}");
     }
 }
+
+#[test]
+fn a_book_page_with_callouts_equations_and_a_sidebar_fits_a_phone_and_passes_axe() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("jupyter-books");
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    for width in [320, 1280] {
+        browser.set_viewport(width, 800, width < 800);
+        for page in ["tutorials/jb1/basics/", "tutorials/jb1/basics/arrays/", "tutorials/jb1/advanced/"] {
+            browser.goto(&server.url(page));
+            let widths = browser.eval("document.documentElement.scrollWidth");
+            assert!(widths.as_i64() <= Some(i64::from(width)), "{page} scrolls sideways at {width} px: {widths}");
+            for dark in [false, true] {
+                browser.prefer_dark(dark);
+                let Some(found) = browser.axe_violations() else { return };
+                assert!(found.is_empty(), "{page} at {width} px, dark: {dark}: {found:#?}");
+            }
+        }
+    }
+    // On a wide screen the book's contents sit beside the page.
+    let sidebar = browser.eval("getComputedStyle(document.querySelector('.sidebar')).display");
+    assert_eq!(sidebar.as_str(), Some("block"));
+}
