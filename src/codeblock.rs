@@ -19,6 +19,10 @@ pub(crate) fn canonical(lang: &str) -> &str {
     }
 }
 
+/// Languages that name no syntax: the block is plain text, highlighted
+/// by nothing and never run.
+pub(crate) const PLAIN: [&str; 7] = ["text", "plain", "none", "txt", "output", "console", "default"];
+
 /// The comment prefix that marks a hidden line in `lang`, if it has one.
 /// Rust follows rustdoc (`# `); `#`-comment languages use `#~ `, and
 /// `//`-comment languages use `//~ `.

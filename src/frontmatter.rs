@@ -446,6 +446,21 @@ mod tests {
     }
 
     #[test]
+    fn the_shared_list_of_keys_is_the_keys_read() {
+        for key in crate::model::FRONT_MATTER_KEYS {
+            let error = serde_yaml::from_str::<RawFrontMatter>(&format!("{key}: 1\n")).err();
+            assert!(!error.is_some_and(|e| e.to_string().contains("unknown field")), "{key} is read");
+        }
+        let error = serde_yaml::from_str::<RawFrontMatter>("nope: 1\n").expect_err("unknown").to_string();
+        let listed = error.split("expected one of").nth(1).expect("the keys read");
+        let read: Vec<&str> =
+            listed.split(',').map(|k| k.trim().trim_matches(['`', ' '])).filter(|k| !k.starts_with('_')).collect();
+        let jupyter = ["jupytext", "kernelspec", "jupyter", "myst", "mystnb", "file_format"];
+        let primer: Vec<&str> = read.into_iter().filter(|k| !jupyter.contains(k)).collect();
+        assert_eq!(primer, crate::model::FRONT_MATTER_KEYS);
+    }
+
+    #[test]
     fn kinds_follow_folders() {
         assert_eq!(kind_of("tutorials/a/b.md"), Kind::Tutorial);
         assert_eq!(kind_of("recipes/x.md"), Kind::Recipe);

@@ -110,6 +110,24 @@ impl Level {
     }
 }
 
+/// The keys primer's front matter has, each read into [`FrontMatter`]
+/// (`frontmatter.rs` checks the two agree). Readers of other formats keep
+/// these and drop their own format's keys.
+pub(crate) const FRONT_MATTER_KEYS: [&str; 12] = [
+    "title",
+    "summary",
+    "tags",
+    "level",
+    "date",
+    "updated",
+    "authors",
+    "image",
+    "weight",
+    "draft",
+    "test",
+    "normalize",
+];
+
 /// Checked front matter of a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct FrontMatter {

@@ -160,7 +160,8 @@ impl Session<'_> {
     fn highlight_now(&mut self, code: &str, lang: &str) -> String {
         let syntaxes = self.highlighter.syntaxes();
         let syntax = match lang {
-            "" | "text" | "plain" | "output" | "console" => None,
+            "" => None,
+            _ if crate::codeblock::PLAIN.contains(&lang) => None,
             _ => syntaxes.find_syntax_by_token(lang),
         };
         let Some(syntax) = syntax else {

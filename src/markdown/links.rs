@@ -210,6 +210,11 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
     };
     let path = path.split('?').next().unwrap_or(path);
     if path.is_empty() {
+        // MyST reaches any label with `#label`, on any page.
+        let label = crate::sources::label_anchor(fragment.unwrap_or_default());
+        if targets.labels.contains_key(&label) {
+            return resolve_label(page, targets, &label);
+        }
         // `#anchor` on this very page.
         let anchor = fragment.unwrap_or_default().to_owned();
         return Ok(Resolution::Rewrite(dest.to_owned(), Some((page.source.rel.clone(), anchor)), None));
@@ -235,6 +240,14 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
             });
             return Err((format!("link to a missing page `{dest}` (no content/{resolved})"), hint));
         };
+        // A label of that page named as its anchor (`page.md#label`).
+        let label = fragment.map(crate::sources::label_anchor).and_then(|label| targets.labels.get(&label));
+        if let Some((rel, anchor, _)) = label.filter(|(rel, _, _)| *rel == resolved) {
+            let fragment = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
+            let rewritten = format!("{}{fragment}", relative_url(&page.url, url));
+            let anchor = (!anchor.is_empty()).then(|| (rel.clone(), anchor.clone()));
+            return Ok(Resolution::Rewrite(rewritten, anchor, targets.titles.get(&resolved).cloned()));
+        }
         let mut rewritten = relative_url(&page.url, url);
         let anchor = fragment.map(|fragment| {
             rewritten.push('#');
@@ -252,6 +265,11 @@ fn resolve(page: &Page, targets: &LinkTargets, dest: &str) -> Result<Resolution,
             rewritten.push_str(fragment);
         }
         return Ok(Resolution::Rewrite(rewritten, None, None));
+    }
+    // MyST links to a label as to a file: `[text](label)`.
+    let label = crate::sources::label_anchor(path);
+    if fragment.is_none() && !path.contains(['/', '.']) && targets.labels.contains_key(&label) {
+        return resolve_label(page, targets, &label);
     }
     let hint = did_you_mean(&resolved, targets.assets.iter().map(String::as_str))
         .map(|best| format!("did you mean `{best}`?"));

@@ -105,6 +105,14 @@ mod tests {
     }
 
     #[test]
+    fn text_with_leading_spaces_and_numbered_equations_typeset() {
+        assert!(mathml(r"\bar y = \text{ sample mean}", true).is_ok());
+        let (tex, number) = numbered("\\label{mean}\\tag{1}\nx = 1");
+        assert_eq!(tex.trim(), "x = 1");
+        assert_eq!(number, Some(("mean".to_owned(), "(1)".to_owned())));
+    }
+
+    #[test]
     fn markup_in_tex_stays_text() {
         for tex in [r"\text{<script>alert(1)</script>}", r"\mathrm{<img src=x onerror=alert(1)>}", "<b>"] {
             if let Ok(html) = mathml(tex, false) {

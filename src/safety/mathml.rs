@@ -80,7 +80,8 @@ const ATTRIBUTES: [&str; 27] = [
 /// attributes, with `tex` as its annotation; an error when it is not a
 /// MathML element.
 pub(crate) fn clean(mathml: &str, tex: &str) -> Result<String, String> {
-    let markup = escape_stray(mathml);
+    // HTML's one named entity the converter writes, which XML lacks.
+    let markup = escape_stray(&mathml.replace("&nbsp;", "&#160;"));
     let document = Document::parse(&markup).map_err(|e| format!("the converter wrote malformed MathML: {e}"))?;
     let root = document.root_element();
     if root.tag_name().name() != "math" || root.tag_name().namespace() != Some(MATHML_NS) {

@@ -403,7 +403,9 @@ fn language_typos(
 ) -> Vec<Diagnostic> {
     snippets
         .iter()
-        .filter(|s| !s.lang.is_empty() && runners.get(&s.lang).is_none() && !knows(&s.lang))
+        // `shell:` and the like are labels of MyST's, not misspellings.
+        .filter(|s| !s.lang.is_empty() && !s.lang.contains(':') && !crate::codeblock::PLAIN.contains(&s.lang.as_str()))
+        .filter(|s| runners.get(&s.lang).is_none() && !knows(&s.lang))
         .filter_map(|s| {
             let best = runners.suggest(&s.lang)?;
             let message = format!("unknown language `{}`", s.lang);

@@ -15,7 +15,7 @@
 mod directives;
 
 use super::rst::{Rst, knows_role, label_anchor, unlink};
-use super::{Converted, Source, Writer, file_stem};
+use super::{Converted, Derived, Source, Writer, file_stem};
 use crate::diagnostic::Diagnostic;
 use crate::model::Label;
 
@@ -100,6 +100,17 @@ impl<'a> Myst<'a> {
                 let indent = &line[..line.len() - trimmed.len()];
                 let body = &lines[i + 1..end];
                 match fence.directive {
+                    Some((name, argument)) if name.ends_with("-start") => {
+                        // A gated directive (sphinx-exercise): its content
+                        // runs on to the matching `-end` directive.
+                        let base = name.trim_end_matches("-start");
+                        let (between, after) = gated(lines, end + 1, base);
+                        let mut whole = body.to_vec();
+                        whole.extend_from_slice(between);
+                        self.directive(base, argument, n, &undent(&whole, indent), indent, out);
+                        i = after;
+                        continue;
+                    }
                     Some((name, argument)) => self.directive(name, argument, n, &undent(body, indent), indent, out),
                     None => self.code_fence(lines[i], &fence, body, lines.get(end).copied(), out),
                 }
@@ -279,6 +290,9 @@ impl<'a> Myst<'a> {
                 self.rst.role("ref", &content, n)
             }
             "kbd" => content.split('+').map(|key| format!("`{}`", key.trim())).collect::<Vec<_>>().join("+"),
+            "delete" | "del" | "strike" => format!("~~{content}~~"),
+            "u" | "underline" | "sc" | "smallcaps" | "span" => content.to_owned(),
+            "cite" | "cite:p" | "cite:t" | "cite:ps" | "cite:ts" => format!("[{content}]"),
             _ if knows_role(name) => self.rst.role(name, content, n),
             _ => {
                 self.warn(
@@ -340,6 +354,26 @@ impl<'l> Fence<'l> {
         let trimmed = line.trim();
         trimmed.len() >= self.len && trimmed.chars().all(|c| c == self.mark)
     }
+}
+
+/// The lines from `from` up to the `{base-end}` directive that closes a
+/// gated directive, and the index of the line after that directive (the
+/// end of `lines` when there is none).
+fn gated<'l, 'a>(lines: &'l [Line<'a>], from: usize, base: &str) -> (&'l [Line<'a>], usize) {
+    let closing = format!("{base}-end");
+    let mut j = from.min(lines.len());
+    while j < lines.len() {
+        if let Some(fence) = Fence::open(lines[j].1.trim_start()) {
+            let end = (j + 1..lines.len()).find(|&k| fence.closes(lines[k].1)).unwrap_or(lines.len());
+            if fence.directive.is_some_and(|(name, _)| name == closing) {
+                return (&lines[from.min(lines.len())..j], end + 1);
+            }
+            j = end + 1;
+            continue;
+        }
+        j += 1;
+    }
+    (&lines[from.min(lines.len())..], lines.len())
 }
 
 /// The label of a `(label)=` target line.
@@ -422,9 +456,15 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
         }
         own => {
             let texts: Vec<&str> = body.iter().map(|(_, l)| *l).collect();
-            let (derived, summary_lines) = super::head_of(&texts);
-            skipped = summary_lines.into_iter().map(|i| body[i].0).collect();
-            derived.write(&mut out, own.unwrap_or_default(), file_stem(source.rel));
+            let (mut derived, summary_lines) = super::head_of(&texts);
+            let head_summary = derived.summary.take();
+            let kept = own.map(|own| own_keys(own, &mut derived)).unwrap_or_default();
+            let summarised = derived.summary.is_some() || kept.iter().any(|(_, l)| l.starts_with("summary:"));
+            if !summarised && head_summary.is_some() {
+                derived.summary = head_summary;
+                skipped = summary_lines.into_iter().map(|i| body[i].0).collect();
+            }
+            derived.write(&mut out, &kept, file_stem(source.rel));
         }
     }
     let body: Vec<Line<'_>> = body.iter().filter(|(n, _)| !skipped.contains(n)).copied().collect();
@@ -432,6 +472,47 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
     myst.blocks(&body, &mut out);
     let (warnings, labels) = myst.finish();
     Converted { markdown: out.text, origins: out.origins, images: Vec::new(), warnings, labels }
+}
+
+/// The lines of a MyST document's front matter that primer reads: its
+/// own keys and Jupyter's, each with the lines that go on with it. MyST's
+/// other keys (`subtitle`, `short_title`, `numbering`…) are for its own
+/// builder and are dropped; `description` is the summary when there is
+/// none, and authors written as records (`- name: Ada`) give their names.
+fn own_keys<'a>(own: &[Line<'a>], derived: &mut Derived) -> Vec<Line<'a>> {
+    let text: String = own.iter().map(|(_, line)| format!("{line}\n")).collect();
+    let yaml: serde_yaml::Mapping = serde_yaml::from_str(&text).unwrap_or_default();
+    let value = |key: &str| yaml.get(key);
+    if value("summary").is_none() {
+        if let Some(description) = value("description").and_then(serde_yaml::Value::as_str) {
+            derived.summary = Some(description.trim().to_owned());
+        }
+    }
+    let authors_as_records = value("authors")
+        .and_then(serde_yaml::Value::as_sequence)
+        .is_some_and(|list| list.iter().any(serde_yaml::Value::is_mapping));
+    if authors_as_records {
+        let names = value("authors").and_then(serde_yaml::Value::as_sequence).into_iter().flatten();
+        derived.authors = names
+            .filter_map(|author| author.as_str().or_else(|| author.get("name")?.as_str()).map(str::to_owned))
+            .collect();
+    }
+    let keeps = |key: &str| {
+        (crate::model::FRONT_MATTER_KEYS.contains(&key) && !(key == "authors" && authors_as_records))
+            || JUPYTER_KEYS.contains(&key)
+    };
+    let mut kept = Vec::new();
+    let mut keeping = false;
+    for &(n, line) in own {
+        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        if top_level {
+            keeping = line.split_once(':').is_some_and(|(key, _)| keeps(key.trim()));
+        }
+        if keeping {
+            kept.push((n, line));
+        }
+    }
+    kept
 }
 
 /// A leading `---` front matter block's lines, and the lines after it.

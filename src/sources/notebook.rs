@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
 use super::myst::Myst;
-use super::{Converted, Derived, Source, Writer, fence_for};
+use super::{Converted, Source, Writer, fence_for};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::origins::Origins;
 use crate::model::Asset;
@@ -172,17 +172,28 @@ fn front_matter(
         out.line(Some(1), source.lines().count().max(1), "---");
         return Ok((1, Vec::new()));
     }
-    let mut derived = Derived::default();
-    let mut skipped = Vec::new();
-    if let Some(index) = cells.iter().position(|c| c["cell_type"] == "markdown") {
-        let source = cell_source(&cells[index]);
-        let lines: Vec<&str> = source.lines().collect();
-        let (head, summary_lines) = super::head_of(&lines);
-        derived = head;
-        skipped.extend(summary_lines.into_iter().map(|i| (index, i + 1)));
+    // The Markdown cells before the first code cell, read as one text: a
+    // title is often a cell of its own, its introduction the next cell.
+    let sources: Vec<(usize, String)> = cells
+        .iter()
+        .enumerate()
+        .skip_while(|(_, c)| c["cell_type"] != "markdown")
+        .take_while(|(_, c)| c["cell_type"] == "markdown")
+        .map(|(index, cell)| (index, cell_source(cell)))
+        .collect();
+    let mut places = Vec::new();
+    let mut lines = Vec::new();
+    for (index, source) in &sources {
+        for (n, line) in source.lines().enumerate() {
+            places.push((*index, n + 1));
+            lines.push(line);
+        }
+        places.push((*index, 0));
+        lines.push("");
     }
+    let (derived, summary_lines) = super::head_of(&lines);
     derived.write(out, &[], stem);
-    Ok((0, skipped))
+    Ok((0, summary_lines.into_iter().map(|i| places[i]).collect()))
 }
 
 /// A cell's source.

@@ -71,7 +71,7 @@ fn option_line(line: &str) -> Option<(&str, &str)> {
 
 /// Directives of other builders, which say nothing a reader of the page
 /// needs: the book's own contents, the index, citations.
-const QUIET: [&str; 5] = ["toctree", "tableofcontents", "bibliography", "glossary-index", "glue:figure"];
+const QUIET: [&str; 6] = ["toctree", "tableofcontents", "toc", "bibliography", "nb-exec-table", "glue:figure"];
 
 impl Myst<'_> {
     /// Writes the directive `name`, whose opening fence is at line `n` and
@@ -88,6 +88,14 @@ impl Myst<'_> {
         let directive = Directive::parse(n, argument, body);
         let mut inner = Writer::default();
         self.directive_body(name, &directive, &mut inner);
+        // Any directive may be named (`:name:`, or mystmd's `:label:`):
+        // a reference reaches the page it is on.
+        for label in ["label", "name"].iter().filter_map(|key| directive.option(key)).map(label_anchor) {
+            if !self.labels.iter().any(|known| known.name == label) {
+                let title = directive.option("caption").map(super::unlink).unwrap_or_default();
+                self.labels.push(crate::model::Label { name: label, anchor: String::new(), title });
+            }
+        }
         if !out.after_blank() {
             self.put(out, n, "");
         }
@@ -122,6 +130,14 @@ impl Myst<'_> {
                 self.callout(kind, &title, collapsible, directive.content, n, out);
             }
             "code-cell" | "code-block" | "code" | "sourcecode" => self.code_directive(name, directive, out),
+            "exercise" | "solution" => self.exercise(name, directive, out),
+            "myst" => self.code(out, "markdown", directive.content, n),
+            "iframe" => {
+                let url = directive.argument.trim();
+                self.put(out, n, &format!("<{url}>"));
+                self.put(out, n, "");
+                self.blocks(directive.content, out);
+            }
             "math" => {
                 let label = directive.option("label").or(directive.option("name"));
                 let content: Vec<Line<'_>> = directive.content.to_vec();
@@ -143,7 +159,7 @@ impl Myst<'_> {
                 self.blocks(directive.content, out);
             }
             _ if QUIET.contains(&name) || SILENT.contains(&name) => {}
-            _ if CONTAINERS.contains(&name) || name == "tab-set" || name == "grid" => {
+            _ if CONTAINERS.contains(&name) || ["tab-set", "grid", "glossary"].contains(&name) => {
                 self.blocks(directive.content, out);
             }
             _ => {
@@ -161,6 +177,23 @@ impl Myst<'_> {
                 self.blocks(directive.content, out);
             }
         }
+    }
+
+    /// sphinx-exercise's `exercise` (a callout, which `{ref}` reaches by
+    /// its `:label:`) and `solution` (a tip, folded as a dropdown).
+    fn exercise(&mut self, name: &str, directive: &Directive<'_, '_>, out: &mut Writer) {
+        let n = directive.line;
+        let argument = self.inline(directive.argument, n);
+        let (kind, title) = match name {
+            "exercise" if argument.is_empty() => ("NOTE", "Exercise".to_owned()),
+            "exercise" => ("NOTE", format!("Exercise: {argument}")),
+            _ => ("TIP", "Solution".to_owned()),
+        };
+        if let Some(label) = directive.option("label") {
+            let title = super::unlink(&title);
+            self.labels.push(crate::model::Label { name: label_anchor(label), anchor: String::new(), title });
+        }
+        self.callout(kind, &title, directive.has_class("dropdown"), directive.content, n, out);
     }
 
     /// `code-cell`, a block that runs (in IPython, for Python), and
@@ -238,7 +271,7 @@ impl Myst<'_> {
             let legend = &directive.content[caption.len()..];
             self.blocks(legend, out);
         }
-        if let Some(label) = directive.option("name") {
+        if let Some(label) = directive.option("name").or(directive.option("label")) {
             let title = super::unlink(&caption.join(" "));
             self.labels.push(crate::model::Label { name: label_anchor(label), anchor: String::new(), title });
         }
