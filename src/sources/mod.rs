@@ -246,7 +246,13 @@ fn head_of(lines: &[&str]) -> (Derived, Vec<usize>) {
     let heading = lines.iter().position(|l| l.starts_with("# "));
     derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
     let start = heading.map_or(0, |at| at + 1);
-    let first = (start..lines.len()).find(|&i| !lines[i].trim().is_empty());
+    // Section headings and label targets may stand between the title and
+    // the first paragraph (`## Overview`).
+    let between = |line: &str| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with("##") || (line.starts_with('(') && line.ends_with(")="))
+    };
+    let first = (start..lines.len()).find(|&i| !between(lines[i]));
     let Some(first) = first.filter(|&i| is_plain_paragraph(lines[i])) else { return (derived, Vec::new()) };
     let end = (first..lines.len()).find(|&i| lines[i].trim().is_empty()).unwrap_or(lines.len());
     let text: Vec<&str> = lines[first..end].iter().map(|l| l.trim()).collect();

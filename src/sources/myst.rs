@@ -457,6 +457,10 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
         own => {
             let texts: Vec<&str> = body.iter().map(|(_, l)| *l).collect();
             let (mut derived, summary_lines) = super::head_of(&texts);
+            // A title or summary may hold roles (`# {index}`NumPy``).
+            let mut roles = Myst::new(source, jupyter);
+            derived.title = derived.title.map(|title| roles.inline(&title, 1));
+            derived.summary = derived.summary.map(|summary| roles.inline(&summary, 1));
             let head_summary = derived.summary.take();
             let kept = own.map(|own| own_keys(own, &mut derived)).unwrap_or_default();
             let summarised = derived.summary.is_some() || kept.iter().any(|(_, l)| l.starts_with("summary:"));

@@ -457,7 +457,13 @@ impl Rst<'_> {
                 markdown.text(text);
                 markdown.0
             }
-            "octicon" | "fa" | "icon" | "material-regular" | "index" => String::new(),
+            // An index entry shows its text; the entry is for an index.
+            "index" => {
+                let mut markdown = Markdown::default();
+                markdown.text(title.unwrap_or(target));
+                markdown.0
+            }
+            "octicon" | "fa" | "icon" | "material-regular" => String::new(),
             _ => {
                 self.warn(
                     line,
