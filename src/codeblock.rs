@@ -61,11 +61,12 @@ pub(crate) fn runnable_code(lang: &str, code: &str) -> String {
     unhide(prefix, code)
 }
 
-/// What the runner is given for a block's runnable code: in IPython
-/// blocks, magics and shell lines become the calls IPython makes of them.
+/// What the runner is given for a block's runnable code: an IPython
+/// block's magics and shell lines become the calls IPython makes of them,
+/// and the block is compiled only when it runs, as a Jupyter cell is.
 pub(crate) fn program_text(lang: &str, code: &str) -> String {
     match lang {
-        "ipython" | "ipython3" => ipython::translate(code),
+        "ipython" | "ipython3" => ipython::as_cell(&ipython::translate(code)),
         _ => code.to_owned(),
     }
 }

@@ -490,3 +490,24 @@ fn python_dialect_fences_run_as_python_and_unknown_languages_render_plain() {
         run.stderr
     );
 }
+
+#[test]
+fn a_syntax_error_fails_its_own_cell_after_the_cells_before_it_ran() {
+    let site = TestSite::fixture("basic");
+    let notebook = json!({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": { "kernelspec": { "name": "python3", "display_name": "Python 3", "language": "python" } },
+        "cells": [
+            { "cell_type": "markdown", "metadata": {}, "source": "# Cells\n\nEach compiled as it runs." },
+            { "cell_type": "code", "metadata": {}, "execution_count": null, "source": "x = 1\nprint('first ran', x)", "outputs": [] },
+            { "cell_type": "code", "metadata": {}, "execution_count": null, "source": "y = 2\nhealth[(:, 1)]", "outputs": [] }
+        ]
+    });
+    site.write("content/recipes/cells.ipynb", notebook.to_string());
+    let run = site.run(&["test", "content/recipes/cells.ipynb"]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("(1 passed, 1 failed"), "{}{}", run.stdout, run.stderr);
+    let output = format!("{}{}", run.stdout, run.stderr);
+    assert!(output.contains("content/recipes/cells.ipynb (cell 3)"), "{output}");
+    assert!(output.contains("SyntaxError"), "{output}");
+}

@@ -24,18 +24,66 @@ pub(super) fn translate(code: &str) -> String {
         out.push_str("))\n");
         return out;
     }
+    let lines: Vec<&str> = lines.collect();
     let mut in_string: Option<&str> = None;
     let mut out = String::with_capacity(code.len());
-    for line in lines {
-        let written = match in_string {
-            None => ipython_line(line),
-            Some(_) => None,
-        };
-        in_string = string_state(line, in_string);
-        out.push_str(written.as_deref().unwrap_or(line));
-        out.push('\n');
+    let mut i = 0;
+    while i < lines.len() {
+        // A magic's arguments go on over the lines its brackets (or a
+        // trailing `\\`) keep open, as IPython reads them.
+        let mut end = i + 1;
+        let mut logical = lines[i].to_owned();
+        while in_string.is_none() && end < lines.len() && continues(&logical) {
+            logical = format!("{} {}", logical.trim_end().trim_end_matches('\\'), lines[end].trim());
+            end += 1;
+        }
+        let written = if in_string.is_none() { ipython_line(&logical) } else { None };
+        match written {
+            Some(call) => {
+                out.push_str(&call);
+                out.push('\n');
+                // The lines joined into the call stay, empty, so the next
+                // line keeps its number.
+                for _ in i + 1..end {
+                    out.push('\n');
+                }
+            }
+            None => {
+                end = i + 1;
+                out.push_str(lines[i]);
+                out.push('\n');
+            }
+        }
+        in_string = string_state(lines[i], in_string);
+        i = end;
     }
     out
+}
+
+/// Whether a line of IPython syntax goes on to the next: it ends with
+/// `\\`, or leaves a bracket open.
+fn continues(line: &str) -> bool {
+    let body = line.trim_start();
+    let magic = body.starts_with('%') || body.starts_with('!') || body.contains("= %") || body.contains("= !");
+    if !magic {
+        return false;
+    }
+    let depth: i32 = body
+        .chars()
+        .map(|c| match c {
+            '(' | '[' | '{' => 1,
+            ')' | ']' | '}' => -1,
+            _ => 0,
+        })
+        .sum();
+    depth > 0 || line.trim_end().ends_with('\\')
+}
+
+/// `code` as a call that compiles and runs it when it is reached, its
+/// lines on the same lines of the file; one line more closes the call.
+pub(super) fn as_cell(code: &str) -> String {
+    let escaped = code.trim_end_matches('\n').replace('\\', "\\\\").replace('"', "\\\"");
+    format!("__primer_cell(\"\"\"{escaped}\n\"\"\")\n")
 }
 
 /// The Python for one line of IPython syntax, if it is one.
@@ -131,6 +179,20 @@ mod tests {
         let translated = translate("%%time\nx = 1\nprint(x)\n");
         assert_eq!(translated, "get_ipython().run_cell_magic('time', '', (''\n'x = 1\\n'\n'print(x)\\n'\n))\n");
         assert_eq!(translated.lines().count(), 4);
+    }
+
+    #[test]
+    fn a_magic_goes_on_over_the_lines_its_brackets_keep_open() {
+        let cell = "%timeit f(a,\n        b)\nprint(1)\n";
+        assert_eq!(translate(cell), "get_ipython().run_line_magic('timeit', 'f(a, b)')\n\nprint(1)\n");
+        assert_eq!(translate("x = (1,\n2)\n"), "x = (1,\n2)\n", "plain Python is left alone");
+    }
+
+    #[test]
+    fn a_cell_is_compiled_when_it_runs_its_lines_in_place() {
+        let cell = as_cell("x = \"a\\\\b\"\nprint(x)\n");
+        assert_eq!(cell, "__primer_cell(\"\"\"x = \\\"a\\\\\\\\b\\\"\nprint(x)\n\"\"\")\n");
+        assert_eq!(cell.lines().count(), 3);
     }
 
     #[test]

@@ -39,6 +39,52 @@ def __primer_ipython():
         return shell
 
     main.get_ipython = get_ipython
+    starts = []
+
+    def cell(source):
+        # A cell is compiled when it runs, as Jupyter compiles it: a syntax
+        # error fails its own cell. Its lines are the file's own lines from
+        # the `__primer_cell(` call on, so tracebacks name them.
+        import ast
+
+        path = getattr(main, "__file__", "<cell>")
+        if not starts:
+            with open(path, encoding="utf-8") as file:
+                tree = ast.parse(file.read(), path)
+            starts.extend(
+                node.lineno
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "__primer_cell"
+            )
+            starts.sort(reverse=True)
+        first = starts.pop() if starts else 1
+        try:
+            tree = ast.parse("\n" * (first - 1) + source, path)
+        except SyntaxError as error:
+            import traceback
+
+            traceback.print_exception(type(error), error, None)
+            sys.exit(1)
+        show = main.__dict__.get("__primer_show")
+        last = tree.body[-1] if tree.body else None
+        if show and isinstance(last, ast.Expr) and not (
+            isinstance(last.value, ast.Call) and getattr(last.value.func, "id", None) == "print"
+        ):
+            call = ast.Call(func=ast.Name(id="__primer_show", ctx=ast.Load()), args=[last.value], keywords=[])
+            last.value = ast.copy_location(call, last.value)
+        code = compile(ast.fix_missing_locations(tree), path, "exec")
+        try:
+            exec(code, main.__dict__)
+        except SystemExit:
+            raise
+        except BaseException as error:
+            import traceback
+
+            # Shown from the cell's own frames.
+            traceback.print_exception(type(error), error, error.__traceback__.tb_next)
+            sys.exit(1)
+
+    main.__primer_cell = cell
 
 
 def __primer_setup():
@@ -126,11 +172,16 @@ def __primer_setup():
         )
 
     def shown(node):
-        # A block ending in print(...) or an assignment shows nothing more.
+        # A block ending in print(...) or an assignment shows nothing more;
+        # a cell shows its own.
         if not isinstance(node, ast.Expr) or is_marker(node):
             return False
         call = node.value
-        return not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print")
+        return not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id in ("print", "__primer_cell")
+        )
 
     changed = False
     for at, node in enumerate(body):
