@@ -80,11 +80,18 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
     markdown::render_pages(&context, pages)
 }
 
-/// Reads `text` as an RST page and as a sphinx-gallery script, then
+/// Reads `text` as an RST page, a sphinx-gallery script and a MyST page
+/// (written for primer, and in a book), then
 /// renders each as a page: no panic, every line mapped back to the file,
 /// and no script in the sanitized page.
 pub fn source_page(text: &str) {
-    for (rel, format) in [("recipes/fuzz.rst", Format::Rst), ("recipes/fuzz.py", Format::Script)] {
+    let formats = [
+        ("recipes/fuzz.rst", Format::Rst),
+        ("recipes/fuzz.py", Format::Script),
+        ("recipes/fuzz.md", Format::Markdown),
+        ("recipes/book/fuzz.md", Format::Myst),
+    ];
+    for (rel, format) in formats {
         let display = format!("content/{rel}");
         let source = Source { display: &display, rel, text };
         let Some(Ok(converted)) = crate::sources::convert(format, &source, Path::new("unused")) else { continue };
@@ -257,6 +264,11 @@ mod tests {
 
         #[test]
         fn rst_and_gallery_scripts_never_panic(text in r#"("""\n|#{20}\n|# |\.\. |::|``|`|_|\*|:[a-z]{1,4}:|\||\[|\]|<|>|=+\n|-+\n|\+-+\+|\n|   |[a-z]{1,5}|\u{1F917}|é|\t|\$|\\){0,80}"#) {
+            source_page(&text);
+        }
+
+        #[test]
+        fn myst_never_panics(text in r#"(```\{[a-z-]{1,8}\}|:::\{note\}|```|:::|````|\{ref\}`|\{eq\}`|\{[a-z]{1,4}\}`|`|\(lbl\)=\n|\$\$|\$\$ \(eq\)|:label: |:class: dropdown|---\n|\n|# |## |\* - |  - |[a-z]{1,5}|%|\+\+\+|<|>|é|\\){0,80}"#) {
             source_page(&text);
         }
 

@@ -4,11 +4,13 @@
 //!
 //! 1. [`config`] — load and check `book.toml`
 //! 2. [`discover`] — find and read the files of `content/`; the readers
-//!    of [`sources`] turn notebooks, scripts and RST pages into Markdown
+//!    of [`sources`] turn notebooks, scripts, RST and MyST pages into
+//!    Markdown, and [`books`] reads the books' tables of contents
 //! 3. [`frontmatter`] — parse and check front matter, decide kinds and URLs;
 //!    [`history`] fills in dates from git where front matter gives none
 //! 4. [`markdown`] — render Markdown: links, callouts, code, headings, math
-//! 5. [`listing`] — order tutorials and recipes, collect tags
+//! 5. [`listing`] — order tutorials and recipes, place pages in their
+//!    books, collect tags
 //! 6. [`render`] — apply the theme's templates; then [`search`] builds the
 //!    client search index from the pages' text
 //! 7. [`output`] — stage each file as it is rendered, and put the changed

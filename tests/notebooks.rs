@@ -225,18 +225,9 @@ fn saved_images_tables_and_errors_show_under_their_cells() {
     assert!(site.output_snapshot() == before);
 }
 
-/// Whether matplotlib and pandas can be imported; under `CI=true` they
-/// must be (`.ci/run` installs them).
+/// Whether matplotlib and pandas can be imported.
 fn plotting_available() -> bool {
-    let found = std::process::Command::new("python3")
-        .args(["-c", "import matplotlib, pandas"])
-        .status()
-        .is_ok_and(|status| status.success());
-    assert!(found || std::env::var("CI").is_err(), "matplotlib and pandas are missing under CI");
-    if !found {
-        eprintln!("skipped: matplotlib and pandas are not installed");
-    }
-    found
+    common::python_can_import("matplotlib, pandas")
 }
 
 const PLOTS: &str = "#| alt: Squares of 0 to 9\nimport matplotlib.pyplot as plt\nxs = list(range(10))\nplt.plot(xs, [x * x for x in xs])\nplt.show()\n\n# %%\nfig, ax = plt.subplots()\nax.bar(['a', 'b'], [3, 5])\n\n# %%\nplt.figure()\nplt.scatter(xs, xs)\nprint('three figures')\n\n# %%\nimport pandas as pd\npd.DataFrame({'x': [1, 2], 'y': [3, 4]})\n";
@@ -390,18 +381,8 @@ fn code_in_a_markdown_cell_is_shown_and_never_run() {
     assert!(site.html("recipes/shown/index.html").inner(".prose").contains("markdown code ran"));
 }
 
-/// Whether IPython can be imported; under `CI=true` it must be (`.ci/run`
-/// installs it).
 fn ipython_available() -> bool {
-    let found = std::process::Command::new("python3")
-        .args(["-c", "import IPython"])
-        .status()
-        .is_ok_and(|status| status.success());
-    assert!(found || std::env::var("CI").is_err(), "IPython is missing under CI");
-    if !found {
-        eprintln!("skipped: IPython is not installed");
-    }
-    found
+    common::python_can_import("IPython")
 }
 
 /// A notebook whose code cells use IPython's own syntax.

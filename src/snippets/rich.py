@@ -65,24 +65,10 @@ def __primer_ipython():
 
             traceback.print_exception(type(error), error, None)
             sys.exit(1)
-        show = main.__dict__.get("__primer_show")
         last = tree.body[-1] if tree.body else None
-        if show and isinstance(last, ast.Expr) and not (
-            isinstance(last.value, ast.Call) and getattr(last.value.func, "id", None) == "print"
-        ):
-            call = ast.Call(func=ast.Name(id="__primer_show", ctx=ast.Load()), args=[last.value], keywords=[])
-            last.value = ast.copy_location(call, last.value)
-        code = compile(ast.fix_missing_locations(tree), path, "exec")
-        try:
-            exec(code, main.__dict__)
-        except SystemExit:
-            raise
-        except BaseException as error:
-            import traceback
-
-            # Shown from the cell's own frames.
-            traceback.print_exception(type(error), error, error.__traceback__.tb_next)
-            sys.exit(1)
+        if "__primer_show" in main.__dict__ and __primer_shows(last):
+            __primer_show_value(last)
+        __primer_exec(tree, path)
 
     main.__primer_cell = cell
 
@@ -171,40 +157,56 @@ def __primer_setup():
             for part in ast.walk(node)
         )
 
-    def shown(node):
-        # A block ending in print(...) or an assignment shows nothing more;
-        # a cell shows its own.
-        if not isinstance(node, ast.Expr) or is_marker(node):
-            return False
-        call = node.value
-        return not (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Name)
-            and call.func.id in ("print", "__primer_cell")
-        )
-
     changed = False
     for at, node in enumerate(body):
         following = body[at + 1] if at + 1 < len(body) else None
-        if (following is None or is_marker(following)) and shown(node):
-            call = ast.Call(func=ast.Name(id="__primer_show", ctx=ast.Load()), args=[node.value], keywords=[])
-            node.value = ast.copy_location(call, node.value)
+        if (following is None or is_marker(following)) and not is_marker(node) and __primer_shows(node):
+            __primer_show_value(node)
             changed = True
     if not changed:
         return
     tree.body = body
+    __primer_exec(tree, path)
+    sys.exit(0)
+
+
+def __primer_shows(node):
+    # A block ending in print(...) or an assignment shows nothing more; a
+    # cell shows its own.
+    import ast
+
+    if not isinstance(node, ast.Expr):
+        return False
+    call = node.value
+    return not (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("print", "__primer_cell")
+    )
+
+
+def __primer_show_value(node):
+    # The expression statement `node` keeps its value: __primer_show(value).
+    import ast
+
+    call = ast.Call(func=ast.Name(id="__primer_show", ctx=ast.Load()), args=[node.value], keywords=[])
+    node.value = ast.copy_location(call, node.value)
+
+
+def __primer_exec(tree, path):
+    # Runs a syntax tree in the program's namespace. An error is shown from
+    # the program's own frames, as `python file.py` shows it.
+    import ast
+    import sys
+
     code = compile(ast.fix_missing_locations(tree), path, "exec")
     try:
-        exec(code, main.__dict__)
+        exec(code, sys.modules["__main__"].__dict__)
     except SystemExit:
         raise
     except BaseException as error:
         import traceback
 
-        # Shown from the program's own frames, as `python file.py` does.
         traceback.print_exception(type(error), error, error.__traceback__.tb_next)
         sys.exit(1)
-    sys.exit(0)
 
 
 PRIMER_PREAMBLE_LINES = 0

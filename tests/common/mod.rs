@@ -268,3 +268,17 @@ pub fn bubblewrap_installed() -> bool {
     eprintln!("skipped: bubblewrap is not installed");
     false
 }
+
+/// Whether `python3` can import `modules` (`"matplotlib, pandas"`); under
+/// `CI=true` it must (`.ci/run` installs them), elsewhere the caller skips.
+pub fn python_can_import(modules: &str) -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(found || std::env::var("CI").is_err(), "python3 cannot import {modules} under CI");
+    if !found {
+        eprintln!("skipped: python3 cannot import {modules}");
+    }
+    found
+}
