@@ -243,7 +243,29 @@ impl Derived {
 /// indexes of the summary's lines, which the page shows as its lead.
 fn head_of(lines: &[&str]) -> (Derived, Vec<usize>) {
     let mut derived = Derived::default();
-    let heading = lines.iter().position(|l| l.starts_with("# "));
+    // Lines inside fences are code (or a directive's body), never the head.
+    let mut fence: Option<(char, usize)> = None;
+    let fenced: Vec<bool> = lines
+        .iter()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let mark = trimmed.chars().next().filter(|c| matches!(c, '`' | '~' | ':'));
+            let run = mark.map_or(0, |m| trimmed.chars().take_while(|&c| c == m).count());
+            match (fence, mark) {
+                (Some((open, len)), Some(m)) if m == open && run >= len && trimmed[run..].trim().is_empty() => {
+                    fence = None;
+                    true
+                }
+                (Some(_), _) => true,
+                (None, Some(m)) if run >= 3 => {
+                    fence = Some((m, run));
+                    true
+                }
+                (None, _) => false,
+            }
+        })
+        .collect();
+    let heading = lines.iter().enumerate().position(|(i, l)| !fenced[i] && l.starts_with("# "));
     derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
     let start = heading.map_or(0, |at| at + 1);
     // Section headings and label targets may stand between the title and

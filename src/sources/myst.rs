@@ -480,15 +480,17 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
 
 /// The lines of a MyST document's front matter that primer reads: its
 /// own keys and Jupyter's, each with the lines that go on with it. MyST's
-/// other keys (`subtitle`, `short_title`, `numbering`…) are for its own
-/// builder and are dropped; `description` is the summary when there is
-/// none, and authors written as records (`- name: Ada`) give their names.
+/// other keys (`short_title`, `numbering`…) are for its own builder and
+/// are dropped; `description` (else `subtitle`) is the summary when there
+/// is none, and authors written as records (`- name: Ada`) give their
+/// names.
 fn own_keys<'a>(own: &[Line<'a>], derived: &mut Derived) -> Vec<Line<'a>> {
     let text: String = own.iter().map(|(_, line)| format!("{line}\n")).collect();
     let yaml: serde_yaml::Mapping = serde_yaml::from_str(&text).unwrap_or_default();
     let value = |key: &str| yaml.get(key);
     if value("summary").is_none() {
-        if let Some(description) = value("description").and_then(serde_yaml::Value::as_str) {
+        let described = value("description").or(value("subtitle")).and_then(serde_yaml::Value::as_str);
+        if let Some(description) = described {
             derived.summary = Some(description.trim().to_owned());
         }
     }

@@ -107,3 +107,16 @@ fn a_jupyter_document_takes_its_title_and_summary_from_its_head() {
     assert!(!body(&converted).contains("Sort *fast*."), "the summary is the lead");
     assert!(!is_jupyter_document("---\ntitle: A\n---\n"));
 }
+
+#[test]
+fn the_head_is_never_read_from_inside_a_fence_and_myst_keys_give_the_summary() {
+    let text = "---\ntitle: Writing\nsubtitle: Use MyST to write.\nshort_title: W\nauthors:\n  - name: Ada\n---\n\n\
+                ````{myst}\n# Inside\n\nNot the summary.\n````\n";
+    let converted = read(text, true);
+    assert!(
+        converted.markdown.starts_with("---\ntitle: Writing\nsummary: Use MyST to write.\nauthors:\n- Ada\n---\n"),
+        "{}",
+        converted.markdown
+    );
+    assert!(body(&converted).contains("# Inside\n\nNot the summary.\n"), "{}", converted.markdown);
+}
