@@ -223,14 +223,18 @@ fn place_in_books(pages: &[Page], books: &[Book]) -> (Vec<SiteBook>, Vec<Option<
     (placed, in_book)
 }
 
-/// Weight first (unweighted last); then, for two files whose names start
-/// with numbers (`03.05-sorting`, `1-intro`), those numbers, as books
-/// number their chapters; then newest date, then title.
+/// Weight first (unweighted last); then files whose names start with
+/// numbers (`03.05-sorting`, `1-intro`) in those numbers' order, as books
+/// number their chapters, before the others; then newest date, then title.
 fn listing_order(a: &Page, b: &Page) -> Ordering {
     let weight = |p: &Page| p.meta.weight.unwrap_or(i64::MAX);
+    // Numbered files come first, folder by folder, so a numbered
+    // sequence stays together: a total order, as sorting needs.
     let numbered = match (chapter_number(&a.source.rel), chapter_number(&b.source.rel)) {
         (Some(a), Some(b)) => a.cmp(&b),
-        _ => Ordering::Equal,
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
     };
     weight(a)
         .cmp(&weight(b))

@@ -204,6 +204,8 @@ pub(crate) struct Rendered {
     /// The title and summary, inline Markdown rendered.
     pub(crate) title: InlineText,
     pub(crate) summary: Option<InlineText>,
+    /// The `id` of the page's `h1`, unless a heading of the body has it.
+    pub(crate) title_id: String,
     pub(crate) html: String,
     pub(crate) toc: Vec<TocEntry>,
     /// Every `id` a link may point at with `#…`.

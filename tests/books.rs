@@ -32,7 +32,7 @@ fn a_jupyter_book_1_keeps_its_order_parts_and_titles_and_is_one_card() {
     let site = TestSite::fixture("jupyter-books");
     site.build();
     let listing = site.html("tutorials/index.html");
-    assert_eq!(listing.texts(".card-title"), ["Data Science with Arrays", "Plotting Handbook"]);
+    assert_eq!(listing.texts(".card-title")[2..], ["Data Science with Arrays", "Plotting Handbook"]);
     assert_eq!(listing.texts(".card .chapters"), ["4 chapters", "4 chapters"]);
     assert_eq!(
         reading_order(&site, &format!("{BOOK_1}/intro/")),
@@ -132,6 +132,28 @@ fn the_books_notebooks_and_code_cells_pass_primer_test_with_ipython() {
     let site = TestSite::fixture("jupyter-books");
     let run = site.run(&["test"]);
     assert!(run.success, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("6 passed, 0 failed"), "{}", run.stdout);
+    assert!(run.stdout.contains("8 passed, 0 failed"), "{}", run.stdout);
     assert!(run.stdout.contains("content/tutorials/jb1/basics.md:66 python: marked `ignore`"), "{}", run.stdout);
+}
+
+#[test]
+fn a_folder_of_numbered_notebooks_keeps_its_order_and_jupyters_links() {
+    let site = TestSite::fixture("jupyter-books");
+    site.build();
+    let listing = site.html("tutorials/index.html");
+    assert_eq!(
+        listing.texts(".card-title"),
+        ["Arrays First", "Frames Second", "Data Science with Arrays", "Plotting Handbook"],
+        "numbered files come in their numbers' order, together"
+    );
+    let first = site.html("tutorials/handbook/01-arrays/index.html");
+    assert_eq!(first.texts("article h1"), ["Arrays First"]);
+    assert_eq!(first.texts(".lead"), ["Plots and arrays."], "a title cell and the cell after it make the head");
+    assert_eq!(first.attrs(".prose p a", "href"), ["../../../tutorials/handbook/02-01-frames/#building-a-frame"]);
+    assert_eq!(first.count(".code-block[data-cell]"), 1, "the ipython fence in a Markdown cell only shows");
+    let second = site.html("tutorials/handbook/02-01-frames/index.html");
+    assert_eq!(second.attrs("article h1", "id"), ["frames-second"], "Jupyter's link to the title reaches it");
+    assert_eq!(second.attrs(".prose p a", "href"), ["#frames-second"]);
+    assert_eq!(second.count(".output-html th"), 4, "{}", second.inner(".output-html"));
+    assert_eq!(second.count(".output-html thead td"), 1, "no empty header cell");
 }

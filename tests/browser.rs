@@ -302,7 +302,13 @@ fn a_book_page_with_callouts_equations_and_a_sidebar_fits_a_phone_and_passes_axe
     let server = StaticServer::start(&site.path().join("public"));
     for width in [320, 1280] {
         browser.set_viewport(width, 800, width < 800);
-        for page in ["tutorials/jb1/basics/", "tutorials/jb1/basics/arrays/", "tutorials/jb1/advanced/"] {
+        let pages = [
+            "tutorials/jb1/basics/",
+            "tutorials/jb1/basics/arrays/",
+            "tutorials/jb1/advanced/",
+            "tutorials/handbook/02-01-frames/",
+        ];
+        for page in pages {
             browser.goto(&server.url(page));
             let widths = browser.eval("document.documentElement.scrollWidth");
             assert!(widths.as_i64() <= Some(i64::from(width)), "{page} scrolls sideways at {width} px: {widths}");

@@ -122,6 +122,12 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
     let html = raw::sanitize(&html, &raw_parts, context.sanitizer, &locator, &mut problems);
     rendered.anchors = element_ids(&html);
+    // The title is the page's `h1`, above the body: `#Title` reaches it,
+    // as Jupyter ids a notebook's title heading.
+    let title_id = slug::slugify(&rendered.title.plain);
+    if !title_id.is_empty() && rendered.anchors.insert(title_id.clone()) {
+        rendered.title_id = title_id;
+    }
     rendered.html = html;
     (rendered, problems)
 }

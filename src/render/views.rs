@@ -153,6 +153,7 @@ pub(super) struct PageView<'a> {
     /// Plain text; the `_html` fields have the inline Markdown rendered.
     title: &'a str,
     title_html: &'a str,
+    title_id: &'a str,
     summary: Option<&'a str>,
     summary_html: Option<&'a str>,
     url: &'a str,
@@ -192,6 +193,7 @@ impl<'a> PageView<'a> {
         Self {
             title: &page.rendered.title.plain,
             title_html: &page.rendered.title.html,
+            title_id: &page.rendered.title_id,
             summary: page.rendered.summary.as_ref().map(|s| s.plain.as_str()),
             summary_html: page.rendered.summary.as_ref().map(|s| s.html.as_str()),
             url: &page.url,
