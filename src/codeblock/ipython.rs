@@ -2,6 +2,7 @@
 //! line for line, so a traceback's line numbers stay those of the cell:
 //! `%%name args` opening a cell runs the rest of the cell through that
 //! cell magic, `%name args` is a line magic, `!command` a shell command,
+//! `name?` and `name??` ask for help,
 //! and `x = !command` / `x = %name` keep what they return. The calls go
 //! to `get_ipython()`, which the Python preamble provides (and which says
 //! how to install IPython when it is missing). Lines inside a
@@ -102,10 +103,22 @@ fn ipython_line(line: &str) -> Option<String> {
     Some(format!("{indent}{target} = {call}"))
 }
 
-/// The call for `%name args` or `!command`.
+/// The call for `%name args`, `!command`, or `name?` (`??`, `?name`).
 fn ipython_call(text: &str) -> Option<String> {
     if let Some(command) = text.strip_prefix('!') {
         return Some(format!("get_ipython().system({})", quoted(command)));
+    }
+    let help = text.trim_end();
+    let (name, magic) = match help.strip_suffix("??").or_else(|| help.strip_prefix("??")) {
+        Some(name) => (name, "pinfo2"),
+        None => (help.strip_suffix('?').or_else(|| help.strip_prefix('?')).unwrap_or(""), "pinfo"),
+    };
+    let is_name = |name: &str| {
+        name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || "._*".contains(c))
+    };
+    if is_name(name) {
+        return Some(format!("get_ipython().run_line_magic('{magic}', {})", quoted(name)));
     }
     let magic = text.strip_prefix('%').filter(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()))?;
     let (name, args) = magic.split_once(char::is_whitespace).unwrap_or((magic, ""));
@@ -172,6 +185,15 @@ mod tests {
              get_ipython().system('echo \\'hi\\'')\nfiles = get_ipython().getoutput('ls')\n\
              for i in range(2):\n    get_ipython().run_line_magic('time', 'f(i)')\n"
         );
+    }
+
+    #[test]
+    fn help_syntax_asks_for_help() {
+        assert_eq!(
+            translate("len?\nnp.sort??\n"),
+            "get_ipython().run_line_magic('pinfo', 'len')\nget_ipython().run_line_magic('pinfo2', 'np.sort')\n"
+        );
+        assert_eq!(translate("x = a if b else c\n"), "x = a if b else c\n");
     }
 
     #[test]
