@@ -33,6 +33,7 @@ def __primer_ipython():
             ) from None
         config = Config()
         config.HistoryManager.enabled = False
+        config.InteractiveShell.colors = "NoColor"
         shell = InteractiveShell.instance(config=config, user_module=main, user_ns=main.__dict__)
         shell.register_magic_function(lambda line: None, "line", "matplotlib")
         main.get_ipython = lambda: shell
