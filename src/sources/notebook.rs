@@ -111,7 +111,7 @@ fn notebook(
             }
             Some("code") => {
                 let fence = fence_for(&source);
-                out.line(number, 1, &format!("{fence}{language}"));
+                out.line(number, 1, &format!("{fence}{language}{}", cell_tags(cell)));
                 out.lines(number, 1, &source);
                 out.line(number, source.lines().count().max(1), &fence);
                 outputs(&mut out, index + 1, cell, images)?;
@@ -194,6 +194,20 @@ fn front_matter(
     let (derived, summary_lines) = super::head_of(&lines);
     derived.write(out, &[], stem);
     Ok((0, summary_lines.into_iter().map(|i| places[i]).collect()))
+}
+
+/// The attributes a code cell's Jupyter tags ask for: `raises-exception`
+/// expects an error, `skip-execution` is shown and not run.
+fn cell_tags(cell: &Value) -> &'static str {
+    let tags = cell.pointer("/metadata/tags").and_then(Value::as_array);
+    let has = |tag: &str| tags.is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)));
+    if has("raises-exception") {
+        " should_fail"
+    } else if has("skip-execution") {
+        " ignore"
+    } else {
+        ""
+    }
 }
 
 /// A cell's source.
@@ -369,6 +383,21 @@ mod tests {
         );
         let untitled = serde_json::json!({ "nbformat": 4, "metadata": {}, "cells": [] }).to_string();
         assert_eq!(read(&untitled).expect("valid").markdown, "---\ntitle: n\n---\n");
+    }
+
+    #[test]
+    fn jupyter_cell_tags_say_whether_a_cell_runs_and_may_fail() {
+        let cell = |tag: &str| {
+            format!(r#"{{"cell_type": "code", "metadata": {{"tags": ["{tag}"]}}, "source": "x", "outputs": []}}"#)
+        };
+        let text = format!(
+            r#"{{"nbformat": 4, "metadata": {{}}, "cells": [{}, {}]}}"#,
+            cell("raises-exception"),
+            cell("skip-execution")
+        );
+        let markdown = read(&text).expect("notebook").markdown;
+        assert!(markdown.contains("```ipython3 should_fail\nx\n```"), "{markdown}");
+        assert!(markdown.contains("```ipython3 ignore\nx\n```"), "{markdown}");
     }
 
     #[test]

@@ -206,8 +206,15 @@ impl Myst<'_> {
                 None | Some("python" | "python3" | "ipython" | "ipython3") => "ipython3",
                 Some(other) => other,
             };
-            let fails = if directive.has_class("raises-exception") { " should_fail" } else { "" };
-            format!("{language}{fails}")
+            // MyST-NB's tags: a cell that raises on purpose, or is not run.
+            let tag = if directive.has_class("raises-exception") {
+                " should_fail"
+            } else if directive.has_class("skip-execution") {
+                " ignore"
+            } else {
+                ""
+            };
+            format!("{language}{tag}")
         } else {
             let language = named.unwrap_or("text");
             if self.jupyter && language != "text" { format!("{language} ignore") } else { language.to_owned() }

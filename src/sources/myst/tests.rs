@@ -37,11 +37,12 @@ fn admonitions_in_either_fence_become_callouts() {
 
 #[test]
 fn code_cells_run_and_code_blocks_show() {
-    let text = "# T\n\n```{code-cell} ipython3\n:tags: [raises-exception]\n1 / 0\n```\n\n```{code-block} python\n:caption: Shown\nprint(1)\n```\n";
+    let text = "# T\n\n```{code-cell} ipython3\n:tags: [raises-exception]\n1 / 0\n```\n\n```{code-block} python\n:caption: Shown\nprint(1)\n```\n\n```{code-cell} python3\n:tags: [skip-execution]\nopen('data.csv')\n```\n";
     let converted = read(text, true);
     let markdown = body(&converted);
     assert!(markdown.contains("```ipython3 should_fail\n1 / 0\n```\n"), "{markdown}");
     assert!(markdown.contains("*Shown*\n\n```python ignore\nprint(1)\n```\n"), "{markdown}");
+    assert!(markdown.contains("```ipython3 ignore\nopen('data.csv')\n```\n"), "{markdown}");
     // Lines keep their places in the file.
     let line = converted.markdown.lines().position(|l| l == "1 / 0").expect("code") + 1;
     assert_eq!(converted.origins.line_of(line), 5);
