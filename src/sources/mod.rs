@@ -206,8 +206,9 @@ struct Derived {
 impl Derived {
     /// Writes the front matter: the author's `own` lines (numbered), then
     /// the derived keys they do not set, which problems name at the
-    /// file's first line.
-    fn write(&self, out: &mut Writer, own: &[(usize, &str)], file_stem: &str) {
+    /// file's first line. `closing` is the line of the file that closes
+    /// the author's block (the last line when nothing closes it).
+    fn write(&self, out: &mut Writer, own: &[(usize, &str)], closing: usize, file_stem: &str) {
         let at = 1;
         let own_text: String = own.iter().map(|(_, line)| format!("{line}\n")).collect();
         let set: serde_yaml::Mapping = serde_yaml::from_str(&own_text).unwrap_or_default();
@@ -234,7 +235,7 @@ impl Derived {
                 out.line(None, at, line);
             }
         }
-        out.line(None, own.last().map_or(at, |(n, _)| n + 1), "---");
+        out.line(None, if own.is_empty() { at } else { closing }, "---");
     }
 }
 

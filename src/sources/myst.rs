@@ -212,6 +212,13 @@ impl<'a> Myst<'a> {
         };
         let last = if single { &first[2..] } else { lines[end].1 };
         let (tex_end, label) = closing_math(last).unwrap_or((last.len(), None));
+        if label.is_none() {
+            // Math with no label is Markdown math already: left as written.
+            for &(n, line) in &lines[i..=end] {
+                self.put(out, n, line);
+            }
+            return end + 1;
+        }
         let mut tex: Vec<Line<'_>> = Vec::new();
         if single {
             tex.push((lines[i].0, &first[2..2 + tex_end]));
@@ -447,6 +454,9 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
     let mut out = Writer::default();
     let mut skipped = Vec::new();
     match own {
+        // A page written for primer keeps primer's rules: no front matter
+        // is the error it always was.
+        None if !jupyter => {}
         Some(own) if !jupyter => {
             out.line(None, 1, "---");
             for &(n, line) in own {
@@ -468,7 +478,8 @@ pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
                 derived.summary = head_summary;
                 skipped = summary_lines.into_iter().map(|i| body[i].0).collect();
             }
-            derived.write(&mut out, &kept, file_stem(source.rel));
+            let closing = own.and_then(|own| own.last()).map_or(1, |(n, _)| n + 1);
+            derived.write(&mut out, &kept, closing, file_stem(source.rel));
         }
     }
     let body: Vec<Line<'_>> = body.iter().filter(|(n, _)| !skipped.contains(n)).copied().collect();

@@ -192,7 +192,7 @@ fn front_matter(
         lines.push("");
     }
     let (derived, summary_lines) = super::head_of(&lines);
-    derived.write(out, &[], stem);
+    derived.write(out, &[], 1, stem);
     Ok((0, summary_lines.into_iter().map(|i| places[i]).collect()))
 }
 

@@ -202,7 +202,7 @@ pub(super) fn page(source: &Source<'_>) -> Converted {
     let mut rst = Rst::new(source, body);
     let header = rst.header(body);
     let mut out = Writer::default();
-    header.derived.write(&mut out, &own, file_stem(source.rel));
+    header.derived.write(&mut out, &own, own.last().map_or(1, |(n, _)| n + 1), file_stem(source.rel));
     let kept: Vec<Line<'_>> = body.iter().filter(|(n, _)| !header.skipped.contains(n)).copied().collect();
     out.blank(kept.first().map_or(1, |(n, _)| *n));
     rst.write(&kept, &mut out);

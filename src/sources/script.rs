@@ -58,6 +58,9 @@ pub(super) fn convert(source: &Source<'_>) -> Converted {
     let unescaped = unescape_docstring(source.text);
     let lines: Vec<&str> = unescaped.as_deref().unwrap_or(source.text).lines().collect();
     let (own, mut at) = own_front_matter(&lines);
+    // The line that closes the author's block; an unclosed one closes at
+    // the end of the file.
+    let closing = at.min(lines.len()).max(1);
     let docstring = docstring_start(&lines, at).and_then(|(start, quote)| docstring(&lines, start, quote));
     let gallery = docstring.is_some();
     let mut parts = Vec::new();
@@ -84,7 +87,7 @@ pub(super) fn convert(source: &Source<'_>) -> Converted {
         derived = header.derived;
         skipped = header.skipped;
     }
-    derived.write(&mut out, &own, file_stem(source.rel));
+    derived.write(&mut out, &own, closing, file_stem(source.rel));
     for part in &parts {
         match part {
             Part::Prose(lines) => {
@@ -255,6 +258,13 @@ mod tests {
 
     fn read(text: &str) -> Converted {
         convert(&Source { display: "content/p.py", rel: "p.py", text })
+    }
+
+    #[test]
+    fn an_unclosed_front_matter_block_closes_at_the_last_line() {
+        let converted = read("# ---\n# title: A\n# summary: S.\n");
+        let lines = converted.markdown.lines().count();
+        assert!((1..=lines).all(|line| converted.origins.line_of(line) <= 3), "{:?}", converted.origins);
     }
 
     #[test]
