@@ -69,6 +69,10 @@ fn option_line(line: &str) -> Option<(&str, &str)> {
     valid.then(|| (name, value.trim()))
 }
 
+/// Languages a ```` ```{name} ```` fence runs as a cell in (Quarto, R
+/// Markdown), rather than naming a directive.
+const CELL_LANGUAGES: [&str; 8] = ["python", "python3", "ipython", "ipython3", "r", "julia", "bash", "sh"];
+
 /// Directives of other builders, which say nothing a reader of the page
 /// needs: the book's own contents, the index, citations.
 const QUIET: [&str; 6] = ["toctree", "tableofcontents", "toc", "bibliography", "nb-exec-table", "glue:figure"];
@@ -161,6 +165,12 @@ impl Myst<'_> {
             _ if QUIET.contains(&name) || SILENT.contains(&name) => {}
             _ if CONTAINERS.contains(&name) || ["tab-set", "grid", "glossary"].contains(&name) => {
                 self.blocks(directive.content, out);
+            }
+            // Quarto and R Markdown write a runnable cell as ```{python}.
+            _ if CELL_LANGUAGES.contains(&name) => {
+                let options = directive.options.clone();
+                let cell = Directive { line: n, argument: name, options, content: directive.content };
+                self.code_directive("code-cell", &cell, out);
             }
             _ => {
                 let hint = if name == "include" || name == "literalinclude" {

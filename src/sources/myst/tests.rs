@@ -121,3 +121,12 @@ fn the_head_is_never_read_from_inside_a_fence_and_myst_keys_give_the_summary() {
     );
     assert!(body(&converted).contains("# Inside\n\nNot the summary.\n"), "{}", converted.markdown);
 }
+
+#[test]
+fn a_fence_naming_a_language_in_braces_is_a_cell() {
+    let converted = read("# T\n\n```{python}\nprint(1)\n```\n\n```{r}\nx <- 1\n```\n", true);
+    let markdown = body(&converted);
+    assert!(markdown.contains("```ipython3\nprint(1)\n```\n"), "{markdown}");
+    assert!(markdown.contains("```r\nx <- 1\n```\n"), "{markdown}");
+    assert!(converted.warnings.is_empty(), "{:?}", converted.warnings);
+}
