@@ -239,33 +239,71 @@ impl Derived {
     }
 }
 
+/// An opening fence: its character, length, info string, and for a
+/// directive its name and argument.
+struct Fence<'l> {
+    mark: char,
+    len: usize,
+    info: &'l str,
+    directive: Option<(&'l str, &'l str)>,
+}
+
+impl<'l> Fence<'l> {
+    /// The fence `trimmed` opens, if it opens one: three or more backticks
+    /// or tildes, or three or more colons before a `{directive}`.
+    fn open(trimmed: &'l str) -> Option<Self> {
+        let mark = trimmed.chars().next().filter(|c| matches!(c, '`' | '~' | ':'))?;
+        let len = trimmed.chars().take_while(|&c| c == mark).count();
+        if len < 3 {
+            return None;
+        }
+        let info = trimmed[len..].trim();
+        if mark == '`' && info.contains('`') {
+            return None;
+        }
+        let directive = info.strip_prefix('{').and_then(|rest| rest.split_once('}')).and_then(|(name, argument)| {
+            let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-_:.".contains(c));
+            valid.then(|| (name, argument.trim()))
+        });
+        if mark == ':' && directive.is_none() {
+            return None;
+        }
+        Some(Fence { mark, len, info, directive })
+    }
+
+    /// The index of the first of `lines`, from `from` on, that closes this
+    /// fence; the number of lines when none does (a fence left open runs
+    /// to the end).
+    fn end<'x>(&self, lines: impl ExactSizeIterator<Item = &'x str>, from: usize) -> usize {
+        let count = lines.len();
+        lines.enumerate().skip(from).find(|(_, line)| self.closes(line)).map_or(count, |(j, _)| j)
+    }
+
+    /// Whether `line` closes this fence.
+    fn closes(&self, line: &str) -> bool {
+        let trimmed = line.trim();
+        trimmed.len() >= self.len && trimmed.chars().all(|c| c == self.mark)
+    }
+}
+
 /// What the head of a Markdown document says: the title of its first
 /// `# ` heading and the paragraph under it, the summary. Returns the
 /// indexes of the summary's lines, which the page shows as its lead.
 fn head_of(lines: &[&str]) -> (Derived, Vec<usize>) {
     let mut derived = Derived::default();
     // Lines inside fences are code (or a directive's body), never the head.
-    let mut fence: Option<(char, usize)> = None;
-    let fenced: Vec<bool> = lines
-        .iter()
-        .map(|line| {
-            let trimmed = line.trim_start();
-            let mark = trimmed.chars().next().filter(|c| matches!(c, '`' | '~' | ':'));
-            let run = mark.map_or(0, |m| trimmed.chars().take_while(|&c| c == m).count());
-            match (fence, mark) {
-                (Some((open, len)), Some(m)) if m == open && run >= len && trimmed[run..].trim().is_empty() => {
-                    fence = None;
-                    true
-                }
-                (Some(_), _) => true,
-                (None, Some(m)) if run >= 3 => {
-                    fence = Some((m, run));
-                    true
-                }
-                (None, _) => false,
+    let mut fenced = vec![false; lines.len()];
+    let mut i = 0;
+    while i < lines.len() {
+        match Fence::open(lines[i].trim_start()) {
+            Some(fence) => {
+                let end = fence.end(lines.iter().copied(), i + 1);
+                fenced[i..end.min(lines.len() - 1) + 1].fill(true);
+                i = end + 1;
             }
-        })
-        .collect();
+            None => i += 1,
+        }
+    }
     let heading = lines.iter().enumerate().position(|(i, l)| !fenced[i] && l.starts_with("# "));
     derived.title = heading.map(|at| lines[at][2..].trim().to_owned());
     let start = heading.map_or(0, |at| at + 1);

@@ -15,7 +15,7 @@
 mod directives;
 
 use super::rst::{Rst, knows_role, label_anchor, unlink};
-use super::{Converted, Derived, Source, Writer, file_stem};
+use super::{Converted, Derived, Fence, Source, Writer, file_stem};
 use crate::diagnostic::Diagnostic;
 use crate::model::Label;
 
@@ -96,7 +96,7 @@ impl<'a> Myst<'a> {
             let (n, line) = lines[i];
             let trimmed = line.trim_start();
             if let Some(fence) = Fence::open(trimmed) {
-                let end = (i + 1..lines.len()).find(|&j| fence.closes(lines[j].1)).unwrap_or(lines.len());
+                let end = fence.end(lines.iter().map(|(_, text)| *text), i + 1);
                 let indent = &line[..line.len() - trimmed.len()];
                 let body = &lines[i + 1..end];
                 match fence.directive {
@@ -324,45 +324,6 @@ impl<'a> Myst<'a> {
     }
 }
 
-/// An opening fence: its character, length, info string, and for a
-/// directive its name and argument.
-struct Fence<'l> {
-    mark: char,
-    len: usize,
-    info: &'l str,
-    directive: Option<(&'l str, &'l str)>,
-}
-
-impl<'l> Fence<'l> {
-    /// The fence `trimmed` opens, if it opens one: three or more backticks
-    /// or tildes, or three or more colons before a `{directive}`.
-    fn open(trimmed: &'l str) -> Option<Self> {
-        let mark = trimmed.chars().next().filter(|c| matches!(c, '`' | '~' | ':'))?;
-        let len = trimmed.chars().take_while(|&c| c == mark).count();
-        if len < 3 {
-            return None;
-        }
-        let info = trimmed[len..].trim();
-        if mark == '`' && info.contains('`') {
-            return None;
-        }
-        let directive = info.strip_prefix('{').and_then(|rest| rest.split_once('}')).and_then(|(name, argument)| {
-            let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-_:.".contains(c));
-            valid.then(|| (name, argument.trim()))
-        });
-        if mark == ':' && directive.is_none() {
-            return None;
-        }
-        Some(Fence { mark, len, info, directive })
-    }
-
-    /// Whether `line` closes this fence.
-    fn closes(&self, line: &str) -> bool {
-        let trimmed = line.trim();
-        trimmed.len() >= self.len && trimmed.chars().all(|c| c == self.mark)
-    }
-}
-
 /// The lines from `from` up to the `{base-end}` directive that closes a
 /// gated directive, and the index of the line after that directive (the
 /// end of `lines` when there is none).
@@ -371,7 +332,7 @@ fn gated<'l, 'a>(lines: &'l [Line<'a>], from: usize, base: &str) -> (&'l [Line<'
     let mut j = from.min(lines.len());
     while j < lines.len() {
         if let Some(fence) = Fence::open(lines[j].1.trim_start()) {
-            let end = (j + 1..lines.len()).find(|&k| fence.closes(lines[k].1)).unwrap_or(lines.len());
+            let end = fence.end(lines.iter().map(|(_, text)| *text), j + 1);
             if fence.directive.is_some_and(|(name, _)| name == closing) {
                 return (&lines[from.min(lines.len())..j], end + 1);
             }
