@@ -61,6 +61,10 @@ const SILENT: [&str; 11] = [
     "tags",
 ];
 
+/// A line of a file being read: its number (in the file, or in its
+/// notebook cell) and its text.
+type Line<'a> = (usize, &'a str);
+
 /// The formats a page may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -283,6 +287,19 @@ impl<'l> Fence<'l> {
     fn closes(&self, line: &str) -> bool {
         let trimmed = line.trim();
         trimmed.len() >= self.len && trimmed.chars().all(|c| c == self.mark)
+    }
+}
+
+/// A leading `---` front matter block (closed by `---` or `...`), written
+/// as Markdown and RST pages write it: its lines, and the lines after it.
+/// An unclosed block is no front matter.
+fn front_matter_block<'l, 'a>(lines: &'l [Line<'a>]) -> (Option<&'l [Line<'a>]>, &'l [Line<'a>]) {
+    if lines.first().is_none_or(|(_, l)| l.trim_start_matches('\u{feff}').trim_end() != "---") {
+        return (None, lines);
+    }
+    match lines[1..].iter().position(|(_, l)| matches!(l.trim_end(), "---" | "...")) {
+        Some(end) => (Some(&lines[1..=end]), &lines[end + 2..]),
+        None => (None, lines),
     }
 }
 

@@ -15,12 +15,9 @@
 mod directives;
 
 use super::rst::{Rst, knows_role, label_anchor, unlink};
-use super::{Converted, Derived, Fence, Source, Writer, file_stem};
+use super::{Converted, Derived, Fence, Line, Source, Writer, file_stem};
 use crate::diagnostic::Diagnostic;
 use crate::model::Label;
-
-/// A line of the document: its number in the file (or cell) and its text.
-type Line<'a> = (usize, &'a str);
 
 /// Front matter keys Jupyter and MyST tools write, which mark a Markdown
 /// file as a Jupyter document.
@@ -411,7 +408,7 @@ fn undent<'a>(lines: &[Line<'a>], indent: &str) -> Vec<Line<'a>> {
 /// paragraph under it, as a notebook does.
 pub(super) fn page(source: &Source<'_>, jupyter: bool) -> Converted {
     let lines: Vec<Line<'_>> = source.text.lines().enumerate().map(|(i, line)| (i + 1, line)).collect();
-    let (own, body) = front_matter(&lines);
+    let (own, body) = super::front_matter_block(&lines);
     let mut out = Writer::default();
     let mut skipped = Vec::new();
     match own {
@@ -493,27 +490,28 @@ fn own_keys<'a>(own: &[Line<'a>], derived: &mut Derived) -> Vec<Line<'a>> {
     kept
 }
 
-/// A leading `---` front matter block's lines, and the lines after it.
-fn front_matter<'l, 'a>(lines: &'l [Line<'a>]) -> (Option<&'l [Line<'a>]>, &'l [Line<'a>]) {
-    if lines.first().is_none_or(|(_, l)| l.trim_end() != "---") {
-        return (None, lines);
-    }
-    match lines.iter().skip(1).position(|(_, l)| l.trim_end() == "---" || l.trim_end() == "...") {
-        Some(at) => (Some(&lines[1..=at]), &lines[at + 2..]),
-        None => (None, lines),
-    }
-}
-
-/// Whether a Markdown file's start (its first bytes) has front matter
-/// with keys Jupyter tools write: a MyST notebook.
-pub(super) fn is_jupyter_document(start: &str) -> bool {
-    let mut lines = start.lines();
-    if lines.next().map(str::trim_end) != Some("---") {
+/// Whether a Markdown file has front matter with keys Jupyter tools
+/// write: a MyST notebook.
+pub(super) fn is_jupyter_document(text: &str) -> bool {
+    if !text.trim_start_matches('\u{feff}').starts_with("---") {
         return false;
     }
-    lines
-        .take_while(|l| l.trim_end() != "---")
-        .any(|l| JUPYTER_KEYS.iter().any(|key| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))))
+    // Only the lines up to the block's closing line are read.
+    let mut closed = false;
+    let head: Vec<Line<'_>> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line))
+        .take_while(|&(n, line)| {
+            let keep = !closed;
+            closed = n > 1 && matches!(line.trim_end(), "---" | "...");
+            keep
+        })
+        .collect();
+    let (own, _) = super::front_matter_block(&head);
+    own.into_iter()
+        .flatten()
+        .any(|(_, l)| JUPYTER_KEYS.iter().any(|key| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))))
 }
 
 #[cfg(test)]

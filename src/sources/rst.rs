@@ -28,8 +28,7 @@ use super::{Converted, Derived, Source, Writer, file_stem};
 use crate::diagnostic::Diagnostic;
 use crate::model::Label;
 
-/// A line of the file (1-based number) and its text.
-pub(super) type Line<'a> = (usize, &'a str);
+pub(super) use super::Line;
 
 /// What the head of a document says about it, and the lines that said it
 /// (the summary and author lines), which the page shows elsewhere.
@@ -195,30 +194,20 @@ impl<'a> Rst<'a> {
 /// the author fields.
 pub(super) fn page(source: &Source<'_>) -> Converted {
     let lines: Vec<Line<'_>> = source.text.lines().enumerate().map(|(i, line)| (i + 1, line)).collect();
-    let (own, body) = own_front_matter(&lines);
+    let (own, body) = super::front_matter_block(&lines);
+    let own = own.unwrap_or_default();
     // Sphinx's file-wide fields (`:orphan:`) say nothing to a reader.
     let start = body.iter().take_while(|(_, l)| l.trim().is_empty() || is_file_field(l)).count();
     let body = &body[start..];
     let mut rst = Rst::new(source, body);
     let header = rst.header(body);
     let mut out = Writer::default();
-    header.derived.write(&mut out, &own, own.last().map_or(1, |(n, _)| n + 1), file_stem(source.rel));
+    header.derived.write(&mut out, own, own.last().map_or(1, |(n, _)| n + 1), file_stem(source.rel));
     let kept: Vec<Line<'_>> = body.iter().filter(|(n, _)| !header.skipped.contains(n)).copied().collect();
     out.blank(kept.first().map_or(1, |(n, _)| *n));
     rst.write(&kept, &mut out);
     let (warnings, labels) = rst.finish();
     Converted { markdown: out.text, origins: out.origins, images: Vec::new(), warnings, labels }
-}
-
-/// The lines of a leading `---` YAML block, and the lines after it.
-fn own_front_matter<'l, 'a>(lines: &'l [Line<'a>]) -> (Vec<Line<'a>>, &'l [Line<'a>]) {
-    if lines.first().is_none_or(|(_, l)| l.trim_start_matches('\u{feff}').trim_end() != "---") {
-        return (Vec::new(), lines);
-    }
-    match lines[1..].iter().position(|(_, l)| matches!(l.trim_end(), "---" | "...")) {
-        Some(end) => (lines[1..=end].to_vec(), &lines[end + 2..]),
-        None => (Vec::new(), lines),
-    }
 }
 
 fn is_file_field(line: &str) -> bool {
