@@ -84,11 +84,18 @@ fn read(toc: &TocFile, known: &HashSet<&str>) -> Result<(Book, Vec<Diagnostic>),
         )
         .with_hint("fix the YAML; a toc lists `file:` entries")
     })?;
-    let mut reader =
-        Reader { toc, known, folder: &folder, book: Book::empty(&folder), problems: Vec::new(), searched: 0 };
+    let mut reader = Reader {
+        toc,
+        lines: toc.text.lines().collect(),
+        known,
+        book: Book::empty(&folder),
+        problems: Vec::new(),
+        searched: 0,
+    };
     if toc.rel.ends_with("myst.yml") {
-        reader.book.title = yaml.pointer_str("project", "title");
-        let entries = yaml.get("project").and_then(|p| p.get("toc")).and_then(Value::as_sequence);
+        let project = yaml.get("project");
+        reader.book.title = project.and_then(|p| p.get("title")).and_then(Value::as_str).map(str::to_owned);
+        let entries = project.and_then(|p| p.get("toc")).and_then(Value::as_sequence);
         let Some(entries) = entries else {
             return Err(Diagnostic::on_line(&toc.display, &toc.text, 1, "", "`myst.yml` has no `project.toc`")
                 .with_hint("list the book's files under `project: toc:` as `- file: intro.md`"));
@@ -102,27 +109,23 @@ fn read(toc: &TocFile, known: &HashSet<&str>) -> Result<(Book, Vec<Diagnostic>),
     Ok((book, problems))
 }
 
-trait PointerStr {
-    fn pointer_str(&self, key: &str, inner: &str) -> Option<String>;
-}
-
-impl PointerStr for Value {
-    fn pointer_str(&self, key: &str, inner: &str) -> Option<String> {
-        self.get(key)?.get(inner)?.as_str().map(str::to_owned)
-    }
-}
-
 impl Book {
     fn empty(folder: &str) -> Self {
         Book { folder: folder.to_owned(), title: None, parts: Vec::new(), chapters: Vec::new() }
+    }
+
+    /// Whether the content file `rel` is in the book's folder.
+    pub(crate) fn holds(&self, rel: &str) -> bool {
+        self.folder.is_empty() || rel.strip_prefix(&self.folder).is_some_and(|rest| rest.starts_with('/'))
     }
 }
 
 /// Reads the entries of one toc into a book.
 struct Reader<'a> {
     toc: &'a TocFile,
+    /// The toc's lines, where entries are looked for.
+    lines: Vec<&'a str>,
     known: &'a HashSet<&'a str>,
-    folder: &'a str,
     book: Book,
     problems: Vec<Diagnostic>,
     /// The line after the last entry found, where the next is looked for.
@@ -195,7 +198,7 @@ impl Reader<'_> {
     /// An entry naming a file, with or without its extension.
     fn file(&mut self, name: &str, title: Option<String>, part: usize, depth: usize) {
         let line = self.line_of(name);
-        let base = join(self.folder, name.trim_start_matches("./"));
+        let base = join(&self.book.folder, name.trim_start_matches("./"));
         let found = std::iter::once(base.clone())
             .chain(PAGE_EXTENSIONS.iter().map(|extension| format!("{base}.{extension}")))
             .find(|rel| self.known.contains(rel.as_str()));
@@ -203,8 +206,11 @@ impl Reader<'_> {
             Some(rel) if self.book.chapters.iter().any(|c| c.rel == rel) => {}
             Some(rel) => self.book.chapters.push(Chapter { rel, title, part, depth }),
             None => {
-                let shown =
-                    if self.folder.is_empty() { "content/".to_owned() } else { format!("content/{}/", self.folder) };
+                let shown = if self.book.folder.is_empty() {
+                    "content/".to_owned()
+                } else {
+                    format!("content/{}/", self.book.folder)
+                };
                 self.problems.push(
                     Diagnostic::on_line(
                         &self.toc.display,
@@ -221,7 +227,7 @@ impl Reader<'_> {
 
     /// A `glob`/`pattern` entry: the pages matching it, by path.
     fn pattern(&mut self, pattern: &str, part: usize, depth: usize) {
-        let full = join(self.folder, pattern.trim_start_matches("./"));
+        let full = join(&self.book.folder, pattern.trim_start_matches("./"));
         let Ok(glob) = globset::Glob::new(&full).map(|g| g.compile_matcher()) else { return };
         let mut matched: Vec<&str> = self
             .known
@@ -243,7 +249,7 @@ impl Reader<'_> {
     /// The line of the toc that names `name`, looked for after the last
     /// one found (the toc lists entries in order).
     fn line_of(&mut self, name: &str) -> usize {
-        let lines: Vec<&str> = self.toc.text.lines().collect();
+        let lines = &self.lines;
         let names = |line: &str| {
             let value = line.trim().trim_start_matches("- ").trim();
             let value = value.strip_prefix("file:").or_else(|| value.strip_prefix("root:")).map(str::trim);
@@ -267,10 +273,9 @@ fn join(folder: &str, name: &str) -> String {
 /// Pages of the book's folder that its toc does not list, as warnings:
 /// they are built, but no reader finds them through the book.
 fn left_out(toc: &TocFile, book: &Book, pages: &[String]) -> Vec<Diagnostic> {
-    let prefix = if book.folder.is_empty() { String::new() } else { format!("{}/", book.folder) };
     let listed: HashSet<&str> = book.chapters.iter().map(|c| c.rel.as_str()).collect();
     let left: Vec<&str> =
-        pages.iter().map(String::as_str).filter(|rel| rel.starts_with(&prefix) && !listed.contains(rel)).collect();
+        pages.iter().map(String::as_str).filter(|rel| book.holds(rel) && !listed.contains(rel)).collect();
     if left.is_empty() {
         return Vec::new();
     }
@@ -335,6 +340,14 @@ mod tests {
         let rels: Vec<&str> = books[0].chapters.iter().map(|c| c.rel.as_str()).collect();
         assert_eq!(rels, ["b/index.md", "b/a.ipynb", "b/extra/x.md", "b/extra/y.md"]);
         assert_eq!(books[0].parts, [None, Some("Part A".to_owned())]);
+    }
+
+    #[test]
+    fn a_book_holds_the_files_of_its_folder_only() {
+        let book = Book::empty("tutorials/b");
+        assert!(book.holds("tutorials/b/x.md") && book.holds("tutorials/b/deep/y.ipynb"));
+        assert!(!book.holds("tutorials/bb/x.md") && !book.holds("tutorials/b.md"));
+        assert!(Book::empty("").holds("anything.md"));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
             }
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = display_path(content, entry.path());
-                match format_of(content, &rel, entry.path()) {
+                match crate::sources::page_format(&rel, || file_start(entry.path())) {
                     Ok(Some(format)) => markdown.push((rel, format, entry.into_path())),
                     Ok(None) => assets.push(Asset { rel, path: entry.into_path() }),
                     Err(why) => {
@@ -91,6 +91,11 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
         }
     }
     let markdown_paths: Vec<String> = markdown.iter().map(|(rel, _, _)| rel.clone()).collect();
+    let (books, mut book_problems) = crate::books::run(&tocs, &markdown_paths);
+    problems.append(&mut book_problems);
+    for (rel, format, _) in &mut markdown {
+        *format = in_books(*format, &books, rel);
+    }
     let read: Vec<Result<(SourceDoc, Vec<Diagnostic>), Diagnostic>> =
         markdown.into_par_iter().map(|(rel, format, path)| read_doc(config, rel, format, &path)).collect();
     let mut docs = Vec::with_capacity(read.len());
@@ -107,8 +112,6 @@ pub(crate) fn run(config: &Config) -> (Inventory, Vec<Diagnostic>) {
     // Two notebooks beside each other may hold the same image: one file.
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     assets.dedup_by(|a, b| a.rel == b.rel && a.path == b.path);
-    let (books, mut book_problems) = crate::books::run(&tocs, &markdown_paths);
-    problems.append(&mut book_problems);
     (Inventory { docs, assets, markdown_paths, not_pages, books }, problems)
 }
 
@@ -118,23 +121,23 @@ fn is_toc(path: &Path) -> bool {
     path.file_name().and_then(|name| name.to_str()).is_some_and(|name| BOOK_FILES.contains(&name))
 }
 
-/// The first bytes of a file, which tell a script page from a script.
 /// The format of the page a content file holds (see
-/// [`crate::sources::page_format`]); a Markdown page in a book (under a
-/// folder with a `_toc.yml` or `myst.yml`) is a Jupyter document.
-pub(crate) fn format_of(content: &Path, rel: &str, path: &Path) -> Result<Option<Format>, &'static str> {
+/// [`crate::sources::page_format`]), given the site's `books`.
+pub(crate) fn format_of(books: &[Book], rel: &str, path: &Path) -> Result<Option<Format>, &'static str> {
     let format = crate::sources::page_format(rel, || file_start(path))?;
-    let in_book = || {
-        let folders = Path::new(rel).ancestors().skip(1);
-        folders.into_iter().any(|folder| BOOK_FILES.iter().any(|name| content.join(folder).join(name).is_file()))
-    };
-    Ok(format.map(|format| if format == Format::Markdown && in_book() { Format::Myst } else { format }))
+    Ok(format.map(|format| in_books(format, books, rel)))
+}
+
+/// A Markdown page in a book's folder is a Jupyter document.
+fn in_books(format: Format, books: &[Book], rel: &str) -> Format {
+    if format == Format::Markdown && books.iter().any(|book| book.holds(rel)) { Format::Myst } else { format }
 }
 
 /// The files whose folder is a book: Jupyter Book 1's and 2's tables of
 /// contents.
 pub(crate) const BOOK_FILES: [&str; 2] = ["_toc.yml", "myst.yml"];
 
+/// The first bytes of a file, which tell a script page from a script.
 fn file_start(path: &Path) -> Vec<u8> {
     let mut start = vec![0; 2048];
     let read = std::fs::File::open(path).and_then(|mut file| std::io::Read::read(&mut file, &mut start));

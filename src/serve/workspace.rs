@@ -218,7 +218,7 @@ impl Workspace {
                 return self.full();
             }
             let path = config.content_dir.join(rel);
-            let Ok(Some(format)) = discover::format_of(&config.content_dir, rel, &path) else { return self.full() };
+            let Ok(Some(format)) = discover::format_of(&state.loaded.books, rel, &path) else { return self.full() };
             match discover::read_doc(config, rel.clone(), format, &path) {
                 Ok((doc, _)) => fresh.push(doc),
                 Err(problem) => problems.push(problem),
