@@ -38,6 +38,7 @@ mod frontmatter;
 pub mod fuzzing;
 mod history;
 mod html;
+mod inventory;
 mod listing;
 mod markdown;
 mod model;
