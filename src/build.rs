@@ -102,6 +102,8 @@ pub(crate) struct Tools {
     pub(crate) raw_html: RawHtml,
     pub(crate) sanitizer: Sanitizer,
     pub(crate) broken_links: crate::diagnostic::Severity,
+    /// The API objects of the site's inventories.
+    pub(crate) api: crate::inventory::ApiIndex,
 }
 
 impl Tools {
@@ -115,6 +117,7 @@ impl Tools {
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
             broken_links: config.broken_links,
+            api: crate::inventory::load(config)?,
         })
     }
 }
@@ -187,6 +190,7 @@ pub(crate) fn render_markdown(
         raw_html: tools.raw_html,
         sanitizer: &tools.sanitizer,
         broken_links: tools.broken_links,
+        api: &tools.api,
     };
     let fresh = all.split_off(first_new);
     let (fresh, mut problems) = markdown::render_pages(&context, fresh);

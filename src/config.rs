@@ -29,6 +29,50 @@ struct RawConfig {
     build: RawBuild,
     #[serde(default)]
     test: RawTest,
+    #[serde(default)]
+    api: RawApi,
+}
+
+/// `[api]`: where the API documentation pages link to lives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApi {
+    /// `name = "https://…/objects.inv"` or `name = { path = "…", base = "…" }`.
+    #[serde(default)]
+    inventories: BTreeMap<String, RawInventory>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawInventory {
+    Url(String),
+    Table(RawInventoryTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInventoryTable {
+    url: Option<String>,
+    path: Option<PathBuf>,
+    base: Option<String>,
+}
+
+/// A Sphinx inventory the site links code to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InventorySource {
+    /// Its name in `[api.inventories]`.
+    pub(crate) name: String,
+    pub(crate) location: InventoryLocation,
+    /// What the inventory's uris are relative to: the URL's folder, or the
+    /// `base` a local file names; empty for uris as written.
+    pub(crate) base: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum InventoryLocation {
+    Url(String),
+    /// Resolved against the site root.
+    Path(PathBuf),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,6 +246,8 @@ pub struct Overrides {
 /// The checked site configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
+    /// `[api.inventories]`, in name order.
+    pub(crate) inventories: Vec<InventorySource>,
     pub(crate) root: PathBuf,
     pub(crate) content_dir: PathBuf,
     pub(crate) output_dir: PathBuf,
@@ -357,6 +403,7 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
     let callouts = home_callouts(text, std::mem::take(&mut raw.home.callouts));
     let raw_html = raw_html_mode(text, raw.build.raw_html.as_deref(), &mut problems);
     let broken_links = broken_links(text, raw.build.broken_links.as_deref(), &mut problems);
+    let inventories = inventories(root, text, std::mem::take(&mut raw.api.inventories), &mut problems);
     problems.extend(normalize_problems(text, &raw.test.normalize));
     let links =
         raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
@@ -385,10 +432,58 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
         raw_html,
         iframe_hosts: raw.build.iframe_hosts,
         broken_links,
+        inventories,
         drafts: overrides.drafts,
         source: text.to_owned(),
         test: test_settings(text, raw.test),
     })
+}
+
+/// The checked `[api.inventories]`: each a URL or a local file.
+fn inventories(
+    root: &Path,
+    text: &str,
+    raw: BTreeMap<String, RawInventory>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<InventorySource> {
+    let mut checked = Vec::new();
+    for (name, inventory) in raw {
+        let (url, path, base) = match inventory {
+            RawInventory::Url(url) => (Some(url), None, None),
+            RawInventory::Table(table) => (table.url, table.path, table.base),
+        };
+        let location = match (url, path) {
+            (Some(url), None) if url.starts_with("https://") || url.starts_with("http://") => {
+                InventoryLocation::Url(url)
+            }
+            (None, Some(path)) => InventoryLocation::Path(root.join(path)),
+            (Some(url), None) => {
+                problems.push(
+                    key_problem(text, &name, format!("inventory `{name}`: `{url}` is not an http(s) URL"))
+                        .with_hint("give a URL, or a local file as `{ path = \"inventories/x.inv\" }`"),
+                );
+                continue;
+            }
+            _ => {
+                problems.push(
+                    key_problem(text, &name, format!("inventory `{name}` needs a `url` or a `path`, not both"))
+                        .with_hint(
+                            "`name = \"https://…/objects.inv\"`, or `name = { path = \"…\", base = \"https://…/\" }`",
+                        ),
+                );
+                continue;
+            }
+        };
+        let base = match (&location, base) {
+            (_, Some(base)) => format!("{}/", base.trim_end_matches('/')),
+            (InventoryLocation::Url(url), None) => {
+                url.rsplit_once('/').map_or(String::new(), |(folder, _)| format!("{folder}/"))
+            }
+            (InventoryLocation::Path(_), None) => String::new(),
+        };
+        checked.push(InventorySource { name, location, base });
+    }
+    checked
 }
 
 /// The theme folders, the site's theme (which must exist) first.

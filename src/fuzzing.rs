@@ -76,6 +76,7 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
         raw_html,
         sanitizer: &setup.sanitizer,
         broken_links: crate::diagnostic::Severity::Error,
+        api: &crate::inventory::ApiIndex::default(),
     };
     markdown::render_pages(&context, pages)
 }

@@ -9,6 +9,7 @@
 //! `#anchor` of every link between pages and card images. Pages render in
 //! parallel.
 
+mod api;
 mod callouts;
 pub(crate) mod code;
 mod headings;
@@ -47,6 +48,8 @@ pub(crate) struct Context<'a> {
     pub(crate) sanitizer: &'a Sanitizer,
     /// How links to missing pages, files, anchors and labels are reported.
     pub(crate) broken_links: Severity,
+    /// The API objects inline code may link to.
+    pub(crate) api: &'a crate::inventory::ApiIndex,
 }
 
 /// Renders page bodies, checking what each page can check alone.
@@ -105,6 +108,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let events = links::transform(events, &linking, &locator, &mut rendered.links, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
+    let events = api::transform(events, context.api);
     let record = context.results.pages.get(&page.source.rel);
     let blocks: HashMap<&str, &BlockResult> =
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();

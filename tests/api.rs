@@ -1,0 +1,68 @@
+//! Links from code to API documentation through Sphinx inventories.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+
+use common::TestSite;
+
+/// An `objects.inv` as Sphinx writes it.
+fn inventory(project: &str, body: &str) -> Vec<u8> {
+    let mut bytes = format!(
+        "# Sphinx inventory version 2\n# Project: {project}\n# Version: 1\n# The remainder of this file is compressed using zlib.\n"
+    )
+    .into_bytes();
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body.as_bytes()).unwrap();
+    bytes.extend(encoder.finish().unwrap());
+    bytes
+}
+
+fn site() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "inventories/python.inv",
+        inventory("Python", "functools.reduce py:function 1 library/functools.html#$ -\nfunctools py:module 0 library/functools.html#module-$ -\n"),
+    );
+    site.write(
+        "inventories/pandas.inv",
+        inventory("pandas", "pandas.DataFrame.groupby py:method 1 reference/api/pandas.DataFrame.groupby.html -\npandas.Series.groupby py:method 1 reference/api/pandas.Series.groupby.html -\n"),
+    );
+    let config = site.read_source("book.toml");
+    site.write(
+        "book.toml",
+        format!("{config}\n[api.inventories]\npython = {{ path = \"inventories/python.inv\", base = \"https://docs.python.org/3/\" }}\npandas = {{ path = \"inventories/pandas.inv\", base = \"https://pandas.pydata.org/docs\" }}\n"),
+    );
+    site
+}
+
+#[test]
+fn inline_code_naming_an_object_links_to_its_documentation() {
+    let site = site();
+    site.write(
+        "content/recipes/apis.md",
+        "---\ntitle: APIs\nsummary: Names that link.\n---\nUse `functools.reduce()` and `DataFrame.groupby`, not `groupby` (two objects end so) or `reduce` (no dot). [`functools.reduce`](https://example.org/) keeps its own link.\n",
+    );
+    site.build();
+    let page = site.html("recipes/apis/index.html");
+    assert_eq!(
+        page.attrs(".prose a.api-link", "href"),
+        [
+            "https://docs.python.org/3/library/functools.html#functools.reduce",
+            "https://pandas.pydata.org/docs/reference/api/pandas.DataFrame.groupby.html"
+        ]
+    );
+    assert_eq!(page.attrs(".prose a.api-link", "title"), ["functools.reduce", "pandas.DataFrame.groupby"]);
+    assert_eq!(page.texts(".prose a.api-link code"), ["functools.reduce()", "DataFrame.groupby"]);
+    assert_eq!(page.attrs(".prose a[href='https://example.org/']", "href").len(), 1);
+}
+
+#[test]
+fn a_malformed_inventory_is_an_error_at_its_line() {
+    let site = site();
+    site.write("inventories/python.inv", inventory("Python", "functools.reduce py:function 1 a.html -\nbroken\n"));
+    let run = site.build_fails();
+    assert!(run.stderr.contains("inventories/python.inv:6"), "{}", run.stderr);
+    assert!(run.stderr.contains("`broken` is not `name domain:role priority uri dispname`"), "{}", run.stderr);
+}
