@@ -244,6 +244,11 @@ impl ApiIndex {
         }
     }
 
+    /// Every full name, for suggestions.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }

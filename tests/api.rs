@@ -66,3 +66,23 @@ fn a_malformed_inventory_is_an_error_at_its_line() {
     assert!(run.stderr.contains("inventories/python.inv:6"), "{}", run.stderr);
     assert!(run.stderr.contains("`broken` is not `name domain:role priority uri dispname`"), "{}", run.stderr);
 }
+
+#[test]
+fn roles_resolve_through_the_inventories_and_unknown_ones_warn_with_a_suggestion() {
+    let site = site();
+    site.write(
+        "content/recipes/roles.rst",
+        "Roles\n=====\n\nA summary.\n\nUse :func:`~functools.reduce` and :func:`functools.reduc`.\n",
+    );
+    let run = site.build();
+    let page = site.html("recipes/roles/index.html");
+    assert_eq!(
+        page.attrs(".prose a[title='functools.reduce']", "href"),
+        ["https://docs.python.org/3/library/functools.html#functools.reduce"]
+    );
+    assert_eq!(page.texts(".prose a[title='functools.reduce'] code"), ["reduce()"]);
+    assert!(page.texts(".prose code").contains(&"functools.reduc()".to_owned()), "an unknown name stays code");
+    assert!(run.stderr.contains("`functools.reduc` is in none of the site's inventories"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `functools.reduce`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/recipes/roles.rst:6:"), "{}", run.stderr);
+}

@@ -90,6 +90,8 @@ pub(super) struct Linking<'a> {
     pub(super) targets: &'a LinkTargets,
     /// How a link to a missing page, file, anchor or label is reported.
     pub(super) broken: Severity,
+    /// The API objects `api:name` links (from roles) reach.
+    pub(super) api: &'a crate::inventory::ApiIndex,
 }
 
 /// Rewrites relative links and image sources, recording links to anchors.
@@ -106,6 +108,24 @@ pub(super) fn transform<'a>(
     let mut unlinked = Vec::new();
     for (index, (event, range)) in events.iter_mut().enumerate() {
         let image = matches!(event, Event::Start(Tag::Image { .. }));
+        if let Event::Start(Tag::Link { dest_url, title, .. }) = event
+            && let Some(name) = dest_url.strip_prefix("api:")
+        {
+            match linking.api.resolve(name) {
+                Some(target) => {
+                    *title = CowStr::from(target.name.clone());
+                    *dest_url = CowStr::from(target.url.clone());
+                }
+                None => {
+                    // With no inventories, an API role is code, as it was.
+                    if !linking.api.is_empty() {
+                        problems.push(api_problem(linking.api, name, locator, range));
+                    }
+                    unlinked.push(index);
+                }
+            }
+            continue;
+        }
         let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = event else {
             continue;
         };
@@ -166,6 +186,22 @@ pub(super) fn transform<'a>(
         }
     }
     events
+}
+
+/// A role naming an object no inventory has: a warning, with the
+/// nearest name the inventories know.
+fn api_problem(
+    api: &crate::inventory::ApiIndex,
+    name: &str,
+    locator: &Locator<'_>,
+    range: &std::ops::Range<usize>,
+) -> Diagnostic {
+    let problem = locator.at(range.start, range.len(), format!("`{name}` is in none of the site's inventories"));
+    let hint = match did_you_mean(name, api.names()) {
+        Some(best) => format!("did you mean `{best}`? It shows as code, with no link"),
+        None => "it shows as code, with no link; check the name, or add the inventory that documents it".to_owned(),
+    };
+    problem.with_hint(hint).warning()
 }
 
 enum Resolution {

@@ -104,7 +104,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     };
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
     headings::drop_attributes(&mut events, &locator, &mut problems);
-    let linking = links::Linking { page, targets: context.targets, broken: context.broken_links };
+    let linking = links::Linking { page, targets: context.targets, broken: context.broken_links, api: context.api };
     let events = links::transform(events, &linking, &locator, &mut rendered.links, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);

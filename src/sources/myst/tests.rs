@@ -60,7 +60,7 @@ fn labels_equations_and_roles() {
     assert!(markdown.contains("$$\n\\label{sum}\\tag{2}\na + b\n$$\n"), "{markdown}");
     assert!(
         markdown.contains(
-            "See [](ref:intro), [the start](ref:intro), [](ref:energy), [](other), $x^2$, `numpy.sort()` and `` {ref}`not a role` ``."
+            "See [](ref:intro), [the start](ref:intro), [](ref:energy), [](other), $x^2$, [`numpy.sort()`](api:numpy.sort) and `` {ref}`not a role` ``."
         ),
         "{markdown}"
     );

@@ -421,6 +421,12 @@ impl Rst<'_> {
         let short = name.rsplit(':').next().unwrap_or(name);
         let (title, target) = titled(content);
         match short {
+            // A link to the object's documentation when the site's
+            // inventories know it (`!` asks for no link), else the code.
+            _ if API_ROLES.contains(&short) && !target.starts_with('!') => {
+                let full = target.trim_start_matches('~').trim_start_matches('.');
+                format!("[{}](api:{})", code_span(&api_name(short, title, target)), link_destination(full))
+            }
             _ if API_ROLES.contains(&short) => code_span(&api_name(short, title, target)),
             "math" => format!("${}$", content.trim().replace('\n', " ")),
             "ref" | "doc" if target.contains(':') => {

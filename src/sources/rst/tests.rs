@@ -128,7 +128,7 @@ fn an_rst_recipe_becomes_markdown_with_front_matter() {
 fn rst_blocks_become_their_markdown_twins() {
     let markdown = convert("recipes/save.rst", RECIPE).markdown;
     for expected in [
-        "> [!NOTE]\n>\n> Use `load_state_dict()`, not `torch.nn.Module`.\n",
+        "> [!NOTE]\n>\n> Use [`load_state_dict()`](api:torch.nn.Module.load_state_dict), not `torch.nn.Module`.\n",
         "Install the packages first:\n\n```python ignore\npip install torch\n```\n",
         "1. Define the model.\n1. Save it with `torch.save`; see [the docs](https://example.org/docs)\n   and [PyTorch](https://pytorch.org) and [Hub](https://example.org/hub).\n",
         "```python\nimport torch\nprint(torch.__version__)\n```\n",
@@ -192,7 +192,10 @@ fn inline_markup_is_converted_and_plain_text_escaped() {
     let cases = [
         ("use ``x`` and *em* and **strong**", "use `x` and *em* and **strong**"),
         ("a_b * c [d] <e> $5 | f", "a\\_b \\* c \\[d\\] \\<e\\> \\$5 \\| f"),
-        (":py:func:`a.b.c` and :func:`~a.b.c` and :attr:`Title <a.b>`", "`a.b.c()` and `c()` and `Title`"),
+        (
+            ":py:func:`a.b.c` and :func:`~a.b.c` and :attr:`Title <a.b>`",
+            "[`a.b.c()`](api:a.b.c) and [`c()`](api:a.b.c) and [`Title`](api:a.b)",
+        ),
         (
             "see Docs_ and `Docs`_ and |br|",
             "see [Docs](https://example.org) and [Docs](https://example.org) and **bold**",
@@ -201,7 +204,7 @@ fn inline_markup_is_converted_and_plain_text_escaped() {
         (":kbd:`Ctrl` :guilabel:`Run` :pep:`8`", "`Ctrl` **Run** [PEP 8](https://peps.python.org/pep-0008/)"),
         ("one\n- two\n3. four\n2.0", "one\n\\- two\n3\\. four\n2.0"),
         ("``a``'s ``:math:`` role", "`a`'s `:math:` role"),
-        (":class:`~a.Module`\\ s and :class:`~a.Module`s", "`Module`s and `Module`s"),
+        (":class:`~a.Module`\\ s and :class:`~a.Module`s", "[`Module`](api:a.Module)s and [`Module`](api:a.Module)s"),
         (":math:`x^2`", "$x^2$"),
         ("`text`", "`text`"),
         ("using ``:ref:`label```.", "using `` :ref:`label` ``."),
