@@ -86,3 +86,18 @@ fn roles_resolve_through_the_inventories_and_unknown_ones_warn_with_a_suggestion
     assert!(run.stderr.contains("did you mean `functools.reduce`?"), "{}", run.stderr);
     assert!(run.stderr.contains("content/recipes/roles.rst:6:"), "{}", run.stderr);
 }
+
+#[test]
+fn the_site_publishes_its_own_inventory_which_python_reads() {
+    let site = site();
+    site.build();
+    let path = site.out("objects.inv");
+    // An independent reader: Python's zlib and the format's own rules.
+    let script = "import sys, zlib\ndata = open(sys.argv[1], 'rb').read()\nlines = data.split(b'\\n', 4)\nassert lines[0] == b'# Sphinx inventory version 2', lines[0]\nprint(lines[1].decode())\nprint(zlib.decompress(lines[4]).decode())\n";
+    let output = std::process::Command::new("python3").args(["-c", script]).arg(&path).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("# Project: Fixture Tutorials\n"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("recipes/load-images std:doc -1 recipes/load-images/ ")), "{text}");
+    assert!(text.lines().any(|l| l.contains(" std:label -1 ") && l.contains("#")), "{text}");
+}

@@ -51,6 +51,7 @@ enum Job {
     SearchPage,
     Sitemap,
     Feed,
+    Inventory,
 }
 
 /// Which output files to render: all of them for a build, a few for a
@@ -84,6 +85,7 @@ impl Selection {
                 Job::SearchPage,
                 Job::Sitemap,
                 Job::Feed,
+                Job::Inventory,
             ]);
         }
         jobs.extend(self.tags.iter().copied().map(Job::Tag));
@@ -233,6 +235,9 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
 impl Renderer<'_> {
     /// Renders one job: its page, and for a page, its code downloads.
     fn render(&self, job: Job) -> Result<Vec<OutputFile>, Diagnostic> {
+        if let Job::Inventory = job {
+            return Ok(vec![OutputFile::generated("objects.inv", self.inventory())]);
+        }
         let mut files = Vec::new();
         let mut source = None;
         let (path, template, context) = match job {
@@ -282,6 +287,7 @@ impl Renderer<'_> {
             }
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
+            Job::Inventory => unreachable!("written without a template above"),
         };
         let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
         files.push(OutputFile { path, bytes: html.into_bytes(), source });
@@ -458,6 +464,38 @@ impl Renderer<'_> {
 
     fn newest_date(&self) -> NaiveDate {
         self.site.pages.iter().filter_map(|p| p.meta.updated.or(p.meta.date)).max().unwrap_or_default()
+    }
+
+    /// The site's own Sphinx inventory, so intersphinx (and so any API
+    /// site) can link to its pages (`std:doc`) and their sections
+    /// (`std:label`, as `page-path#section-id`).
+    fn inventory(&self) -> Vec<u8> {
+        use crate::inventory::{Entry, Inventory};
+        let mut entries = Vec::new();
+        for page in self.site.pages.iter().filter(|p| p.kind.has_own_page()) {
+            let doc = page.source.rel.rsplit_once('.').map_or(page.source.rel.as_str(), |(stem, _)| stem).to_owned();
+            let title = page.rendered.title.plain.clone();
+            entries.push(Entry {
+                name: doc.clone(),
+                domain: "std".into(),
+                role: "doc".into(),
+                priority: -1,
+                uri: page.url.clone(),
+                display: title,
+            });
+            for section in &page.rendered.toc {
+                entries.push(Entry {
+                    name: format!("{doc}#{}", section.id),
+                    domain: "std".into(),
+                    role: "label".into(),
+                    priority: -1,
+                    uri: format!("{}#{}", page.url, section.id),
+                    display: section.title.clone(),
+                });
+            }
+        }
+        let inventory = Inventory { project: self.config.title.clone(), version: String::new(), entries };
+        crate::inventory::write(&inventory)
     }
 
     fn sitemap(&self) -> Context {
