@@ -104,12 +104,15 @@ pub(crate) struct Tools {
     pub(crate) broken_links: crate::diagnostic::Severity,
     /// The API objects of the site's inventories.
     pub(crate) api: crate::inventory::ApiIndex,
+    /// What reading them noticed that need not stop a build.
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl Tools {
     /// Reads what the stages reuse; last test results that are not as
     /// `primer test` writes them are an error.
     pub(crate) fn new(config: &Config) -> Result<Self, Vec<Diagnostic>> {
+        let (api, warnings) = crate::inventory::load(config)?;
         Ok(Self {
             highlighter: Highlighter::with_cache(&config.root),
             history: History::load(config),
@@ -117,7 +120,8 @@ impl Tools {
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
             broken_links: config.broken_links,
-            api: crate::inventory::load(config)?,
+            api,
+            warnings,
         })
     }
 }
@@ -149,6 +153,7 @@ pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec
     problems.append(&mut render_problems);
     let mut problems = relocator.apply(problems);
     problems.extend(discovered);
+    problems.extend(tools.warnings.iter().cloned());
     sort(&mut problems);
     if crate::diagnostic::any_error(&problems) {
         return Err(problems);

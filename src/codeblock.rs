@@ -37,6 +37,15 @@ fn hidden_prefix(lang: &str) -> Option<&'static str> {
     }
 }
 
+/// The code of a block's hidden lines alone, as it runs.
+pub(crate) fn hidden_code(lang: &str, code: &str) -> String {
+    let Some(prefix) = hidden_prefix(lang) else { return String::new() };
+    code.split_inclusive('\n')
+        .filter_map(|line| hidden_line(prefix, line))
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect()
+}
+
 /// Whether a line is hidden, and the code it runs.
 fn hidden_line<'a>(prefix: &str, line: &'a str) -> Option<&'a str> {
     let trimmed = line.trim_start();

@@ -40,6 +40,10 @@ struct RawApi {
     /// `name = "https://…/objects.inv"` or `name = { path = "…", base = "…" }`.
     #[serde(default)]
     inventories: BTreeMap<String, RawInventory>,
+    /// Days a fetched inventory is reused before it is fetched again;
+    /// without it, only `--refresh-inventories` fetches again.
+    #[serde(default)]
+    max_age_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +59,18 @@ struct RawInventoryTable {
     url: Option<String>,
     path: Option<PathBuf>,
     base: Option<String>,
+}
+
+/// `[api]`, checked: the inventories code links to, and when fetched
+/// copies are fetched again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ApiSettings {
+    /// `[api.inventories]`, in name order.
+    pub(crate) inventories: Vec<InventorySource>,
+    /// How old a fetched copy may be; `None` keeps it until a refresh.
+    pub(crate) max_age: Option<std::time::Duration>,
+    /// Fetch every URL again now (`--refresh-inventories`).
+    pub(crate) refresh: bool,
 }
 
 /// A Sphinx inventory the site links code to.
@@ -241,13 +257,14 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// Include pages marked `draft: true` (`--drafts`).
     pub drafts: bool,
+    /// Fetch the inventories named by URL again (`--refresh-inventories`).
+    pub refresh_inventories: bool,
 }
 
 /// The checked site configuration.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
-    /// `[api.inventories]`, in name order.
-    pub(crate) inventories: Vec<InventorySource>,
+    pub(crate) api: ApiSettings,
     pub(crate) root: PathBuf,
     pub(crate) content_dir: PathBuf,
     pub(crate) output_dir: PathBuf,
@@ -432,7 +449,11 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
         raw_html,
         iframe_hosts: raw.build.iframe_hosts,
         broken_links,
-        inventories,
+        api: ApiSettings {
+            inventories,
+            max_age: raw.api.max_age_days.map(|days| std::time::Duration::from_secs(u64::from(days) * 86_400)),
+            refresh: overrides.refresh_inventories,
+        },
         drafts: overrides.drafts,
         source: text.to_owned(),
         test: test_settings(text, raw.test),

@@ -34,6 +34,7 @@ struct RawFrontMatter {
     test: Option<RawTestMode>,
     #[serde(default)]
     normalize: Vec<Normalize>,
+    api_links: Option<bool>,
     /// What Jupyter tools write into a MyST notebook's front matter
     /// (jupytext's formats, the kernel, MyST's settings): accepted, as
     /// the file is theirs too, and not read.
@@ -282,6 +283,7 @@ impl Checker<'_> {
             draft: raw.draft,
             test,
             normalize: raw.normalize,
+            no_api_links: raw.api_links == Some(false),
         };
         Ok((meta, warnings))
     }

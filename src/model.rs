@@ -113,7 +113,7 @@ impl Level {
 /// The keys primer's front matter has, each read into [`FrontMatter`]
 /// (`frontmatter.rs` checks the two agree). Readers of other formats keep
 /// these and drop their own format's keys.
-pub(crate) const FRONT_MATTER_KEYS: [&str; 12] = [
+pub(crate) const FRONT_MATTER_KEYS: [&str; 13] = [
     "title",
     "summary",
     "tags",
@@ -126,6 +126,7 @@ pub(crate) const FRONT_MATTER_KEYS: [&str; 12] = [
     "draft",
     "test",
     "normalize",
+    "api_links",
 ];
 
 /// Checked front matter of a page.
@@ -144,6 +145,8 @@ pub(crate) struct FrontMatter {
     pub(crate) test: TestMode,
     /// Output normalisers of this page, after the site's.
     pub(crate) normalize: Vec<Normalize>,
+    /// `api_links: false`: the page's code links to no API docs.
+    pub(crate) no_api_links: bool,
 }
 
 /// A rewrite applied to a block's actual and expected output before they
@@ -219,6 +222,8 @@ pub(crate) struct Rendered {
     pub(crate) text: PageText,
     /// The Python blocks readers download as a script and a notebook.
     pub(crate) cells: Vec<CodeCell>,
+    /// Full names of the API objects the page's code links to, sorted.
+    pub(crate) apis: Vec<String>,
     /// Figures the last `primer test` run kept for the page's blocks, by
     /// file name in the output store, to be written beside the page.
     pub(crate) outputs: Vec<String>,

@@ -107,14 +107,23 @@ impl SitePaths {
         self.cache().join("output.json")
     }
 
+    /// Inventories fetched from `url`, named by its hash.
+    pub(crate) fn inventory_cache(&self, url: &str) -> PathBuf {
+        self.inventories().join(format!("{}.inv", &blake3::hash(url.as_bytes()).to_hex()[..16]))
+    }
+
+    fn inventories(&self) -> PathBuf {
+        self.cache().join("inventories")
+    }
+
     /// The Cargo package Rust snippets with crates build in.
     pub(crate) fn rust_project(&self) -> PathBuf {
         self.state.join("rust")
     }
 
     /// Folders primer keeps state in, which may not be symbolic links.
-    fn folders(&self) -> [PathBuf; 4] {
-        [self.state.clone(), self.cache(), self.output_store(), self.rust_project()]
+    fn folders(&self) -> [PathBuf; 5] {
+        [self.state.clone(), self.cache(), self.output_store(), self.rust_project(), self.inventories()]
     }
 }
 

@@ -20,6 +20,10 @@ pub(super) struct Args {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Fetch the API inventories named by URL in book.toml again, rather
+    /// than reuse the copies kept in .primer/cache/.
+    #[arg(long)]
+    refresh_inventories: bool,
     /// Public URL of the site, such as https://example.org/docs/.
     #[arg(long)]
     base_url: Option<String>,
@@ -31,7 +35,12 @@ pub(super) struct Args {
 pub(super) fn run(args: &Args) -> ExitCode {
     // Paths on the command line are relative to the current folder.
     let output = args.out.as_deref().map(crate::paths::absolute);
-    let overrides = Overrides { output, base_url: args.base_url.clone(), drafts: args.drafts };
+    let overrides = Overrides {
+        output,
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        refresh_inventories: args.refresh_inventories,
+    };
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {
             super::report_warnings(&summary.warnings, &summary.not_pages);

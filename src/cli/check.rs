@@ -27,13 +27,18 @@ pub(super) struct Args {
     /// Check pages marked `draft: true` too.
     #[arg(long)]
     drafts: bool,
+    /// Fetch the API inventories named by URL in book.toml again, rather
+    /// than reuse the copies kept in .primer/cache/.
+    #[arg(long)]
+    refresh_inventories: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
-    let overrides = Overrides { drafts: args.drafts, ..Overrides::default() };
+    let overrides =
+        Overrides { drafts: args.drafts, refresh_inventories: args.refresh_inventories, ..Overrides::default() };
     let result = crate::build::check(&args.root, &overrides);
     match (args.format, result) {
         (Format::Human, Ok(summary)) => {

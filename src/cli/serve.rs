@@ -34,6 +34,10 @@ pub(super) struct Args {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Fetch the API inventories named by URL in book.toml again, rather
+    /// than reuse the copies kept in .primer/cache/.
+    #[arg(long)]
+    refresh_inventories: bool,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -59,6 +63,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         idle: std::time::Duration::from_secs(args.idle_timeout),
         open: args.open,
         drafts: args.drafts,
+        refresh_inventories: args.refresh_inventories,
     };
     match serve::run(&options) {
         Ok(()) => ExitCode::SUCCESS,

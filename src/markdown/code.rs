@@ -7,6 +7,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::collections::HashMap;
 
 use super::Spanned;
+use super::api::CodeLinker;
 use super::highlight::Session;
 use crate::codeblock::{canonical, runnable_code, visible_code};
 use crate::html::escape_html;
@@ -40,6 +41,16 @@ pub(super) struct Captured<'a> {
     pub(super) sanitizer: &'a Sanitizer,
 }
 
+/// What renders a page's blocks, and what they hand on.
+pub(super) struct Blocks<'s, 'h, 'a> {
+    pub(super) highlighter: &'s mut Session<'h>,
+    pub(super) linker: &'s mut CodeLinker<'a>,
+    /// Python blocks, for the downloads.
+    pub(super) cells: &'s mut Vec<CodeCell>,
+    /// Captured figures, to be written beside the page.
+    pub(super) outputs: &'s mut Vec<String>,
+}
+
 /// Replaces each code block with its highlighted HTML and a copy button.
 /// A block that `primer test` ran gets its captured output beneath it,
 /// text and then figures and tables, unless the author wrote an output
@@ -49,10 +60,8 @@ pub(super) struct Captured<'a> {
 /// downloads.
 pub(super) fn transform<'a>(
     events: Vec<Spanned<'a>>,
-    highlighter: &mut Session<'_>,
+    blocks: &mut Blocks<'_, '_, '_>,
     captured: &Captured<'_>,
-    cells: &mut Vec<CodeCell>,
-    outputs: &mut Vec<String>,
 ) -> Vec<Spanned<'a>> {
     let mut out = Vec::with_capacity(events.len());
     // Whether the last event closed a collected cell: an output block right
@@ -75,7 +84,7 @@ pub(super) fn transform<'a>(
             let keep_saved = saved.is_some_and(|info| info.attrs.iter().any(|a| a == "figures") && !capture.rich);
             if next.as_ref().is_none_or(|info| info.lang != "output") && !keep_saved {
                 out.push(html);
-                outputs.extend(capture.files);
+                blocks.outputs.extend(capture.files);
                 skipping = saved.is_some();
             }
         }
@@ -113,12 +122,12 @@ pub(super) fn transform<'a>(
                     let runnable = runnable_code(&info.lang, &code);
                     let hash = code_hash(&info.lang, &runnable);
                     let is_cell = canonical(&info.lang) == "python" && !info.attrs.iter().any(|a| a == "ignore");
-                    let html = block_html(highlighter, &info, &code, is_cell.then_some(runnable.as_str()));
+                    let html = block_html(blocks, &info, &code, is_cell.then_some(runnable.as_str()));
                     out.push((Event::Html(html.into()), range.clone()));
-                    match cells.last_mut() {
+                    match blocks.cells.last_mut() {
                         Some(cell) if after_cell && info.lang == "output" => cell.end = range.end,
                         _ if is_cell => {
-                            cells.push(CodeCell { code: runnable.clone(), start: range.start, end: range.end });
+                            blocks.cells.push(CodeCell { code: runnable.clone(), start: range.start, end: range.end });
                             after_cell = true;
                         }
                         _ => after_cell = false,
@@ -134,7 +143,7 @@ pub(super) fn transform<'a>(
     }
     if let Some((html, capture)) = pending {
         out.push(html);
-        outputs.extend(capture.files);
+        blocks.outputs.extend(capture.files);
     }
     out
 }
@@ -219,7 +228,7 @@ fn markdown_html(text: &str) -> String {
 /// code as it runs) is marked `data-cell`, with its code in `data-code`
 /// when hidden lines make it differ from what shows: the browser builds
 /// the downloads from the page.
-fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str, cell: Option<&str>) -> String {
+fn block_html(blocks: &mut Blocks<'_, '_, '_>, info: &CodeInfo, code: &str, cell: Option<&str>) -> String {
     if info.lang == "output" {
         // Expected output of the block above: shown as output, not code.
         let stream = if info.attrs.iter().any(|a| a == "stderr") { "stderr" } else { "stdout" };
@@ -228,9 +237,10 @@ fn block_html(highlighter: &mut Session<'_>, info: &CodeInfo, code: &str, cell: 
             escape_html(code)
         );
     }
-    let code = visible_code(&info.lang, code);
+    let visible = visible_code(&info.lang, code);
     let lang = canonical(&info.lang);
-    let body = highlighter.highlight(&code, lang);
+    let body = blocks.linker.block(info, code, blocks.highlighter.highlight(&visible, lang));
+    let code = visible;
     let lang = escape_html(lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };
     let cell = match cell {

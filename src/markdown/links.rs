@@ -101,6 +101,7 @@ pub(super) fn transform<'a>(
     linking: &Linking<'_>,
     locator: &Locator<'_>,
     links: &mut Vec<PageLink>,
+    apis: &mut std::collections::BTreeSet<String>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Spanned<'a>> {
     let (page, targets) = (linking.page, linking.targets);
@@ -113,6 +114,7 @@ pub(super) fn transform<'a>(
         {
             match linking.api.resolve(name) {
                 Some(target) => {
+                    apis.insert(target.name.clone());
                     *title = CowStr::from(target.name.clone());
                     *dest_url = CowStr::from(target.url.clone());
                 }

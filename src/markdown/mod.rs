@@ -105,10 +105,11 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
     headings::drop_attributes(&mut events, &locator, &mut problems);
     let linking = links::Linking { page, targets: context.targets, broken: context.broken_links, api: context.api };
-    let events = links::transform(events, &linking, &locator, &mut rendered.links, &mut problems);
+    let mut linker = api::CodeLinker::new(context.api, !page.meta.no_api_links);
+    let events = links::transform(events, &linking, &locator, &mut rendered.links, &mut linker.used, &mut problems);
     let (events, raw_parts) = raw::transform(events, context.raw_html, &locator, &mut problems);
     let events = callouts::transform(&events, &locator, &mut problems);
-    let events = api::transform(events, context.api);
+    let events = linker.inline(events);
     let record = context.results.pages.get(&page.source.rel);
     let blocks: HashMap<&str, &BlockResult> =
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
@@ -121,7 +122,9 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     rendered.text = text::collect(&events);
     rendered.words = text::words(&rendered.text);
     let events = math::transform(events, &locator, &mut problems);
-    let events = code::transform(events, highlighter, &captured, &mut rendered.cells, &mut rendered.outputs);
+    let mut blocks =
+        code::Blocks { highlighter, linker: &mut linker, cells: &mut rendered.cells, outputs: &mut rendered.outputs };
+    let events = code::transform(events, &mut blocks, &captured);
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
     let html = raw::sanitize(&html, &raw_parts, context.sanitizer, &locator, &mut problems);
@@ -133,6 +136,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         rendered.title_id = title_id;
     }
     rendered.html = html;
+    rendered.apis = linker.used.into_iter().collect();
     (rendered, problems)
 }
 

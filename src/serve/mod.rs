@@ -38,6 +38,8 @@ pub(crate) struct Options {
     pub(crate) idle: Duration,
     pub(crate) open: bool,
     pub(crate) drafts: bool,
+    /// Fetch URL inventories again at the first build.
+    pub(crate) refresh_inventories: bool,
 }
 
 /// The state browsers see: the last good build, counters of the changes
@@ -80,7 +82,12 @@ async fn serve(options: &Options) -> Result<(), String> {
     })?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let url = format!("http://{address}/");
-    let overrides = Overrides { output: None, base_url: Some(url.clone()), drafts: options.drafts };
+    let overrides = Overrides {
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: options.drafts,
+        refresh_inventories: options.refresh_inventories,
+    };
     let mut workspace = Workspace::new(&options.root, overrides);
     let (sender, receiver) = tokio::sync::watch::channel(Arc::new(Published::default()));
     let mut publisher = Publisher { sender, reload: 0, styles: 0, errors: 0 };

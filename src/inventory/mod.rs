@@ -14,6 +14,12 @@
 
 use std::io::{Read, Write};
 
+mod index;
+mod load;
+
+pub(crate) use index::{ApiIndex, ApiTarget};
+pub(crate) use load::load;
+
 /// One documented object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
@@ -50,6 +56,10 @@ pub(crate) struct ReadError {
 
 const HEADER_LINES: usize = 4;
 
+/// Most bytes a body is decompressed to: a hostile file of a few KiB
+/// can stand for gigabytes.
+const MAX_BODY: u64 = 512 * 1024 * 1024;
+
 /// Reads an inventory from the bytes of its file.
 pub(crate) fn read(bytes: &[u8]) -> Result<Inventory, ReadError> {
     let mut rest = bytes;
@@ -79,7 +89,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Inventory, ReadError> {
         return Err(ReadError { line: 4, message: "expected the rest to be compressed with zlib".to_owned() });
     }
     let mut body = String::new();
-    flate2::read::ZlibDecoder::new(rest).read_to_string(&mut body).map_err(|error| ReadError {
+    flate2::read::ZlibDecoder::new(rest).take(MAX_BODY).read_to_string(&mut body).map_err(|error| ReadError {
         line: HEADER_LINES + 1,
         message: format!("the compressed body cannot be read: {error}"),
     })?;
@@ -195,101 +205,4 @@ mod tests {
         let garbage = format!("{HEADER}not zlib at all");
         assert_eq!(read(garbage.as_bytes()).expect_err("not zlib").line, 5);
     }
-}
-
-/// Where a documented object's page is, for links from code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ApiTarget {
-    /// The object's full name.
-    pub(crate) name: String,
-    pub(crate) url: String,
-}
-
-/// Every Python object of the site's inventories, by full name, and the
-/// full names each shorter dotted suffix may stand for
-/// (`DataFrame.groupby` → `pandas.DataFrame.groupby`).
-#[derive(Debug, Default)]
-pub(crate) struct ApiIndex {
-    by_name: std::collections::HashMap<String, ApiTarget>,
-    by_suffix: std::collections::HashMap<String, Vec<String>>,
-}
-
-impl ApiIndex {
-    /// Adds the Python objects of `inventory`, its uris joined to `base`.
-    /// A name two inventories document keeps the first one's page.
-    pub(crate) fn add(&mut self, inventory: &Inventory, base: &str) {
-        for entry in inventory.entries.iter().filter(|e| e.domain == "py" && e.priority >= 0) {
-            if self.by_name.contains_key(&entry.name) {
-                continue;
-            }
-            let url = format!("{base}{}", entry.uri);
-            self.by_name.insert(entry.name.clone(), ApiTarget { name: entry.name.clone(), url });
-            let parts: Vec<&str> = entry.name.split('.').collect();
-            for start in 1..parts.len().saturating_sub(1) {
-                self.by_suffix.entry(parts[start..].join(".")).or_default().push(entry.name.clone());
-            }
-        }
-    }
-
-    /// The object `code` names: its full name, or a dotted suffix of
-    /// exactly one full name (`DataFrame.groupby`), with or without `()`.
-    pub(crate) fn resolve(&self, code: &str) -> Option<&ApiTarget> {
-        let name = code.trim().strip_suffix("()").unwrap_or(code.trim());
-        if let Some(target) = self.by_name.get(name) {
-            return Some(target);
-        }
-        match self.by_suffix.get(name).map(Vec::as_slice) {
-            Some([only]) if name.contains('.') => self.by_name.get(only),
-            _ => None,
-        }
-    }
-
-    /// Every full name, for suggestions.
-    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(String::as_str)
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
-    }
-}
-
-/// Reads the site's local inventories into one index; a file that cannot
-/// be read is an error naming it (and the line, for a malformed one).
-pub(crate) fn load(config: &crate::config::Config) -> Result<ApiIndex, Vec<crate::diagnostic::Diagnostic>> {
-    use crate::config::InventoryLocation;
-    use crate::diagnostic::Diagnostic;
-    let mut index = ApiIndex::default();
-    let mut problems = Vec::new();
-    for source in &config.inventories {
-        let path = match &source.location {
-            InventoryLocation::Path(path) => path,
-            InventoryLocation::Url(url) => {
-                problems.push(
-                    Diagnostic::file(
-                        crate::config::CONFIG_FILE,
-                        format!("inventory `{}`: fetching `{url}` is not built yet", source.name),
-                    )
-                    .with_hint(
-                        "download it and name the file: `{ path = \"inventories/x.inv\", base = \"https://…/\" }`",
-                    ),
-                );
-                continue;
-            }
-        };
-        let shown = config.display(path);
-        match std::fs::read(path) {
-            Ok(bytes) => match read(&bytes) {
-                Ok(inventory) => index.add(&inventory, &source.base),
-                Err(error) => problems.push(Diagnostic::file(
-                    format!("{shown}:{}", error.line),
-                    format!("inventory `{}`: {}", source.name, error.message),
-                )),
-            },
-            Err(error) => {
-                problems.push(Diagnostic::file(&shown, format!("cannot read inventory `{}`: {error}", source.name)))
-            }
-        }
-    }
-    if problems.is_empty() { Ok(index) } else { Err(problems) }
 }
