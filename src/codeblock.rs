@@ -37,6 +37,10 @@ fn hidden_prefix(lang: &str) -> Option<&'static str> {
     }
 }
 
+/// The word in a block's info string that keeps its names unlinked from
+/// API docs.
+pub(crate) const NO_API_LINKS: &str = "no_api_links";
+
 /// The code of a block's hidden lines alone, as it runs.
 pub(crate) fn hidden_code(lang: &str, code: &str) -> String {
     let Some(prefix) = hidden_prefix(lang) else { return String::new() };

@@ -22,6 +22,8 @@ pub(crate) const RECIPES_URL: &str = "recipes/";
 pub(crate) const TAGS_URL: &str = "tags/";
 /// The search results page; the index lives beneath it.
 pub(crate) const SEARCH_URL: &str = "search/";
+/// The index of API objects pages use; each has its page beneath it.
+pub(crate) const API_URL: &str = "api/";
 
 /// Site-relative URL of a tag's page.
 pub(crate) fn tag_url(tag: &str) -> String {
@@ -40,6 +42,21 @@ pub(crate) struct Tag {
     pub(crate) pages: Vec<usize>,
 }
 
+/// An API object that tutorials or recipes use, with the page primer
+/// makes for it: its documentation link and the cards of those pages.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiObject {
+    pub(crate) name: String,
+    /// Where its documentation is.
+    pub(crate) docs: String,
+    pub(crate) role: String,
+    pub(crate) module: String,
+    /// Site-relative URL of its page, `api/torch.nn.Linear/`.
+    pub(crate) url: String,
+    /// Indices into [`Site::pages`]: recipes first, then by level.
+    pub(crate) pages: Vec<usize>,
+}
+
 /// The whole site, ready to render.
 #[derive(Debug, Clone)]
 pub(crate) struct Site {
@@ -50,6 +67,11 @@ pub(crate) struct Site {
     /// Introductions above the tutorials and recipes listings.
     pub(crate) intros: HashMap<String, usize>,
     pub(crate) tags: Vec<Tag>,
+    /// API objects in use, by name.
+    pub(crate) apis: Vec<ApiObject>,
+    /// The API objects' pages as the search index reads a page: the full
+    /// name as title, the pages using it as text.
+    pub(crate) api_search_pages: Vec<Page>,
     pub(crate) books: Vec<SiteBook>,
     /// Where each page sits in its listing ([`Site::siblings`]), so prev and
     /// next links cost no search through thousands of cards.
@@ -124,6 +146,11 @@ impl Site {
         (prev, siblings.get(at + 1).copied())
     }
 
+    /// The page of the API object `name`, if it has one.
+    pub(crate) fn api_page(&self, name: &str) -> Option<&ApiObject> {
+        self.apis.binary_search_by(|o| o.name.as_str().cmp(name)).ok().map(|i| &self.apis[i])
+    }
+
     /// The newest `count` cards of a list: by the day they last changed
     /// (`updated`, else `date`, both filled from git when front matter
     /// gives none), undated last.
@@ -138,7 +165,7 @@ impl Site {
 
 /// Orders pages, places them in their `books` and collects tags.
 pub(crate) fn run(config: &Config, pages: Vec<Page>, books: &[Book]) -> Result<Site, Vec<Diagnostic>> {
-    check_urls(&pages)?;
+    check_urls(&pages, !config.api.inventories.is_empty())?;
     let (books, in_book) = place_in_books(&pages, books);
     let mut site = Site {
         home: None,
@@ -146,6 +173,8 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>, books: &[Book]) -> Result<S
         recipes: Vec::new(),
         intros: HashMap::new(),
         tags: Vec::new(),
+        apis: api_objects(&pages),
+        api_search_pages: Vec::new(),
         pages: Vec::new(),
         books,
         listed_at: vec![None; pages.len()],
@@ -192,6 +221,7 @@ pub(crate) fn run(config: &Config, pages: Vec<Page>, books: &[Book]) -> Result<S
         })
         .collect();
     check_tag_urls(&site.tags, &pages)?;
+    site.api_search_pages = site.apis.iter().map(|object| api_search_page(object, &pages)).collect();
     site.pages = pages;
     Ok(site)
 }
@@ -253,7 +283,82 @@ fn chapter_number(rel: &str) -> Option<(&str, Vec<u64>)> {
     (!numbers.is_empty()).then_some((folder, numbers))
 }
 
-fn check_urls(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
+/// Every API object a tutorial or recipe uses, with those pages.
+fn api_objects(pages: &[Page]) -> Vec<ApiObject> {
+    let mut objects: BTreeMap<&str, ApiObject> = BTreeMap::new();
+    let listed = pages.iter().enumerate().filter(|(_, p)| matches!(p.kind, Kind::Tutorial | Kind::Recipe));
+    for (index, page) in listed {
+        // A name that is no dotted identifier (an inventory can hold
+        // anything) gets no page: it would make a strange path.
+        for used in page.rendered.apis.iter().filter(|u| is_dotted_identifier(&u.name)) {
+            let object = objects.entry(&used.name).or_insert_with(|| ApiObject {
+                name: used.name.clone(),
+                docs: used.url.clone(),
+                role: used.role.clone(),
+                module: used.module.clone(),
+                url: format!("{API_URL}{}/", used.name),
+                pages: Vec::new(),
+            });
+            object.pages.push(index);
+        }
+    }
+    let by_use = |a: &usize, b: &usize| {
+        let (a, b) = (&pages[*a], &pages[*b]);
+        let rank = |p: &Page| (p.kind != Kind::Recipe, p.meta.level.map_or(3, |l| l as u8));
+        rank(a).cmp(&rank(b)).then_with(|| listing_order(a, b))
+    };
+    objects
+        .into_values()
+        .map(|mut object| {
+            object.pages.sort_by(by_use);
+            object
+        })
+        .collect()
+}
+
+/// What search finds of an API object's page: its full name as the title
+/// (a query for `DataFrame.groupby` matches it first), then the titles of
+/// the pages that use it.
+fn api_search_page(object: &ApiObject, pages: &[Page]) -> Page {
+    use crate::model::{InlineText, PageText, Rendered, SectionText, SourceDoc};
+    let used_in: Vec<&str> = object.pages.iter().map(|&i| pages[i].rendered.title.plain.as_str()).collect();
+    let summary = format!(
+        "{} in {}, used in {}",
+        object.role,
+        object.module,
+        crate::diagnostic::count(used_in.len(), "page", "pages")
+    );
+    let text = PageText {
+        sections: vec![SectionText { anchor: String::new(), heading: String::new(), text: used_in.join(" · ") }],
+        code: object.name.clone(),
+    };
+    let plain = |text: &str| InlineText { html: crate::html::escape_html(text), plain: text.to_owned() };
+    Page {
+        source: SourceDoc {
+            rel: object.url.clone(),
+            display: object.url.clone(),
+            text: String::new(),
+            origins: None,
+            images: Vec::new(),
+            labels: Vec::new(),
+        },
+        kind: Kind::Page,
+        url: object.url.clone(),
+        meta: crate::model::FrontMatter { title: object.name.clone(), ..Default::default() },
+        body_start: 0,
+        rendered: Rendered { title: plain(&object.name), summary: Some(plain(&summary)), text, ..Default::default() },
+    }
+}
+
+/// `torch.nn.Linear`: ASCII identifiers joined by dots.
+fn is_dotted_identifier(name: &str) -> bool {
+    name.split('.').all(|part| {
+        part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+fn check_urls(pages: &[Page], api_pages: bool) -> Result<(), Vec<Diagnostic>> {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     let mut problems = Vec::new();
     for page in pages {
@@ -261,11 +366,12 @@ fn check_urls(pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
             && (page.url == TUTORIALS_URL
                 || page.url == RECIPES_URL
                 || page.url.starts_with(TAGS_URL)
-                || page.url.starts_with(SEARCH_URL));
+                || page.url.starts_with(SEARCH_URL)
+                || (api_pages && page.url.starts_with(API_URL)));
         if reserved || page.url.starts_with("assets/") {
             problems.push(
                 Diagnostic::file(&page.source.display, format!("this page would replace primer's own /{}", page.url))
-                    .with_hint("rename or move the file: tags/, search/ and assets/ are generated by primer"),
+                    .with_hint("rename or move the file: tags/, search/, assets/ and, with API inventories, api/ are generated by primer"),
             );
         } else if let Some(other) = seen.insert(&page.url, page) {
             problems.push(

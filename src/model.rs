@@ -222,11 +222,24 @@ pub(crate) struct Rendered {
     pub(crate) text: PageText,
     /// The Python blocks readers download as a script and a notebook.
     pub(crate) cells: Vec<CodeCell>,
-    /// Full names of the API objects the page's code links to, sorted.
-    pub(crate) apis: Vec<String>,
+    /// The API objects the page's code links to, by full name.
+    pub(crate) apis: Vec<UsedApi>,
     /// Figures the last `primer test` run kept for the page's blocks, by
     /// file name in the output store, to be written beside the page.
     pub(crate) outputs: Vec<String>,
+}
+
+/// An API object a page's code uses, as its documentation names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct UsedApi {
+    /// The full name, `torch.nn.Linear`.
+    pub(crate) name: String,
+    /// Its documentation page.
+    pub(crate) url: String,
+    /// `class`, `function`, `method`…
+    pub(crate) role: String,
+    /// The module it belongs to, `torch.nn`.
+    pub(crate) module: String,
 }
 
 /// A Python block of a page, as the downloads need it: the code that runs

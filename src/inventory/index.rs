@@ -67,9 +67,13 @@ impl ApiIndex {
         self.by_name.get(name)
     }
 
-    /// The module `name` belongs to: the longest dotted prefix of it that
-    /// an inventory documents as a module, else its first part.
+    /// The module `name` belongs to: itself for a module, else the longest
+    /// dotted prefix of it that an inventory documents as a module, else
+    /// its first part.
     pub(crate) fn module_of<'a>(&self, name: &'a str) -> &'a str {
+        if self.modules.contains(name) {
+            return name;
+        }
         let mut prefix = name;
         while let Some((head, _)) = prefix.rsplit_once('.') {
             if self.modules.contains(head) {
@@ -77,7 +81,7 @@ impl ApiIndex {
             }
             prefix = head;
         }
-        if self.modules.contains(name) { name } else { name.split('.').next().unwrap_or(name) }
+        name.split('.').next().unwrap_or(name)
     }
 
     /// Every full name, for suggestions.

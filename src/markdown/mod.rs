@@ -136,7 +136,7 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
         rendered.title_id = title_id;
     }
     rendered.html = html;
-    rendered.apis = linker.used.into_iter().collect();
+    rendered.apis = linker.into_used();
     (rendered, problems)
 }
 

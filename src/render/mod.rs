@@ -19,7 +19,7 @@ use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, line_col};
-use crate::listing::{RECIPES_URL, SEARCH_URL, Site, TAGS_URL, TUTORIALS_URL};
+use crate::listing::{API_URL, RECIPES_URL, SEARCH_URL, Site, TAGS_URL, TUTORIALS_URL};
 use crate::markdown::links::root_of;
 use crate::model::Kind;
 use crate::output::OutputFile;
@@ -52,6 +52,10 @@ enum Job {
     Sitemap,
     Feed,
     Inventory,
+    /// The index of API objects in use.
+    ApiIndex,
+    /// The page of one API object, by index in `site.apis`.
+    Api(usize),
 }
 
 /// Which output files to render: all of them for a build, a few for a
@@ -64,16 +68,18 @@ pub(crate) struct Selection {
     pub(crate) listings: bool,
     /// Tag pages, by index in `site.tags`.
     pub(crate) tags: Vec<usize>,
+    /// The API index and every API object's page.
+    pub(crate) apis: bool,
 }
 
 impl Selection {
     /// Every output file of `site`.
     pub(crate) fn everything(site: &Site) -> Self {
         let pages = site.pages.iter().enumerate().filter(|(_, p)| p.kind.has_own_page()).map(|(i, _)| i).collect();
-        Self { pages, listings: true, tags: (0..site.tags.len()).collect() }
+        Self { pages, listings: true, tags: (0..site.tags.len()).collect(), apis: true }
     }
 
-    fn jobs(&self) -> Vec<Job> {
+    fn jobs(&self, site: &Site) -> Vec<Job> {
         let mut jobs = Vec::new();
         if self.listings {
             jobs.extend([
@@ -89,6 +95,10 @@ impl Selection {
             ]);
         }
         jobs.extend(self.tags.iter().copied().map(Job::Tag));
+        if self.apis {
+            jobs.push(Job::ApiIndex);
+            jobs.extend((0..site.apis.len()).map(Job::Api));
+        }
         jobs.extend(self.pages.iter().copied().map(Job::Page));
         jobs
     }
@@ -132,7 +142,7 @@ fn run_each<T: Send>(
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let sidebars = views::Sidebars::new(config, site);
     let renderer = Renderer { config, site, theme, tera, sidebars };
-    let jobs = selection.jobs();
+    let jobs = selection.jobs(site);
     let results: Vec<Result<Vec<T>, Diagnostic>> =
         jobs.par_iter().map(|job| renderer.render(*job).map(|files| files.into_iter().map(each).collect())).collect();
     let mut files = Vec::with_capacity(results.len() + 4);
@@ -285,6 +295,24 @@ impl Renderer<'_> {
                 self.insert_meta(&mut context, "Search", &self.config.description, SEARCH_URL, None);
                 (format!("{SEARCH_URL}index.html"), "search.html", context)
             }
+            Job::ApiIndex if self.config.api.inventories.is_empty() => return Ok(Vec::new()),
+            Job::ApiIndex => {
+                let mut context = self.context(API_URL);
+                self.insert_meta(&mut context, "API", "The API objects the tutorials and recipes use", API_URL, None);
+                context.insert("modules", &views::api_modules(self.site));
+                context.insert("total", &self.site.apis.len());
+                (format!("{API_URL}index.html"), "apis.html", context)
+            }
+            Job::Api(index) => {
+                let object = &self.site.apis[index];
+                let mut context = self.context(&object.url);
+                let view = views::ApiView::new(self.site, object);
+                let description = format!("Tutorials and recipes that use {}", object.name);
+                self.insert_meta(&mut context, &object.name, &description, &object.url, None);
+                context.insert("api", &view);
+                context.insert("cards", &self.cards(&object.pages));
+                (format!("{}index.html", object.url), "api.html", context)
+            }
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
             Job::Inventory => unreachable!("written without a template above"),
@@ -350,7 +378,11 @@ impl Renderer<'_> {
         context.insert("primer_version", env!("CARGO_PKG_VERSION"));
         context.insert(
             "nav",
-            &NavView { tutorials: !self.site.tutorials.is_empty(), recipes: !self.site.recipes.is_empty() },
+            &NavView {
+                tutorials: !self.site.tutorials.is_empty(),
+                recipes: !self.site.recipes.is_empty(),
+                api: !self.site.apis.is_empty(),
+            },
         );
         context
     }
@@ -494,6 +526,18 @@ impl Renderer<'_> {
                 });
             }
         }
+        // An API site can link each of its objects to the pages here
+        // that use it: `api/torch.nn.Linear`.
+        for object in &self.site.apis {
+            entries.push(Entry {
+                name: object.url.trim_end_matches('/').to_owned(),
+                domain: "std".into(),
+                role: "doc".into(),
+                priority: -1,
+                uri: object.url.clone(),
+                display: format!("Tutorials and recipes that use {}", object.name),
+            });
+        }
         let inventory = Inventory { project: self.config.title.clone(), version: String::new(), entries };
         crate::inventory::write(&inventory)
     }
@@ -515,6 +559,10 @@ impl Renderer<'_> {
                 .map(|p| SitemapEntry::new(config, &p.url, p.meta.updated.or(p.meta.date))),
         );
         entries.extend(self.site.tags.iter().map(|t| SitemapEntry::new(config, &t.url, None)));
+        if !self.site.apis.is_empty() {
+            entries.push(SitemapEntry::new(config, API_URL, None));
+        }
+        entries.extend(self.site.apis.iter().map(|a| SitemapEntry::new(config, &a.url, None)));
         context.insert("entries", &entries);
         context
     }

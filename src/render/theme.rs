@@ -28,6 +28,8 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/page.html",
     "templates/tag.html",
     "templates/tags.html",
+    "templates/api.html",
+    "templates/apis.html",
     "templates/404.html",
     "templates/search.html",
     "templates/partials/card.html",

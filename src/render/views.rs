@@ -39,6 +39,8 @@ impl<'a> SiteView<'a> {
 pub(super) struct NavView {
     pub(super) tutorials: bool,
     pub(super) recipes: bool,
+    /// The index of API objects in use.
+    pub(super) api: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,6 +175,17 @@ pub(super) struct PageView<'a> {
     prev: Option<LinkView<'a>>,
     next: Option<LinkView<'a>>,
     sidebar: Option<SidebarView<'a>>,
+    /// The API objects the page uses, each with its page when it has one.
+    apis: Vec<UsedApiView<'a>>,
+}
+
+/// An API object a page uses, under its table of contents.
+#[derive(Debug, Serialize)]
+struct UsedApiView<'a> {
+    name: &'a str,
+    docs: &'a str,
+    /// Its page on this site, which the cards of the pages using it list.
+    url: Option<String>,
 }
 
 impl<'a> PageView<'a> {
@@ -216,6 +229,16 @@ impl<'a> PageView<'a> {
             prev,
             next,
             sidebar: SidebarView::new(site, sidebars, index),
+            apis: page
+                .rendered
+                .apis
+                .iter()
+                .map(|used| UsedApiView {
+                    name: &used.name,
+                    docs: &used.url,
+                    url: site.api_page(&used.name).map(|object| object.url.clone()),
+                })
+                .collect(),
         }
     }
 }
@@ -488,15 +511,20 @@ pub(super) struct TagView<'a> {
 
 impl<'a> TagView<'a> {
     pub(super) fn new(site: &Site, tag: &'a crate::listing::Tag) -> Self {
-        let of = |kind: Kind| tag.pages.iter().filter(|&&i| site.pages[i].kind == kind).count();
-        let counts = [(of(Kind::Recipe), "recipe"), (of(Kind::Tutorial), "tutorial")]
-            .into_iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, noun)| format!("{n} {noun}{}", if n == 1 { "" } else { "s" }))
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let counts = counts_by_kind(site, &tag.pages);
         Self { name: &tag.name, url: &tag.url, description: tag.description.as_deref(), count: tag.pages.len(), counts }
     }
+}
+
+/// How many of `pages` are recipes and tutorials: `21 recipes · 1 tutorial`.
+fn counts_by_kind(site: &Site, pages: &[usize]) -> String {
+    let of = |kind: Kind| pages.iter().filter(|&&i| site.pages[i].kind == kind).count();
+    [(of(Kind::Recipe), "recipe"), (of(Kind::Tutorial), "tutorial")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, noun)| format!("{n} {noun}{}", if n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The newest cards of one kind on the home page.
@@ -562,4 +590,48 @@ impl SitemapEntry {
     pub(super) fn new(config: &Config, url: &str, date: Option<NaiveDate>) -> Self {
         Self { url: format!("{}{url}", config.base_url), lastmod: date.map(|d| d.format("%Y-%m-%d").to_string()) }
     }
+}
+
+/// An API object with a page: what its page and the index show.
+#[derive(Debug, Serialize)]
+pub(super) struct ApiView<'a> {
+    name: &'a str,
+    url: &'a str,
+    docs: &'a str,
+    role: &'a str,
+    module: &'a str,
+    count: usize,
+    /// `3 recipes · 1 tutorial`.
+    counts: String,
+}
+
+impl<'a> ApiView<'a> {
+    pub(super) fn new(site: &Site, object: &'a crate::listing::ApiObject) -> Self {
+        Self {
+            name: &object.name,
+            url: &object.url,
+            docs: &object.docs,
+            role: &object.role,
+            module: &object.module,
+            count: object.pages.len(),
+            counts: counts_by_kind(site, &object.pages),
+        }
+    }
+}
+
+/// One module of the API index.
+#[derive(Debug, Serialize)]
+pub(super) struct ApiModuleView<'a> {
+    name: &'a str,
+    id: String,
+    objects: Vec<ApiView<'a>>,
+}
+
+/// The API index: the objects in use, by module.
+pub(super) fn api_modules(site: &Site) -> Vec<ApiModuleView<'_>> {
+    let mut modules: std::collections::BTreeMap<&str, Vec<ApiView<'_>>> = std::collections::BTreeMap::new();
+    for object in &site.apis {
+        modules.entry(&object.module).or_default().push(ApiView::new(site, object));
+    }
+    modules.into_iter().map(|(name, objects)| ApiModuleView { name, id: format!("module-{name}"), objects }).collect()
 }

@@ -377,7 +377,8 @@ pub(crate) fn is_index_file(path: &str) -> bool {
 
 /// The pages the index holds, in document-id order.
 fn indexed_pages(site: &Site) -> Vec<&Page> {
-    let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.kind.has_own_page()).collect();
+    let own = site.pages.iter().filter(|p| p.kind.has_own_page());
+    let mut pages: Vec<&Page> = own.chain(&site.api_search_pages).collect();
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     pages
 }

@@ -306,6 +306,8 @@ fn affected(site: &listing::Site, old: &[Page], old_neighbours: &[String]) -> Se
         if page.kind.has_own_page() {
             selection.pages.push(index);
         }
+        // The API pages list the pages that use each object.
+        selection.apis |= before.rendered.apis != page.rendered.apis;
         let listed = before.meta != page.meta || before.kind != page.kind || !page.kind.has_own_page();
         if listed {
             selection.listings = true;

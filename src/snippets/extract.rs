@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
 use crate::model::Page;
 
 /// Attributes a code block's info string may carry after the language.
-const CODE_ATTRS: [&str; 11] = [
+const CODE_ATTRS: [&str; 12] = [
     "ignore",
     "no_run",
     "should_fail",
@@ -26,6 +26,7 @@ const CODE_ATTRS: [&str; 11] = [
     "edition2024",
     "timeout=",
     "name=",
+    crate::codeblock::NO_API_LINKS,
 ];
 /// Attributes of an ```` ```output ```` block.
 const OUTPUT_ATTRS: [&str; 4] = ["stdout", "stderr", "exit=", "saved"];
@@ -198,6 +199,8 @@ pub(crate) fn parse_attrs(words: &[&str]) -> Result<Attrs, AttrError> {
             "should_fail" => attrs.should_fail = true,
             "should_panic" => attrs.should_panic = true,
             "compile_fail" => attrs.compile_fail = true,
+            // How the block shows, not how it runs.
+            crate::codeblock::NO_API_LINKS => {}
             "edition2015" | "edition2018" | "edition2021" | "edition2024" => {
                 attrs.edition = word["edition".len()..].parse().ok();
             }

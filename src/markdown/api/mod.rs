@@ -18,9 +18,6 @@ use super::code::CodeInfo;
 use crate::html::escape_html;
 use crate::inventory::{ApiIndex, ApiTarget};
 
-/// The word in a block's info string that keeps its names unlinked.
-pub(crate) const NO_API_LINKS: &str = "no-api-links";
-
 /// Links the code of one page, gathering the objects it uses.
 #[derive(Debug)]
 pub(super) struct CodeLinker<'a> {
@@ -67,7 +64,7 @@ impl<'a> CodeLinker<'a> {
     /// of a Python block linked. Hidden lines bind names too.
     pub(super) fn block(&mut self, info: &CodeInfo, code: &str, html: String) -> String {
         let python = crate::codeblock::canonical(&info.lang) == "python";
-        if !self.on || !python || info.attrs.iter().any(|a| a == NO_API_LINKS) {
+        if !self.on || !python || info.attrs.iter().any(|a| a == crate::codeblock::NO_API_LINKS) {
             return html;
         }
         self.scope.run_hidden(&crate::codeblock::hidden_code(&info.lang, code), self.api);
@@ -79,6 +76,19 @@ impl<'a> CodeLinker<'a> {
         }
         self.used.extend(links.iter().map(|link| link.target.name.clone()));
         link_spans(&html, &links)
+    }
+
+    /// The objects linked, as the page keeps them.
+    pub(super) fn into_used(self) -> Vec<crate::model::UsedApi> {
+        let api = self.api;
+        self.used
+            .into_iter()
+            .filter_map(|name| {
+                let target = api.get(&name)?;
+                let module = api.module_of(&name).to_owned();
+                Some(crate::model::UsedApi { name, url: target.url.clone(), role: target.role.clone(), module })
+            })
+            .collect()
     }
 }
 

@@ -278,8 +278,8 @@ fn parameters(words: &Words<'_, '_>) -> Vec<usize> {
     let Some(open) = (0..words.tokens.len()).find(|&i| words.text(i) == "(") else { return Vec::new() };
     let mut names = Vec::new();
     let mut expecting = true;
-    for i in open + 1..words.tokens.len() {
-        let (text, depth) = (words.text(i), depths[i]);
+    for (i, &depth) in depths.iter().enumerate().skip(open + 1) {
+        let text = words.text(i);
         if depth == 1 && text == ")" {
             break;
         }
@@ -569,9 +569,9 @@ impl<'a> Reader<'_, 'a> {
 fn line_local_names<'c>(words: &Words<'c, '_>) -> HashSet<&'c str> {
     let depths = words.depths();
     let mut found = HashSet::new();
-    for i in 0..words.tokens.len() {
+    for (i, &depth) in depths.iter().enumerate() {
         let end_word = match words.text(i) {
-            "for" if depths[i] > 0 => "in",
+            "for" if depth > 0 => "in",
             "lambda" => ":",
             _ => continue,
         };

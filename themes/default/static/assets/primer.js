@@ -256,8 +256,8 @@
   // "On this page" comes before the article and starts folded on narrow
   // screens; beside it on wide ones, it stays open.
   function setUpToc() {
-    var toc = document.querySelector("[data-toc]");
-    if (toc && window.matchMedia && matchMedia("(max-width: 59.99rem)").matches) toc.open = false;
+    if (!window.matchMedia || !matchMedia("(max-width: 59.99rem)").matches) return;
+    document.querySelectorAll("[data-toc]").forEach(function (toc) { toc.open = false; });
   }
 
   // The sidebar opens scrolled to the current page.
@@ -360,6 +360,39 @@
     });
   }
 
+  // The API index: objects whose name holds what is typed stay shown,
+  // and a module with none of them hides. The query is kept in the URL.
+  function setUpApiFilter(box) {
+    var input = box.querySelector("[data-api-filter-input]");
+    var count = box.querySelector("[data-api-count]");
+    var none = document.querySelector("[data-no-match]");
+    var modules = Array.prototype.slice.call(document.querySelectorAll("[data-api-module]"));
+    var total = document.querySelectorAll("[data-api-name]").length;
+    box.hidden = false;
+    function apply() {
+      var query = input.value.trim().toLowerCase();
+      var shown = 0;
+      modules.forEach(function (module) {
+        var any = false;
+        module.querySelectorAll("[data-api-name]").forEach(function (item) {
+          var match = item.dataset.apiName.indexOf(query) >= 0;
+          item.hidden = !match;
+          if (match) { any = true; shown += 1; }
+        });
+        module.hidden = !any;
+      });
+      count.textContent = shown + " of " + total + " shown";
+      if (none) none.hidden = shown > 0;
+      var params = new URLSearchParams(location.search);
+      if (query) params.set("q", query); else params.delete("q");
+      var search = params.toString();
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    input.addEventListener("input", apply);
+    apply();
+  }
+
   setUpDiskLinks();
   setUpDownloads();
   setUpWideTables();
@@ -369,4 +402,6 @@
   setUpCopyButtons();
   var filter = document.querySelector("[data-filter]");
   if (filter) setUpFilter(filter);
+  var apiFilter = document.querySelector("[data-api-filter]");
+  if (apiFilter) setUpApiFilter(apiFilter);
 })();
