@@ -323,3 +323,48 @@ fn a_book_page_with_callouts_equations_and_a_sidebar_fits_a_phone_and_passes_axe
     let sidebar = browser.eval("getComputedStyle(document.querySelector('.sidebar')).display");
     assert_eq!(sidebar.as_str(), Some("block"));
 }
+
+#[test]
+fn api_pages_filter_by_name_fit_a_phone_keep_code_colours_and_pass_axe() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let site = TestSite::fixture("api-site");
+    site.build();
+    let server = StaticServer::start(&site.path().join("public"));
+    browser.set_viewport(1280, 800, false);
+    browser.goto(&server.url("api/"));
+    browser.click("[data-api-filter-input]");
+    browser.type_text("dataframe");
+    assert_eq!(browser.visible_texts("[data-api-name] code"), ["pandas.DataFrame", "pandas.DataFrame.groupby"]);
+    assert_eq!(browser.visible_texts("[data-api-module] h2 code"), ["pandas"]);
+    assert_eq!(browser.visible_texts("[data-api-count]"), ["2 of 15 shown"]);
+    // The query is in the address: a reload or a shared link keeps it.
+    let search = browser.eval("location.search");
+    assert_eq!(search.as_str(), Some("?q=dataframe"));
+    browser.goto(&server.url("api/?q=reduce"));
+    assert_eq!(browser.visible_texts("[data-api-name] code"), ["functools.reduce"]);
+    // A linked name keeps the colour of its token.
+    browser.goto(&server.url("recipes/group-rows/"));
+    let colours = browser.eval(
+        "[...document.querySelectorAll('pre a.api-link')].filter(a => a.textContent === 'print').map(a => [getComputedStyle(a.querySelector('span') || a).color, getComputedStyle(a).textDecorationStyle])[0]",
+    );
+    let plain_print = browser.eval(
+        "(() => { const c = document.createElement('code'); c.innerHTML = '<span class=\"' + document.querySelector('pre a.api-link[title=print] span').className + '\">print</span>'; document.querySelector('pre').appendChild(c); const colour = getComputedStyle(c.firstChild).color; c.remove(); return colour; })()",
+    );
+    assert_eq!(colours[0], plain_print);
+    assert_eq!(colours[1].as_str(), Some("dotted"));
+    for width in [320, 1280] {
+        browser.set_viewport(width, 800, width < 800);
+        for page in ["api/", "api/pandas.DataFrame.groupby/", "recipes/group-rows/"] {
+            browser.goto(&server.url(page));
+            let widths = browser.eval("document.documentElement.scrollWidth");
+            assert!(widths.as_i64() <= Some(i64::from(width)), "{page} scrolls sideways at {width} px: {widths}");
+            for dark in [false, true] {
+                browser.prefer_dark(dark);
+                let Some(found) = browser.axe_violations() else { return };
+                assert!(found.is_empty(), "{page} at {width} px, dark: {dark}: {found:#?}");
+            }
+        }
+    }
+}
