@@ -1,70 +1,125 @@
 //! The Python objects of the site's inventories, looked up by the names
 //! code writes.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use super::Inventory;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::EntryRef;
 
 /// Where a documented object's page is, for links from code.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ApiTarget {
+pub(crate) struct ApiTarget<'a> {
     /// The object's full name.
-    pub(crate) name: String,
+    pub(crate) name: &'a str,
     pub(crate) url: String,
     /// `function`, `class`, `method`, `module`…
-    pub(crate) role: String,
+    pub(crate) role: &'a str,
+}
+
+/// A documented object, by its full name in [`ApiIndex`].
+#[derive(Debug)]
+struct Object {
+    /// As the inventory wrote it: a trailing `$` stands for the name.
+    uri: Box<str>,
+    role: Arc<str>,
+    /// Index into [`ApiIndex::bases`].
+    base: usize,
 }
 
 /// Every Python object of the site's inventories, by full name, and the
-/// full names each shorter dotted suffix may stand for
+/// dotted names ending in each last part, for names written shorter
 /// (`DataFrame.groupby` → `pandas.DataFrame.groupby`).
+///
+/// Built at every cold build from inventories of 10,000 to 30,000 lines
+/// each, so it keeps each line's text once and joins uris to their base
+/// only for the names code uses.
 #[derive(Debug, Default)]
 pub(crate) struct ApiIndex {
-    by_name: HashMap<String, ApiTarget>,
-    by_suffix: HashMap<String, Vec<String>>,
-    modules: HashSet<String>,
+    bases: Vec<String>,
+    objects: FxHashMap<Arc<str>, Object>,
+    /// Dotted full names by their last part: `groupby` → the `groupby`s.
+    by_tail: FxHashMap<Box<str>, Vec<Arc<str>>>,
+    modules: FxHashSet<Arc<str>>,
+    /// Roles, each kept once.
+    roles: FxHashSet<Arc<str>>,
 }
 
 impl ApiIndex {
-    /// Adds the Python objects of `inventory`, its uris joined to `base`.
-    /// A name two inventories document keeps the first one's page. An
-    /// entry whose uri is a URL of another kind than http(s) is left out:
-    /// an inventory can come from anywhere, and a `javascript:` link must
-    /// not reach a page.
-    pub(crate) fn add(&mut self, inventory: &Inventory, base: &str) {
-        for entry in inventory.entries.iter().filter(|e| e.domain == "py" && e.priority >= 0) {
-            if self.by_name.contains_key(&entry.name) || !linkable(&entry.uri, base) {
+    /// Adds the Python objects among `entries`, their uris joined to
+    /// `base`. A name two inventories document keeps the first one's page.
+    /// An entry whose uri is a URL of another kind than http(s) is left
+    /// out: an inventory can come from anywhere, and a `javascript:` link
+    /// must not reach a page.
+    pub(crate) fn add<'e>(&mut self, entries: impl IntoIterator<Item = EntryRef<'e>>, base: &str) {
+        self.bases.push(base.to_owned());
+        let base_id = self.bases.len() - 1;
+        let entries = entries.into_iter();
+        self.objects.reserve(entries.size_hint().0 / 2);
+        for entry in entries.filter(|e| e.domain == "py" && e.priority >= 0) {
+            if self.objects.contains_key(entry.name) || !linkable(entry.uri, base) {
                 continue;
             }
-            if entry.role == "module" {
-                self.modules.insert(entry.name.clone());
+            let name: Arc<str> = Arc::from(entry.name);
+            let role = match self.roles.get(entry.role) {
+                Some(role) => Arc::clone(role),
+                None => {
+                    let role: Arc<str> = Arc::from(entry.role);
+                    self.roles.insert(Arc::clone(&role));
+                    role
+                }
+            };
+            if &*role == "module" {
+                self.modules.insert(Arc::clone(&name));
             }
-            let url = format!("{base}{}", entry.uri);
-            let target = ApiTarget { name: entry.name.clone(), url, role: entry.role.clone() };
-            self.by_name.insert(entry.name.clone(), target);
-            let parts: Vec<&str> = entry.name.split('.').collect();
-            for start in 1..parts.len().saturating_sub(1) {
-                self.by_suffix.entry(parts[start..].join(".")).or_default().push(entry.name.clone());
+            if let Some((_, tail)) = entry.name.rsplit_once('.') {
+                match self.by_tail.get_mut(tail) {
+                    Some(names) => names.push(Arc::clone(&name)),
+                    None => {
+                        self.by_tail.insert(tail.into(), vec![Arc::clone(&name)]);
+                    }
+                }
             }
+            self.objects.insert(name, Object { uri: entry.uri.into(), role, base: base_id });
         }
     }
 
     /// The object `code` names: its full name, or a dotted suffix of
     /// exactly one full name (`DataFrame.groupby`), with or without `()`.
-    pub(crate) fn resolve(&self, code: &str) -> Option<&ApiTarget> {
+    /// A bare name that also ends a dotted one (`sum`, which is also
+    /// `DataFrame.sum`) names nothing for certain.
+    pub(crate) fn resolve(&self, code: &str) -> Option<ApiTarget<'_>> {
         let name = code.trim().strip_suffix("()").unwrap_or(code.trim());
-        if let Some(target) = self.by_name.get(name) {
+        let tail = name.rsplit_once('.').map_or(name, |(_, tail)| tail);
+        let ending_so = self.by_tail.get(tail).map_or(&[][..], Vec::as_slice);
+        if !name.contains('.') {
+            return if ending_so.is_empty() { self.get(name) } else { None };
+        }
+        if let Some(target) = self.get(name) {
             return Some(target);
         }
-        match self.by_suffix.get(name).map(Vec::as_slice) {
-            Some([only]) if name.contains('.') => self.by_name.get(only),
+        let mut matches = ending_so.iter().filter(|full| {
+            full.len() > name.len() && full.ends_with(name) && full[..full.len() - name.len()].ends_with('.')
+        });
+        match (matches.next(), matches.next()) {
+            (Some(only), None) => self.get(only),
             _ => None,
         }
     }
 
     /// The object of exactly this full name.
-    pub(crate) fn get(&self, name: &str) -> Option<&ApiTarget> {
-        self.by_name.get(name)
+    pub(crate) fn get(&self, name: &str) -> Option<ApiTarget<'_>> {
+        let (name, object) = self.objects.get_key_value(name)?;
+        let mut url = String::with_capacity(self.bases[object.base].len() + object.uri.len() + name.len());
+        url.push_str(&self.bases[object.base]);
+        match object.uri.strip_suffix('$') {
+            Some(stem) => {
+                url.push_str(stem);
+                url.push_str(name);
+            }
+            None => url.push_str(&object.uri),
+        }
+        Some(ApiTarget { name, url, role: &object.role })
     }
 
     /// The module `name` belongs to: itself for a module, else the longest
@@ -86,11 +141,11 @@ impl ApiIndex {
 
     /// Every full name, for suggestions.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(String::as_str)
+        self.objects.keys().map(|name| &**name)
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
+        self.objects.is_empty()
     }
 }
 
@@ -108,7 +163,7 @@ fn linkable(uri: &str, base: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::Entry;
+    use crate::inventory::{Entry, Inventory};
 
     fn inventory(lines: &[(&str, &str, &str)]) -> Inventory {
         let entries = lines
@@ -125,10 +180,15 @@ mod tests {
         Inventory { project: "p".to_owned(), version: "1".to_owned(), entries }
     }
 
+    fn add(index: &mut ApiIndex, inventory: &Inventory, base: &str) {
+        index.add(inventory.entries.iter().map(Entry::as_ref), base);
+    }
+
     #[test]
     fn names_resolve_by_full_name_or_an_unambiguous_suffix() {
         let mut index = ApiIndex::default();
-        index.add(
+        add(
+            &mut index,
             &inventory(&[
                 ("pandas", "module", "index.html"),
                 ("pandas.DataFrame.groupby", "method", "groupby.html"),
@@ -137,14 +197,30 @@ mod tests {
             ]),
             "https://pandas.example/",
         );
-        let url = |code: &str| index.resolve(code).map(|t| t.url.as_str());
-        assert_eq!(url("pandas.DataFrame.groupby()"), Some("https://pandas.example/groupby.html"));
-        assert_eq!(url("DataFrame.groupby"), Some("https://pandas.example/groupby.html"));
+        let url = |code: &str| index.resolve(code).map(|t| t.url);
+        assert_eq!(url("pandas.DataFrame.groupby()").as_deref(), Some("https://pandas.example/groupby.html"));
+        assert_eq!(url("DataFrame.groupby").as_deref(), Some("https://pandas.example/groupby.html"));
         // Two objects end in `.groupby`, and a bare name is never a suffix.
         assert_eq!(url("groupby"), None);
         assert_eq!(url("head"), None);
+
         assert_eq!(index.module_of("pandas.DataFrame.head"), "pandas");
         assert_eq!(index.module_of("pandas"), "pandas");
+    }
+
+    #[test]
+    fn a_bare_name_that_also_ends_a_dotted_one_is_ambiguous() {
+        let mut index = ApiIndex::default();
+        let objects = [
+            ("sum", "function", "sum.html"),
+            ("len", "function", "len.html"),
+            ("pandas.DataFrame.sum", "method", "s.html"),
+        ];
+        add(&mut index, &inventory(&objects), "");
+        assert_eq!(index.resolve("sum()"), None);
+        assert_eq!(index.resolve("len()").map(|t| t.url).as_deref(), Some("len.html"));
+        // Exactly named, it is known: code blocks look names up so.
+        assert!(index.get("sum").is_some());
     }
 
     #[test]
@@ -152,11 +228,11 @@ mod tests {
         let hostile =
             inventory(&[("evil", "function", "javascript:alert(1)"), ("good", "function", "https://x.example/")]);
         let mut index = ApiIndex::default();
-        index.add(&hostile, "");
+        add(&mut index, &hostile, "");
         assert!(index.resolve("evil").is_none());
         assert!(index.resolve("good").is_some());
         let mut based = ApiIndex::default();
-        based.add(&hostile, "https://docs.example/");
-        assert_eq!(based.resolve("evil").map(|t| t.url.as_str()), Some("https://docs.example/javascript:alert(1)"));
+        add(&mut based, &hostile, "https://docs.example/");
+        assert_eq!(based.resolve("evil").map(|t| t.url).as_deref(), Some("https://docs.example/javascript:alert(1)"));
     }
 }

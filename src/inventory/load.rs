@@ -7,7 +7,9 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::{ApiIndex, Inventory, read};
+use rayon::prelude::*;
+
+use super::{ApiIndex, Body, ReadError, open};
 use crate::config::{CONFIG_FILE, Config, InventoryLocation, InventorySource};
 use crate::diagnostic::Diagnostic;
 
@@ -23,36 +25,61 @@ pub(crate) type Loaded = (ApiIndex, Vec<Diagnostic>);
 
 /// Reads every inventory of the site into one index. An inventory that
 /// cannot be had at all (a missing file, a URL never fetched that cannot
-/// be fetched now, a malformed file) is an error naming it.
+/// be fetched now, a malformed file) is an error naming it. The files are
+/// read and decompressed in parallel, then indexed in name order, so the
+/// first inventory in `book.toml` wins a name two document.
 pub(crate) fn load(config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
+    let bodies: Vec<(Result<Body, Diagnostic>, Vec<Diagnostic>)> = config
+        .api
+        .inventories
+        .par_iter()
+        .map(|source| {
+            let mut warnings = Vec::new();
+            let body = match &source.location {
+                InventoryLocation::Path(path) => from_file(config, source, path),
+                InventoryLocation::Url(url) => from_url(config, source, url, &mut warnings),
+            };
+            (body, warnings)
+        })
+        .collect();
     let mut index = ApiIndex::default();
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-    for source in &config.api.inventories {
-        let outcome = match &source.location {
-            InventoryLocation::Path(path) => from_file(config, source, path),
-            InventoryLocation::Url(url) => from_url(config, source, url, &mut warnings),
-        };
-        match outcome {
-            Ok(inventory) => index.add(&inventory, &source.base),
+    for ((body, mut noticed), source) in bodies.into_iter().zip(&config.api.inventories) {
+        warnings.append(&mut noticed);
+        match body.and_then(|body| {
+            let entries = body.entries().collect::<Result<Vec<_>, _>>().map_err(|e| problem(config, source, &e))?;
+            index.add(entries, &source.base);
+            Ok(())
+        }) {
+            Ok(()) => {}
             Err(problem) => errors.push(problem),
         }
     }
     if errors.is_empty() { Ok((index, warnings)) } else { Err(errors) }
 }
 
-fn from_file(config: &Config, source: &InventorySource, path: &Path) -> Result<Inventory, Diagnostic> {
-    let shown = config.display(path);
-    let bytes = read_limited(path).map_err(|error| {
-        Diagnostic::file(&shown, format!("cannot read inventory `{}`: {error}", source.name))
-            .with_hint("check `path` in [api.inventories] of book.toml; it is relative to book.toml")
-    })?;
-    parse(&bytes, &shown, source)
+/// A malformed inventory: an error at its line.
+fn problem(config: &Config, source: &InventorySource, error: &ReadError) -> Diagnostic {
+    let shown = match &source.location {
+        InventoryLocation::Path(path) => config.display(path),
+        InventoryLocation::Url(url) => url.clone(),
+    };
+    Diagnostic::file(format!("{shown}:{}", error.line), format!("inventory `{}`: {}", source.name, error.message))
 }
 
-fn parse(bytes: &[u8], shown: &str, source: &InventorySource) -> Result<Inventory, Diagnostic> {
-    read(bytes).map_err(|error| {
-        Diagnostic::file(format!("{shown}:{}", error.line), format!("inventory `{}`: {}", source.name, error.message))
-    })
+fn from_file(config: &Config, source: &InventorySource, path: &Path) -> Result<Body, Diagnostic> {
+    let bytes = read_limited(path).map_err(|error| {
+        Diagnostic::file(config.display(path), format!("cannot read inventory `{}`: {error}", source.name))
+            .with_hint("check `path` in [api.inventories] of book.toml; it is relative to book.toml")
+    })?;
+    open(&bytes).map_err(|error| problem(config, source, &error))
+}
+
+/// The body of an inventory file whose every line reads.
+fn checked(bytes: &[u8]) -> Result<Body, ReadError> {
+    let body = open(bytes)?;
+    body.entries().try_for_each(|entry| entry.map(drop))?;
+    Ok(body)
 }
 
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -66,23 +93,24 @@ fn from_url(
     source: &InventorySource,
     url: &str,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Inventory, Diagnostic> {
+) -> Result<Body, Diagnostic> {
     let cached = crate::paths::SitePaths::new(&config.root).inventory_cache(url);
     let shown = config.display(&cached);
     // A cached copy that no longer reads (cut short, or committed by
     // someone) is fetched again rather than trusted.
-    let copy = read_limited(&cached).ok().and_then(|bytes| read(&bytes).ok());
+    let copy = read_limited(&cached).ok().and_then(|bytes| checked(&bytes).ok());
     let age = std::fs::metadata(&cached)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| SystemTime::now().duration_since(t).ok());
     let stale = config.api.refresh || config.api.max_age.is_some_and(|max| age.is_none_or(|age| age > max));
-    if let (Some(copy), false) = (&copy, stale) {
-        return Ok(copy.clone());
-    }
+    let copy = match (copy, stale) {
+        (Some(copy), false) => return Ok(copy),
+        (copy, _) => copy,
+    };
     let fetched = fetch(url).and_then(|bytes| {
-        let inventory =
-            read(&bytes).map_err(|e| format!("what it sent is not an inventory (line {}: {})", e.line, e.message))?;
+        let inventory = checked(&bytes)
+            .map_err(|e| format!("what it sent is not an inventory (line {}: {})", e.line, e.message))?;
         crate::paths::write_state(&cached, &bytes).map_err(|e| format!("cannot keep it in {shown}: {e}"))?;
         Ok(inventory)
     });

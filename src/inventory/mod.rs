@@ -60,8 +60,78 @@ const HEADER_LINES: usize = 4;
 /// can stand for gigabytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;
 
-/// Reads an inventory from the bytes of its file.
+/// An inventory's header and its body, decompressed.
+#[derive(Debug)]
+pub(crate) struct Body {
+    text: String,
+}
+
+/// One body line, borrowed: the uri and dispname as written, `$` and `-`
+/// not expanded, so that reading allocates nothing per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) domain: &'a str,
+    pub(crate) role: &'a str,
+    pub(crate) priority: i32,
+    /// Ends with `$` where the name stands.
+    pub(crate) uri: &'a str,
+    /// `-` for the name itself.
+    pub(crate) display: &'a str,
+}
+
+impl EntryRef<'_> {
+    /// The uri with a trailing `$` replaced by the name.
+    #[cfg(test)]
+    fn expanded_uri(&self) -> std::borrow::Cow<'_, str> {
+        match self.uri.strip_suffix('$') {
+            Some(stem) => format!("{stem}{}", self.name).into(),
+            None => self.uri.into(),
+        }
+    }
+
+    #[cfg(test)]
+    fn to_entry(self) -> Entry {
+        let display = if self.display == "-" { self.name } else { self.display };
+        Entry {
+            name: self.name.to_owned(),
+            domain: self.domain.to_owned(),
+            role: self.role.to_owned(),
+            priority: self.priority,
+            uri: self.expanded_uri().into_owned(),
+            display: display.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Entry {
+    /// The entry as a body line reads, its uri and display as they are.
+    pub(crate) fn as_ref(&self) -> EntryRef<'_> {
+        EntryRef {
+            name: &self.name,
+            domain: &self.domain,
+            role: &self.role,
+            priority: self.priority,
+            uri: &self.uri,
+            display: &self.display,
+        }
+    }
+}
+
+/// Reads an inventory from the bytes of its file, every entry owned and
+/// expanded: what the tests compare.
+#[cfg(test)]
 pub(crate) fn read(bytes: &[u8]) -> Result<Inventory, ReadError> {
+    let body = open(bytes)?;
+    let entries = body.entries().map(|entry| entry.map(EntryRef::to_entry)).collect::<Result<Vec<_>, _>>()?;
+    let header = String::from_utf8_lossy(bytes);
+    let field = |key: &str| header.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default().to_owned();
+    Ok(Inventory { project: field("# Project: "), version: field("# Version: "), entries })
+}
+
+/// Reads an inventory's header and decompresses its body.
+pub(crate) fn open(bytes: &[u8]) -> Result<Body, ReadError> {
     let mut rest = bytes;
     let mut header = Vec::with_capacity(HEADER_LINES);
     for line in 1..=HEADER_LINES {
@@ -80,26 +150,29 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Inventory, ReadError> {
     let field = |line: usize, key: &str| {
         header[line - 1]
             .strip_prefix(key)
-            .map(str::to_owned)
+            .map(drop)
             .ok_or_else(|| ReadError { line, message: format!("expected a `{key}` line") })
     };
-    let project = field(2, "# Project: ")?;
-    let version = field(3, "# Version: ")?;
+    field(2, "# Project: ")?;
+    field(3, "# Version: ")?;
     if !header[3].contains("zlib") {
         return Err(ReadError { line: 4, message: "expected the rest to be compressed with zlib".to_owned() });
     }
-    let mut body = String::new();
-    flate2::read::ZlibDecoder::new(rest).take(MAX_BODY).read_to_string(&mut body).map_err(|error| ReadError {
+    let mut text = String::new();
+    flate2::read::ZlibDecoder::new(rest).take(MAX_BODY).read_to_string(&mut text).map_err(|error| ReadError {
         line: HEADER_LINES + 1,
         message: format!("the compressed body cannot be read: {error}"),
     })?;
-    let entries = body
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| entry(line).ok_or_else(|| ReadError { line: HEADER_LINES + n + 1, message: bad_line(line) }))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Inventory { project, version, entries })
+    Ok(Body { text })
+}
+
+impl Body {
+    /// Every entry in file order, or the first malformed line's error.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = Result<EntryRef<'_>, ReadError>> {
+        self.text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty()).map(|(n, line)| {
+            entry(line).ok_or_else(|| ReadError { line: HEADER_LINES + n + 1, message: bad_line(line) })
+        })
+    }
 }
 
 fn bad_line(line: &str) -> String {
@@ -109,7 +182,7 @@ fn bad_line(line: &str) -> String {
 
 /// One body line. The name may hold spaces (`std:label` names do): it
 /// ends before the first ` domain:role priority ` after it.
-fn entry(line: &str) -> Option<Entry> {
+fn entry(line: &str) -> Option<EntryRef<'_>> {
     for (at, _) in line.match_indices(' ') {
         let mut rest = line[at + 1..].splitn(3, ' ');
         let (Some(kind), Some(priority), Some(tail)) = (rest.next(), rest.next(), rest.next()) else { return None };
@@ -119,13 +192,7 @@ fn entry(line: &str) -> Option<Entry> {
             return None;
         }
         let (uri, display) = tail.split_once(' ').unwrap_or((tail, "-"));
-        let uri = match uri.strip_suffix('$') {
-            Some(base) => format!("{base}{name}"),
-            None => uri.to_owned(),
-        };
-        let display = if display == "-" { name.to_owned() } else { display.to_owned() };
-        let (name, domain, role) = (name.to_owned(), domain.to_owned(), role.to_owned());
-        return Some(Entry { name, domain, role, priority, uri, display });
+        return Some(EntryRef { name, domain, role, priority, uri, display });
     }
     None
 }

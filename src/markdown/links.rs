@@ -112,11 +112,13 @@ pub(super) fn transform<'a>(
         if let Event::Start(Tag::Link { dest_url, title, .. }) = event
             && let Some(name) = dest_url.strip_prefix("api:")
         {
-            match linking.api.resolve(name) {
+            // A role names its object on purpose: an exact name wins even
+            // where bare inline code would be ambiguous.
+            match linking.api.get(name).or_else(|| linking.api.resolve(name)) {
                 Some(target) => {
-                    apis.insert(target.name.clone());
-                    *title = CowStr::from(target.name.clone());
-                    *dest_url = CowStr::from(target.url.clone());
+                    apis.insert(target.name.to_owned());
+                    *title = CowStr::from(target.name.to_owned());
+                    *dest_url = CowStr::from(target.url);
                 }
                 None => {
                     // With no inventories, an API role is code, as it was.

@@ -47,8 +47,8 @@ impl<'a> CodeLinker<'a> {
                 Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
                 Event::Code(code) if in_link == 0 => {
                     if let Some(target) = self.api.resolve(code) {
-                        self.used.insert(target.name.clone());
-                        let html = format!("{}<code>{}</code></a>", opening(target), escape_html(code));
+                        self.used.insert(target.name.to_owned());
+                        let html = format!("{}<code>{}</code></a>", opening(&target), escape_html(code));
                         out.push((Event::InlineHtml(html.into()), range));
                         continue;
                     }
@@ -69,12 +69,12 @@ impl<'a> CodeLinker<'a> {
         }
         self.scope.run_hidden(&crate::codeblock::hidden_code(&info.lang, code), self.api);
         let visible = crate::codeblock::visible_code(&info.lang, code);
-        let prompts = info.lang == "pycon" || visible.trim_start().starts_with(">>>");
+        let prompts = info.lang == "pycon" || tokens::prompt_length(visible.trim_start()).is_some();
         let links = self.scope.links(&visible, prompts, self.api);
         if links.is_empty() {
             return html;
         }
-        self.used.extend(links.iter().map(|link| link.target.name.clone()));
+        self.used.extend(links.iter().map(|link| link.target.name.to_owned()));
         link_spans(&html, &links)
     }
 
@@ -86,7 +86,8 @@ impl<'a> CodeLinker<'a> {
             .filter_map(|name| {
                 let target = api.get(&name)?;
                 let module = api.module_of(&name).to_owned();
-                Some(crate::model::UsedApi { name, url: target.url.clone(), role: target.role.clone(), module })
+                let (url, role) = (target.url, target.role.to_owned());
+                Some(crate::model::UsedApi { name, url, role, module })
             })
             .collect()
     }
@@ -94,7 +95,7 @@ impl<'a> CodeLinker<'a> {
 
 /// The opening tag of a link to `target`.
 fn opening(target: &ApiTarget) -> String {
-    format!("<a class=\"api-link\" href=\"{}\" title=\"{}\">", escape_html(&target.url), escape_html(&target.name))
+    format!("<a class=\"api-link\" href=\"{}\" title=\"{}\">", escape_html(&target.url), escape_html(target.name))
 }
 
 /// Highlighted HTML (flat spans around escaped text) with a link around
@@ -126,7 +127,7 @@ fn link_spans(html: &str, links: &[python::NameLink<'_>]) -> String {
             if open_link.is_none()
                 && let Some(link) = links.next_if(|link| link.range.start == offset)
             {
-                wrap_tag(&mut out, open_span, &opening(link.target));
+                wrap_tag(&mut out, open_span, &opening(&link.target));
                 open_link = Some(link.range.end);
             }
         }

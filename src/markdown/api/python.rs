@@ -28,7 +28,7 @@ enum Binding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NameLink<'a> {
     pub(crate) range: Range<usize>,
-    pub(crate) target: &'a ApiTarget,
+    pub(crate) target: ApiTarget<'a>,
 }
 
 /// The module-level names of a page so far, shared by its blocks.

@@ -1,6 +1,6 @@
 use super::python::PageScope;
 use super::*;
-use crate::inventory::{Entry, Inventory};
+use crate::inventory::Entry;
 
 fn index() -> ApiIndex {
     let objects = [
@@ -20,7 +20,7 @@ fn index() -> ApiIndex {
         ("len", "function"),
         ("str.join", "method"),
     ];
-    let entries = objects
+    let entries: Vec<Entry> = objects
         .iter()
         .map(|(name, role)| Entry {
             name: (*name).to_owned(),
@@ -32,7 +32,7 @@ fn index() -> ApiIndex {
         })
         .collect();
     let mut index = ApiIndex::default();
-    index.add(&Inventory { project: "t".to_owned(), version: "1".to_owned(), entries }, "https://docs.example/");
+    index.add(entries.iter().map(Entry::as_ref), "https://docs.example/");
     index
 }
 

@@ -42,6 +42,32 @@ pub(super) fn statements(code: &str, prompts: bool) -> Vec<Statement> {
     lexer.statements
 }
 
+/// The length of the prompt a session's input line starts with: Python's
+/// `>>> ` and `... `, IPython's `In [3]: ` and `   ...: `.
+pub(super) fn prompt_length(line: &str) -> Option<usize> {
+    let bare = line.trim_end();
+    if let Some(prompt) = [">>> ", "... "].iter().find(|p| line.starts_with(**p)) {
+        return Some(prompt.len());
+    }
+    if bare == ">>>" || bare == "..." {
+        return Some(3);
+    }
+    if let Some(rest) = line.strip_prefix("In [") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &rest[digits..];
+        if digits > 0 && after.starts_with("]:") {
+            let spaces = after[2..].bytes().take_while(|&b| b == b' ').count().min(1);
+            return Some(4 + digits + 2 + spaces);
+        }
+    }
+    let dots = line.trim_start_matches(' ');
+    if dots.starts_with("...:") && line.len() - dots.len() >= 2 {
+        let spaces = dots[4..].bytes().take_while(|&b| b == b' ').count().min(1);
+        return Some(line.len() - dots.len() + 4 + spaces);
+    }
+    None
+}
+
 struct Lexer<'a> {
     code: &'a str,
     at: usize,
@@ -92,12 +118,7 @@ impl Lexer<'_> {
         let rest = &self.code[self.at..];
         let line_end = rest.find('\n').map_or(rest.len(), |n| n + 1);
         if prompts {
-            let line = &rest[..line_end];
-            let prompt = [">>> ", "... "].iter().find(|p| line.starts_with(**p)).map(|p| p.len()).or_else(|| {
-                let bare = line.trim_end();
-                (bare == ">>>" || bare == "...").then_some(3)
-            });
-            match prompt {
+            match prompt_length(&rest[..line_end]) {
                 Some(length) => self.at += length,
                 None => {
                     // Output: whatever was open ends with it.
@@ -237,5 +258,11 @@ mod tests {
         let found = texts(code, true);
         assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(found[2], (4, vec!["math", ".", "sqrt", "(", "i", ")"]));
+        let ipython = "In [7]: def f(x):\n   ...:     return x\n\nIn [8]: f?\nFile: <ipython-input-6>\n";
+        let found = texts(ipython, true);
+        assert_eq!(
+            found,
+            vec![(0, vec!["def", "f", "(", "x", ")", ":"]), (4, vec!["return", "x"]), (0, vec!["f", "?"])]
+        );
     }
 }
