@@ -131,21 +131,44 @@ pub(crate) fn load(root: &Path, overrides: &Overrides) -> Result<LoadedSite, Vec
     load_from(config::load(root, overrides)?)
 }
 
-/// [`load`] with a config already read.
+/// [`load`] with a config already read. The tools (inventories, git
+/// dates, the last test results) are read while the pages are discovered
+/// and their front matter parsed, which needs none of them.
 fn load_from(config: Config) -> Result<LoadedSite, Vec<Diagnostic>> {
-    let tools = Tools::new(&config)?;
-    let loaded = load_with(config, &tools)?;
+    let (tools, read) = rayon::join(|| Tools::new(&config), || read_pages(&config));
+    let tools = tools?;
+    let loaded = finish_load(config, &tools, read)?;
     tools.highlighter.save_cache(&loaded.config.root);
     Ok(loaded)
 }
 
 /// [`load`] with a config already read and tools already made.
 pub(crate) fn load_with(config: Config, tools: &Tools) -> Result<LoadedSite, Vec<Diagnostic>> {
-    let (inventory, discovered) = discover::run(&config);
+    let read = read_pages(&config);
+    finish_load(config, tools, read)
+}
+
+/// The pages of a site with their front matter, before any tool is used.
+struct ReadPages {
+    inventory: discover::Inventory,
+    discovered: Vec<Diagnostic>,
+    relocator: crate::diagnostic::origins::Relocator,
+    pages: Vec<Page>,
+    problems: Vec<Diagnostic>,
+}
+
+fn read_pages(config: &Config) -> ReadPages {
+    let (mut inventory, discovered) = discover::run(config);
     // Notebook, script and RST pages are read as Markdown: problems later
     // stages find are moved back to the cell and line the author wrote.
     let relocator = crate::model::relocator(&inventory.docs);
-    let (pages, mut problems) = frontmatter::run(&config, inventory.docs);
+    let (pages, problems) = frontmatter::run(config, std::mem::take(&mut inventory.docs));
+    ReadPages { inventory, discovered, relocator, pages, problems }
+}
+
+/// Renders the pages read and builds the listings.
+fn finish_load(config: Config, tools: &Tools, read: ReadPages) -> Result<LoadedSite, Vec<Diagnostic>> {
+    let ReadPages { inventory, discovered, relocator, pages, mut problems } = read;
     let pages = tools.history.apply(pages);
     problems.extend(crate::snippets::check(&config, &|lang| tools.highlighter.knows(lang), &pages));
     let (pages, mut render_problems) =

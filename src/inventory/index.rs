@@ -20,11 +20,13 @@ pub(crate) struct ApiTarget<'a> {
 /// A documented object, by its full name in [`ApiIndex`].
 #[derive(Debug)]
 struct Object {
-    /// As the inventory wrote it: a trailing `$` stands for the name.
-    uri: Box<str>,
-    role: Arc<str>,
+    /// Where its uri is in [`ApiIndex::uris`], as the inventory wrote it:
+    /// a trailing `$` stands for the name.
+    uri: (u32, u32),
+    /// Index into [`ApiIndex::roles`].
+    role: u16,
     /// Index into [`ApiIndex::bases`].
-    base: usize,
+    base: u16,
 }
 
 /// Every Python object of the site's inventories, by full name, and the
@@ -38,11 +40,13 @@ struct Object {
 pub(crate) struct ApiIndex {
     bases: Vec<String>,
     objects: FxHashMap<Arc<str>, Object>,
+    /// Every object's uri, one after another.
+    uris: String,
     /// Dotted full names by their last part: `groupby` → the `groupby`s.
     by_tail: FxHashMap<Box<str>, Vec<Arc<str>>>,
     modules: FxHashSet<Arc<str>>,
     /// Roles, each kept once.
-    roles: FxHashSet<Arc<str>>,
+    roles: Vec<Box<str>>,
 }
 
 impl ApiIndex {
@@ -53,34 +57,39 @@ impl ApiIndex {
     /// must not reach a page.
     pub(crate) fn add<'e>(&mut self, entries: impl IntoIterator<Item = EntryRef<'e>>, base: &str) {
         self.bases.push(base.to_owned());
-        let base_id = self.bases.len() - 1;
+        let base_id = u16::try_from(self.bases.len() - 1).unwrap_or(u16::MAX);
         let entries = entries.into_iter();
         self.objects.reserve(entries.size_hint().0 / 2);
         for entry in entries.filter(|e| e.domain == "py" && e.priority >= 0) {
-            if self.objects.contains_key(entry.name) || !linkable(entry.uri, base) {
+            if !linkable(entry.uri, base) {
                 continue;
             }
             let name: Arc<str> = Arc::from(entry.name);
-            let role = match self.roles.get(entry.role) {
-                Some(role) => Arc::clone(role),
+            let std::collections::hash_map::Entry::Vacant(vacant) = self.objects.entry(Arc::clone(&name)) else {
+                continue;
+            };
+            let role = match self.roles.iter().position(|known| **known == *entry.role) {
+                Some(known) => known,
                 None => {
-                    let role: Arc<str> = Arc::from(entry.role);
-                    self.roles.insert(Arc::clone(&role));
-                    role
+                    self.roles.push(entry.role.into());
+                    self.roles.len() - 1
                 }
             };
-            if &*role == "module" {
+            let start = u32::try_from(self.uris.len()).unwrap_or(u32::MAX);
+            self.uris.push_str(entry.uri);
+            let uri = (start, u32::try_from(entry.uri.len()).unwrap_or(0));
+            vacant.insert(Object { uri, role: u16::try_from(role).unwrap_or(u16::MAX), base: base_id });
+            if entry.role == "module" {
                 self.modules.insert(Arc::clone(&name));
             }
             if let Some((_, tail)) = entry.name.rsplit_once('.') {
                 match self.by_tail.get_mut(tail) {
-                    Some(names) => names.push(Arc::clone(&name)),
+                    Some(names) => names.push(name),
                     None => {
-                        self.by_tail.insert(tail.into(), vec![Arc::clone(&name)]);
+                        self.by_tail.insert(tail.into(), vec![name]);
                     }
                 }
             }
-            self.objects.insert(name, Object { uri: entry.uri.into(), role, base: base_id });
         }
     }
 
@@ -110,16 +119,20 @@ impl ApiIndex {
     /// The object of exactly this full name.
     pub(crate) fn get(&self, name: &str) -> Option<ApiTarget<'_>> {
         let (name, object) = self.objects.get_key_value(name)?;
-        let mut url = String::with_capacity(self.bases[object.base].len() + object.uri.len() + name.len());
-        url.push_str(&self.bases[object.base]);
-        match object.uri.strip_suffix('$') {
+        let (start, length) = (object.uri.0 as usize, object.uri.1 as usize);
+        let uri = self.uris.get(start..start + length).unwrap_or_default();
+        let base = self.bases.get(usize::from(object.base)).map_or("", String::as_str);
+        let mut url = String::with_capacity(base.len() + uri.len() + name.len());
+        url.push_str(base);
+        match uri.strip_suffix('$') {
             Some(stem) => {
                 url.push_str(stem);
                 url.push_str(name);
             }
-            None => url.push_str(&object.uri),
+            None => url.push_str(uri),
         }
-        Some(ApiTarget { name, url, role: &object.role })
+        let role = self.roles.get(usize::from(object.role)).map_or("", |role| &**role);
+        Some(ApiTarget { name, url, role })
     }
 
     /// The module `name` belongs to: itself for a module, else the longest

@@ -37,6 +37,10 @@ struct Renderer<'a> {
     theme: &'a Theme,
     tera: &'a Tera,
     sidebars: [views::Sidebars<'a>; 2],
+    /// Each page's card as pages two folders deep list it (`api/x/`,
+    /// `tags/x/`), rendered once however many of them list it: the API
+    /// pages of a large site list each card several times over.
+    deep_cards: Vec<std::sync::OnceLock<Result<String, Diagnostic>>>,
 }
 
 /// One file to render from a template.
@@ -141,7 +145,8 @@ fn run_each<T: Send>(
     each: &(impl Fn(OutputFile) -> T + Sync),
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let sidebars = views::Sidebars::new(config, site);
-    let renderer = Renderer { config, site, theme, tera, sidebars };
+    let deep_cards = site.pages.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let renderer = Renderer { config, site, theme, tera, sidebars, deep_cards };
     let jobs = selection.jobs(site);
     let results: Vec<Result<Vec<T>, Diagnostic>> =
         jobs.par_iter().map(|job| renderer.render(*job).map(|files| files.into_iter().map(each).collect())).collect();
@@ -310,7 +315,7 @@ impl Renderer<'_> {
                 let description = format!("Tutorials and recipes that use {}", object.name);
                 self.insert_meta(&mut context, &object.name, &description, &object.url, None);
                 context.insert("api", &view);
-                context.insert("cards", &self.cards(&object.pages));
+                context.insert("cards_html", &self.deep_cards_html(&object.pages)?);
                 (format!("{}index.html", object.url), "api.html", context)
             }
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
@@ -385,6 +390,22 @@ impl Renderer<'_> {
             },
         );
         context
+    }
+
+    /// The cards of `indices` as one piece of HTML, for a page two
+    /// folders deep, each card rendered by `partials/card.html` once.
+    fn deep_cards_html(&self, indices: &[usize]) -> Result<String, Diagnostic> {
+        let mut html = String::new();
+        for &index in indices {
+            let card = self.deep_cards[index].get_or_init(|| {
+                let mut context = self.context("cards/card/");
+                context.insert("card", &CardView::new(self.site, index));
+                let template = "partials/card.html";
+                self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))
+            });
+            html.push_str(card.as_ref().map_err(Clone::clone)?);
+        }
+        Ok(html)
     }
 
     fn cards(&self, indices: &[usize]) -> Vec<CardView<'_>> {
