@@ -9,10 +9,13 @@ generated ones that document the modules and functions the pages' Python
 blocks import and call, so names in code really resolve. Prints the times
 (hyperfine), the ratio, and how many links and API pages the build made.
 
-Disks of virtual machines are noisy (the same build varies by half from
-run to run), so the two builds are timed in alternating rounds, and the
-ratio reported is the median of the rounds' ratios. The same is then done
-on tmpfs (/dev/shm), where the times are primer's own work.
+Disks of virtual machines are noisy, so the two builds are timed in
+alternating rounds, and the ratio reported is the median of the rounds'
+ratios. A run's last output is moved aside, not deleted, before the next:
+on ext4, creating thousands of files right after deleting thousands costs
+over a millisecond each, which a fresh clone never pays (it doubled both
+builds' times here). The same is then done on tmpfs (/dev/shm), where the
+times are primer's own work.
 
     python3 bench/api.py [--pages 2000] [--rounds 5] [--work DIR]
 """
@@ -99,12 +102,15 @@ def timed_rounds(primer, plain, linked, rounds, results):
     """Median times of both builds and the median ratio over `rounds`
     hyperfine runs that alternate which build goes first."""
     plain_times, linked_times, ratios = [], [], []
+    trash = os.path.join(os.path.dirname(plain), "set-aside")
+    os.makedirs(trash, exist_ok=True)
     for round_number in range(rounds):
         order = [plain, linked] if round_number % 2 == 0 else [linked, plain]
         commands = []
         for site in order:
-            commands += ["--prepare", f"rm -rf {site}/public {site}/.primer", f"{primer} build --root {site}"]
-        subprocess.run(["hyperfine", "-N", "--runs", "2", "--export-json", results, *commands],
+            aside = f"if [ -d {site}/public ]; then mv {site}/public {trash}/$(date +%s%N); fi; rm -rf {site}/.primer"
+            commands += ["--prepare", aside, f"{primer} build --root {site}"]
+        subprocess.run(["hyperfine", "--runs", "2", "--export-json", results, *commands],
                        check=True, stdout=subprocess.DEVNULL)
         with open(results) as f:
             means = {r["command"]: r["mean"] for r in json.load(f)["results"]}
@@ -112,6 +118,7 @@ def timed_rounds(primer, plain, linked, rounds, results):
         plain_times.append(plain_mean)
         linked_times.append(linked_mean)
         ratios.append(linked_mean / plain_mean)
+    shutil.rmtree(trash, ignore_errors=True)
     return statistics.median(plain_times), statistics.median(linked_times), statistics.median(ratios), ratios
 
 
