@@ -21,6 +21,36 @@ struct Setup {
     config: Config,
     highlighter: Highlighter,
     sanitizer: Sanitizer,
+    /// A few documented objects, so that names in code and inline code
+    /// are linked as a site with inventories links them.
+    api: crate::inventory::ApiIndex,
+}
+
+/// The objects of [`Setup::api`].
+const DOCUMENTED: &str = "print py:function 1 functions.html#$ -\nlen py:function 1 functions.html#$ -\nlist py:class 1 stdtypes.html#$ -\nstr.join py:method 1 stdtypes.html#$ -\nos.path py:module 0 os.path.html#module-$ -\nos.path.join py:function 1 os.path.html#$ -\nnumpy py:module 0 index.html#module-$ -\nnumpy.arange py:function 1 arange.html -\n";
+
+fn documented() -> crate::inventory::ApiIndex {
+    use crate::inventory::{Entry, Inventory, write};
+    let entries = DOCUMENTED
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            let (domain, role) = fields[1].split_once(':').unwrap_or_default();
+            Entry {
+                name: fields[0].to_owned(),
+                domain: domain.to_owned(),
+                role: role.to_owned(),
+                priority: fields[2].parse().unwrap_or(1),
+                uri: fields[3].to_owned(),
+                display: "-".to_owned(),
+            }
+        })
+        .collect();
+    let bytes = write(&Inventory { project: "Fuzz".to_owned(), version: "1".to_owned(), entries });
+    let body = crate::inventory::open(&bytes).expect("an inventory primer wrote");
+    let mut api = crate::inventory::ApiIndex::default();
+    api.add(body.entries().map_while(Result::ok), "https://docs.example/");
+    api
 }
 
 fn setup() -> &'static Setup {
@@ -30,6 +60,7 @@ fn setup() -> &'static Setup {
             .expect("a valid config"),
         highlighter: Highlighter::new(),
         sanitizer: Sanitizer::new(&["www.youtube-nocookie.com".to_owned()]),
+        api: documented(),
     })
 }
 
@@ -76,7 +107,7 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
         raw_html,
         sanitizer: &setup.sanitizer,
         broken_links: crate::diagnostic::Severity::Error,
-        api: &crate::inventory::ApiIndex::default(),
+        api: &setup.api,
     };
     markdown::render_pages(&context, pages)
 }
@@ -123,6 +154,42 @@ pub fn markdown(body: &str) {
             }
         }
     }
+}
+
+/// Renders `code` as a Python block of a page whose names link to API
+/// docs: every link is closed, and the block shows exactly the text it
+/// shows without links.
+pub fn python_names(code: &str) {
+    // What Markdown itself changes in a fenced block's text (line
+    // endings, NUL) or would end it with is left out.
+    let code = code.replace('`', "'").replace('\r', "\n").replace('\0', " ");
+    let (pages, _) = render(&format!("```python\n{code}\n```\n\n```pycon\n{code}\n```\n"), RawHtml::Sanitize);
+    let Some(page) = pages.first() else { return };
+    let html = &page.rendered.html;
+    assert_eq!(html.matches("<a ").count(), html.matches("</a>").count(), "{code:?}");
+    let mut session = setup().highlighter.session();
+    let blocks = html.split("<code class=\"language-python\">").skip(1);
+    for (block, lang) in blocks.zip(["python", "pycon"]) {
+        let visible = crate::codeblock::visible_code(lang, &format!("{code}\n"));
+        let plain = text_of(&session.highlight(&visible, "python"));
+        let shown = text_of(block.split("</code>").next().unwrap_or_default());
+        assert_eq!(shown, plain, "{lang}: {code:?}");
+    }
+}
+
+/// HTML with its tags taken out, entities as written.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Renders `input` (Markdown with raw HTML in it, heading attributes and
@@ -271,6 +338,11 @@ mod tests {
         #[test]
         fn myst_never_panics(text in r#"(```\{[a-z-]{1,8}\}|:::\{note\}|```|:::|````|\{ref\}`|\{eq\}`|\{[a-z]{1,4}\}`|`|\(lbl\)=\n|\$\$|\$\$ \(eq\)|:label: |:class: dropdown|---\n|\n|# |## |\* - |  - |[a-z]{1,5}|%|\+\+\+|<|>|é|\\){0,80}"#) {
             source_page(&text);
+        }
+
+        #[test]
+        fn python_names_link_without_changing_the_code(code in "(import numpy as np\n|from os import path\n|import os.path\n|def f\\(|\\):|lambda |for | in |print|len|list|np\\.arange|os\\.path\\.join|\\.join|'|\"|\"\"\"|#|\\(|\\)|\\[|\\]|=|,|:|;|\n|    |>>> |\\.\\.\\. |In \\[1\\]: |\\\\|<|&|é|[a-z]{1,4}| ){0,60}") {
+            python_names(&code);
         }
 
         #[test]

@@ -328,3 +328,57 @@ fn an_inventory_url_is_fetched_once_and_then_read_offline_from_the_cache() {
     assert!(failed.stderr.contains(&format!("inventory `python`: cannot fetch {url}")), "{}", failed.stderr);
     assert!(failed.stderr.contains("download the file and name it"), "{}", failed.stderr);
 }
+
+#[test]
+fn a_hostile_inventory_makes_no_script_link_no_stray_path_and_no_markup() {
+    let site = site();
+    site.write(
+        "inventories/python.inv",
+        inventory(
+            "Python",
+            "evil py:function 1 javascript:alert(1) -\n../../escape py:function 1 https://example.org/escape -\nx\"><script>alert(1)</script> py:function 1 https://example.org/x -\nfunctools.reduce py:function 1 https://docs.example/reduce -\n",
+        ),
+    );
+    let config = site.read_source("book.toml").replace(", base = \"https://docs.python.org/3/\"", "");
+    site.write("book.toml", config);
+    site.write(
+        "content/recipes/hostile.md",
+        "---\ntitle: Hostile\nsummary: Names an inventory chose.\n---\nSee `evil`, `../../escape`, `x\"><script>alert(1)</script>` and `functools.reduce`.\n",
+    );
+    site.build();
+    let html = site.read("recipes/hostile/index.html");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("<script>alert"), "{html}");
+    let page = site.html("recipes/hostile/index.html");
+    assert_eq!(
+        page.attrs(".prose a.api-link", "href"),
+        ["https://example.org/escape", "https://example.org/x", "https://docs.example/reduce"]
+    );
+    // Only a dotted identifier gets a page of its own, inside api/.
+    let mut made: Vec<String> = std::fs::read_dir(site.out("api"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    made.sort();
+    assert_eq!(made, ["functools.reduce", "index.html"]);
+    assert!(!site.path().join("escape").exists() && !site.out("../escape").exists());
+}
+
+#[test]
+fn a_cached_inventory_that_is_a_symbolic_link_is_never_read() {
+    let site = TestSite::fixture("basic");
+    let url = "http://127.0.0.1:9/objects.inv";
+    let config = site.read_source("book.toml");
+    site.write("book.toml", format!("{config}\n[api.inventories]\npython = \"{url}\"\n"));
+    // As a pull request could commit it: the cache entry for the URL,
+    // linked to a file outside the site.
+    let name = format!("{}.inv", &blake3::hash(url.as_bytes()).to_hex()[..16]);
+    let cache = site.path().join(".primer/cache/inventories");
+    std::fs::create_dir_all(&cache).unwrap();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), inventory("Secret", "secret.name py:function 1 s.html -\n")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), cache.join(&name)).unwrap();
+    let run = site.build_fails();
+    assert!(run.stderr.contains(&format!("inventory `python`: cannot fetch {url}")), "{}", run.stderr);
+    assert!(!run.stderr.contains("using the copy"), "{}", run.stderr);
+}
