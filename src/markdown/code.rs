@@ -239,7 +239,7 @@ fn block_html(blocks: &mut Blocks<'_, '_, '_>, info: &CodeInfo, code: &str, cell
     }
     let visible = visible_code(&info.lang, code);
     let lang = canonical(&info.lang);
-    let body = blocks.linker.block(info, code, blocks.highlighter.highlight(&visible, lang));
+    let body = blocks.linker.block(info, code, &visible, blocks.highlighter.highlight(&visible, lang));
     let code = visible;
     let lang = escape_html(lang);
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang}\"") };

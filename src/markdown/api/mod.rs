@@ -60,17 +60,16 @@ impl<'a> CodeLinker<'a> {
         out
     }
 
-    /// `html`, the highlighted visible `code` of a block, with the names
-    /// of a Python block linked. Hidden lines bind names too.
-    pub(super) fn block(&mut self, info: &CodeInfo, code: &str, html: String) -> String {
+    /// `html`, the highlighted `visible` lines of a block's `code`, with
+    /// the names of a Python block linked. Hidden lines bind names too.
+    pub(super) fn block(&mut self, info: &CodeInfo, code: &str, visible: &str, html: String) -> String {
         let python = crate::codeblock::canonical(&info.lang) == "python";
         if !self.on || !python || info.attrs.iter().any(|a| a == crate::codeblock::NO_API_LINKS) {
             return html;
         }
         self.scope.run_hidden(&crate::codeblock::hidden_code(&info.lang, code), self.api);
-        let visible = crate::codeblock::visible_code(&info.lang, code);
         let prompts = info.lang == "pycon" || tokens::prompt_length(visible.trim_start()).is_some();
-        let links = self.scope.links(&visible, prompts, self.api);
+        let links = self.scope.links(visible, prompts, self.api);
         if links.is_empty() {
             return html;
         }
