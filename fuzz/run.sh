@@ -9,7 +9,7 @@ seconds=${1:-600}
 if ! rustc --version | grep -q nightly; then
   export RUSTC_BOOTSTRAP=1
 fi
-targets=(front_matter markdown book_toml snippet_attributes site html_safety)
+targets=(front_matter markdown book_toml snippet_attributes site html_safety sources python_names)
 cargo fuzz build --sanitizer none --release
 printf '%-20s %14s %8s\n' target executions crashes
 for target in "${targets[@]}"; do
