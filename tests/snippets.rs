@@ -515,3 +515,30 @@ fn a_stop_ends_preloaded_programs_and_what_they_started() {
     assert_eq!(code, Some(130));
     assert_eq!(common::still_running(&started), Vec::new(), "nothing primer started is left running");
 }
+
+#[test]
+fn a_preloaded_program_ends_as_a_fresh_interpreter_ends_it() {
+    let site = TestSite::empty();
+    let page = |name: &str, body: &str| {
+        site.write(&format!("content/recipes/{name}.md"), format!("---\ntitle: {name}\nsummary: S\n---\n{body}"));
+    };
+    // Threads still running are joined and atexit functions run before
+    // the end; `sys.exit` with a message fails with the message.
+    page(
+        "ending",
+        "```python\nimport atexit, threading, time\natexit.register(lambda: print('atexit ran'))\n\
+         def later():\n    time.sleep(0.2)\n    print('thread done')\n\
+         threading.Thread(target=later).start()\nprint('main done')\n```\n\n\
+         ```output\nmain done\nthread done\natexit ran\n```\n",
+    );
+    page("exiting", "```python\nimport sys\nsys.exit('stopped on purpose')\n```\n");
+    let mut outcomes = Vec::new();
+    for preload in ["[\"json\"]", "[]"] {
+        site.write("book.toml", format!("{CONFIG}\n[test.runners.python]\npreload = {preload}\n"));
+        let run = test(&site, &["--no-cache"]);
+        assert!(run.stdout.contains("1 passed, 1 failed"), "{preload}: {}\n{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("stopped on purpose"), "{preload}: {}", run.stdout);
+        outcomes.push(run.stdout.lines().filter(|l| l.contains("ending") || l.contains("exiting")).count());
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+}

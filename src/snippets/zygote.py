@@ -15,14 +15,18 @@
 # forks the program as process 1 of its PID namespace, with its own /proc
 # and no capability: the zygote and primer are out of its sight, and when
 # it ends the kernel kills whatever it left.
+import atexit
 import ctypes
+import gc
 import importlib
 import json
 import os
 import resource
+import runpy
 import signal
 import sys
 import time
+import traceback
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -167,29 +171,63 @@ def run(request):
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     sys.argv = [request["file"]]
     sys.path[0] = os.path.dirname(request["file"])
-    # The child ends as a Python program does: SystemExit out of every
-    # frame, then the interpreter's own shutdown (atexit, threads, flushing
-    # unclosed files).
-    import runpy
-
     try:
         runpy.run_path(request["file"], run_name="__main__")
-    except SystemExit:
-        raise
+        status = 0
+    except SystemExit as exit:
+        status = exit_status(exit.code)
     except BaseException:
-        import traceback
-
         # Shown from the program's own frames, as `python file.py` does.
         kind, error, frames = sys.exc_info()
         while frames is not None and frames.tb_frame.f_code.co_filename != request["file"]:
             frames = frames.tb_next
         traceback.print_exception(kind, error, frames)
-        raise SystemExit(1)
-    raise SystemExit(0)
+        status = 1
+    shut_down(status)
+
+
+def exit_status(code):
+    """The exit status of `SystemExit(code)`, as the interpreter gives it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def shut_down(status):
+    """Ends the child as a program's end looks from inside: non-daemon
+    threads joined, atexit functions run, the program's own objects
+    released (so its unclosed files are flushed and closed), output
+    flushed. What it skips is tearing down the preloaded modules, which
+    nothing of the program's can see and which costs a child with pandas
+    loaded about a tenth of a second."""
+    try:
+        threading = sys.modules.get("threading")
+        if threading is not None:
+            threading._shutdown()
+        atexit._run_exitfuncs()
+    except BaseException:
+        traceback.print_exc()
+        status = status or 1
+    # The program's module and everything only it held are unreachable
+    # now; the zygote's own objects are frozen and not looked at.
+    gc.collect()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(status)
 
 
 def serve(request):
     started = time.monotonic()
+    # Everything the zygote made moves out of the collector's sight: a
+    # collection in the child would otherwise visit (and so copy) every
+    # page of the preloaded heap.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         run(request)
