@@ -321,10 +321,13 @@ impl BlockCache {
         u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap_or_default())
     }
 
-    /// `[count][key, length, html]…[count][length, language, known]…`,
-    /// numbers little-endian.
+    /// `[header][count][key, length, html]…[count][length, language,
+    /// known]…`, numbers little-endian. The header names the primer that
+    /// wrote the file: which languages its syntaxes know is another
+    /// version's business, so a cache kept by CI across upgrades is
+    /// dropped whole rather than half trusted.
     fn write(blocks: &Blocks, known: &Languages) -> Vec<u8> {
-        let mut out = Vec::new();
+        let mut out = Self::header().into_bytes();
         out.extend((blocks.len() as u64).to_le_bytes());
         for (key, html) in blocks {
             out.extend(key.to_le_bytes());
@@ -340,7 +343,12 @@ impl BlockCache {
         out
     }
 
+    fn header() -> String {
+        format!("primer-highlight {} {LIGHT_THEME} {DARK_THEME}\n", env!("CARGO_PKG_VERSION"))
+    }
+
     fn read(bytes: &[u8]) -> Option<Self> {
+        let bytes = bytes.strip_prefix(Self::header().as_bytes())?;
         let mut reader = Reader { bytes, at: 0 };
         let mut cache = Self::default();
         for _ in 0..reader.number()? {
@@ -515,6 +523,11 @@ mod tests {
         let blocks: Blocks = [(1, Arc::from(html))].into_iter().collect();
         let cache = BlockCache::read(&BlockCache::write(&blocks, &Languages::default())).expect("read back");
         assert_eq!(cache.found.get(&1).map(|h| &**h), Some(html));
+        // Written by another primer (or with no header): dropped whole.
+        let written = BlockCache::write(&blocks, &Languages::default());
+        let other = String::from_utf8_lossy(&written).replacen(env!("CARGO_PKG_VERSION"), "0.0.0-other", 1);
+        assert!(BlockCache::read(other.as_bytes()).is_none());
+        assert!(BlockCache::read(&written[BlockCache::header().len()..]).is_none());
         for hostile in [
             "<img src=x onerror=alert(1)>",
             "<span class=\"k\" onclick=\"x\">a</span>",
