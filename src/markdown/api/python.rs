@@ -254,32 +254,20 @@ impl<'c> Words<'c, '_> {
         (1..self.tokens.len()).filter(move |&i| starts && self.is_name(i)).map(|i| self.text(i))
     }
 
-    /// The bracket depth before each token.
-    fn depths(&self) -> Vec<usize> {
-        let mut depth = 0usize;
-        (0..self.tokens.len())
-            .map(|i| {
-                let before = depth;
-                match self.text(i) {
-                    "(" | "[" | "{" => depth += 1,
-                    ")" | "]" | "}" => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
-                before
-            })
-            .collect()
+    /// How many brackets are open before token `i`.
+    fn depth(&self, i: usize) -> usize {
+        self.tokens.get(i).map_or(0, |t| t.depth)
     }
 }
 
 /// The parameters of a `def` statement, as token indices: the first name
 /// of each item between its outer parentheses.
 fn parameters(words: &Words<'_, '_>) -> Vec<usize> {
-    let depths = words.depths();
     let Some(open) = (0..words.tokens.len()).find(|&i| words.text(i) == "(") else { return Vec::new() };
     let mut names = Vec::new();
     let mut expecting = true;
-    for (i, &depth) in depths.iter().enumerate().skip(open + 1) {
-        let text = words.text(i);
+    for i in open + 1..words.tokens.len() {
+        let (text, depth) = (words.text(i), words.depth(i));
         if depth == 1 && text == ")" {
             break;
         }
@@ -392,8 +380,7 @@ fn from_imports<'c>(words: &Words<'c, '_>) -> Vec<Import<'c>> {
 /// assignment and annotation targets, loop variables, `as` names,
 /// `:=` targets, and the name a `def` or `class` defines.
 fn targets(words: &Words<'_, '_>) -> Vec<usize> {
-    let depths = words.depths();
-    let top = |i: usize| depths[i] == 0;
+    let top = |i: usize| words.depth(i) == 0;
     let mut found = Vec::new();
     let first = if words.text(0) == "async" { 1 } else { 0 };
     match words.text(first) {
@@ -495,13 +482,12 @@ impl<'a> Reader<'_, 'a> {
             skipped.extend(parameters(&words));
         }
         let line_local = line_local_names(&words);
-        let depths = words.depths();
         let mut i = 0;
         while i < tokens.len() {
             let is_use = words.is_name(i)
                 && !skipped.contains(&i)
                 && (i == 0 || words.text(i - 1) != ".")
-                && !(depths[i] > 0 && words.text(i + 1) == "=");
+                && !(words.depth(i) > 0 && words.text(i + 1) == "=");
             if !is_use {
                 i += 1;
                 continue;
@@ -567,11 +553,10 @@ impl<'a> Reader<'_, 'a> {
 /// Names bound only inside the statement: comprehension variables and
 /// `lambda` parameters.
 fn line_local_names<'c>(words: &Words<'c, '_>) -> HashSet<&'c str> {
-    let depths = words.depths();
     let mut found = HashSet::new();
-    for (i, &depth) in depths.iter().enumerate() {
+    for i in 0..words.tokens.len() {
         let end_word = match words.text(i) {
-            "for" if depth > 0 => "in",
+            "for" if words.depth(i) > 0 => "in",
             "lambda" => ":",
             _ => continue,
         };

@@ -19,6 +19,8 @@ pub(super) struct Token {
     pub(super) kind: Kind,
     pub(super) start: usize,
     pub(super) end: usize,
+    /// How many brackets are open before it, within its statement.
+    pub(super) depth: usize,
 }
 
 /// One simple statement: the tokens between newlines (outside brackets)
@@ -148,7 +150,11 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, kind: Kind, start: usize) {
-        self.current.tokens.push(Token { kind, start, end: self.at });
+        self.push_at(kind, start, self.depth);
+    }
+
+    fn push_at(&mut self, kind: Kind, start: usize, depth: usize) {
+        self.current.tokens.push(Token { kind, start, end: self.at, depth });
     }
 
     fn word(&mut self) {
@@ -205,6 +211,7 @@ impl Lexer<'_> {
         let rest = &self.code[start..];
         let length = OPERATORS.iter().find(|op| rest.starts_with(**op)).map_or(c.len_utf8(), |op| op.len());
         self.at += length;
+        let before = self.depth;
         match c {
             '(' | '[' | '{' => self.depth += 1,
             ')' | ']' | '}' => self.depth = self.depth.saturating_sub(1),
@@ -214,7 +221,7 @@ impl Lexer<'_> {
             }
             _ => {}
         }
-        self.push(Kind::Op, start);
+        self.push_at(Kind::Op, start, before);
     }
 }
 
@@ -242,6 +249,9 @@ mod tests {
                 (8, vec!["y", "=", "2"]),
             ]
         );
+        // Each token knows how many brackets are open before it.
+        let depths: Vec<usize> = statements(code, false)[1].tokens.iter().map(|t| t.depth).collect();
+        assert_eq!(depths, [0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 1]);
     }
 
     #[test]
