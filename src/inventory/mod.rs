@@ -8,9 +8,10 @@
 //! itself. Sphinx, MkDocs (mkdocstrings) and primer all write this format,
 //! and intersphinx reads it.
 //!
-//! Reading hands on every [`Entry`] with its uri expanded; a malformed line
-//! is an error naming the file and the line (counting the header lines, as
-//! the decompressed file would).
+//! Reading ([`open`]) checks the header and decompresses the body, whose
+//! [`Body::entries`] borrow each line as written ([`EntryRef`]); a malformed
+//! line is an error naming its line (counting the header lines, as the
+//! decompressed file would). Writing takes owned [`Entry`]s.
 
 use std::io::{Read, Write};
 
@@ -31,8 +32,8 @@ pub(crate) struct Entry {
     pub(crate) role: String,
     /// Sphinx's search priority: `1` is the default, `-1` hides the object.
     pub(crate) priority: i32,
-    /// Where it is documented, relative to the inventory's base, `$`
-    /// expanded.
+    /// Where it is documented, relative to the inventory's base, written
+    /// out in full ([`write`] shortens a trailing name to `$`).
     pub(crate) uri: String,
     /// The name shown for it.
     pub(crate) display: String,
@@ -60,7 +61,7 @@ const HEADER_LINES: usize = 4;
 /// can stand for gigabytes.
 const MAX_BODY: u64 = 512 * 1024 * 1024;
 
-/// An inventory's header and its body, decompressed.
+/// An inventory's body, decompressed, its header checked.
 #[derive(Debug)]
 pub(crate) struct Body {
     text: String,
