@@ -22,6 +22,8 @@ use syntect::util::LinesWithEndings;
 
 use crate::html::{escape_html, push_escaped};
 
+mod lines;
+
 const LIGHT_THEME: &str = "InspiredGitHub";
 const DARK_THEME: &str = "base16-ocean.dark";
 /// Class prefixes of the light and the dark theme's styles.
@@ -62,20 +64,28 @@ struct Palette {
     backgrounds: Vec<Color>,
 }
 
-/// Highlighting state of one thread: the themes' style matchers and the
-/// classes of every scope stack seen so far, which repeat across blocks.
+/// Highlighting state of one thread: the lines parsed so far and the
+/// classes of the scope stacks seen, both of which repeat across blocks.
+#[derive(Debug)]
 pub(crate) struct Session<'h> {
     highlighter: &'h Highlighter,
+    lines: lines::LineMemo,
+    classes: Classes<'h>,
+}
+
+/// The themes' style matchers and the class attribute of every scope stack
+/// seen, as an index into `names`; 0 for a stack that looks like plain
+/// text in both themes.
+struct Classes<'h> {
     matchers: [syntect::highlighting::Highlighter<'h>; 2],
-    /// The class attribute of every scope stack seen, as an index into
-    /// `names`; 0 for a stack that looks like plain text in both themes.
-    classes: FxHashMap<Vec<Scope>, usize>,
+    palettes: &'h [Palette; 2],
+    of_stack: FxHashMap<Vec<Scope>, usize>,
     names: Vec<Box<str>>,
 }
 
-impl std::fmt::Debug for Session<'_> {
+impl std::fmt::Debug for Classes<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("cached_stacks", &self.classes.len()).finish_non_exhaustive()
+        f.debug_struct("Classes").field("cached_stacks", &self.of_stack.len()).finish_non_exhaustive()
     }
 }
 
@@ -133,12 +143,16 @@ impl Highlighter {
     pub(crate) fn session(&self) -> Session<'_> {
         Session {
             highlighter: self,
-            matchers: [
-                syntect::highlighting::Highlighter::new(&self.themes[0]),
-                syntect::highlighting::Highlighter::new(&self.themes[1]),
-            ],
-            classes: FxHashMap::default(),
-            names: vec!["".into()],
+            lines: lines::LineMemo::default(),
+            classes: Classes {
+                matchers: [
+                    syntect::highlighting::Highlighter::new(&self.themes[0]),
+                    syntect::highlighting::Highlighter::new(&self.themes[1]),
+                ],
+                palettes: &self.palettes,
+                of_stack: FxHashMap::default(),
+                names: vec!["".into()],
+            },
         }
     }
 }
@@ -173,32 +187,35 @@ impl Session<'_> {
         for line in LinesWithEndings::from(code) {
             // A syntax definition that fails on some input must not lose
             // the reader's code: fall back to plain text.
-            let Ok(ops) = parser.parse_line(line, syntaxes) else { return escape_html(code) };
+            let Ok(ops) = self.lines.parse(&mut parser, line, syntaxes) else { return escape_html(code) };
             let mut start = 0;
             for (at, op) in ops {
+                let at = *at;
                 if at > start {
-                    let class = self.class_of(&stack);
-                    html.push(&self.names, class, &line[start..at]);
+                    let class = self.classes.of(&stack);
+                    html.push(&self.classes.names, class, &line[start..at]);
                     start = at;
                 }
-                if stack.apply(&op).is_err() {
+                if stack.apply(op).is_err() {
                     return escape_html(code);
                 }
             }
-            let class = self.class_of(&stack);
-            html.push(&self.names, class, &line[start..]);
+            let class = self.classes.of(&stack);
+            html.push(&self.classes.names, class, &line[start..]);
         }
         html.finish()
     }
+}
 
+impl Classes<'_> {
     /// The index in `names` of the classes of a scope stack.
-    fn class_of(&mut self, stack: &ScopeStack) -> usize {
+    fn of(&mut self, stack: &ScopeStack) -> usize {
         let scopes = stack.as_slice();
-        if let Some(&class) = self.classes.get(scopes) {
+        if let Some(&class) = self.of_stack.get(scopes) {
             return class;
         }
         let mut name = String::new();
-        for ((matcher, palette), prefix) in self.matchers.iter().zip(&self.highlighter.palettes).zip(PREFIXES) {
+        for ((matcher, palette), prefix) in self.matchers.iter().zip(self.palettes).zip(PREFIXES) {
             palette.classes(matcher.style_for_stack(scopes), prefix, &mut name);
         }
         let name = name.trim_start();
@@ -209,7 +226,7 @@ impl Session<'_> {
                 self.names.len() - 1
             }
         };
-        self.classes.insert(scopes.to_vec(), class);
+        self.of_stack.insert(scopes.to_vec(), class);
         class
     }
 }
