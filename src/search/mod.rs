@@ -33,15 +33,11 @@
 
 pub(crate) mod analyze;
 pub(crate) mod query;
+mod script;
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -53,6 +49,7 @@ use crate::listing::Site;
 use crate::model::{Kind, Page};
 use crate::output::OutputFile;
 use analyze::{Analyzer, Term};
+use script::Scripts;
 
 /// Field weights of BM25F: title, headings, summary (with tags, kind and
 /// level), body, code.
@@ -196,7 +193,15 @@ struct Doc<'a> {
     page: &'a Page,
     /// Terms per field.
     lengths: [u32; FIELDS],
+    /// For each stem of the title, the section (by anchor) where it is
+    /// most at home: where it occurs most, a heading counting three times;
+    /// the first such section on a tie. A card that a title match brings
+    /// links there.
+    anchors: Anchors<'a>,
 }
+
+/// Stems with the anchor of a section.
+type Anchors<'a> = Vec<(Arc<str>, &'a str)>;
 
 /// How often a stem occurs in each field of one document.
 type FieldCounts = [u16; FIELDS];
@@ -226,7 +231,7 @@ struct Gathered<'a> {
 
 impl<'a> Gathered<'a> {
     fn add(&mut self, analyzer: &mut Analyzer, id: u32, page: &'a Page) {
-        let fields = analyze_page(analyzer, page);
+        let (fields, anchors) = analyze_page(analyzer, page);
         let mut lengths = [0u32; FIELDS];
         let mut counts: FxHashMap<&Arc<str>, FieldCounts> = FxHashMap::default();
         for (field, terms) in fields.iter().enumerate() {
@@ -242,7 +247,7 @@ impl<'a> Gathered<'a> {
         for (stem, count) in counts {
             self.counts.entry(Arc::clone(stem)).or_default().push((id, count));
         }
-        self.docs.push(Doc { page, lengths });
+        self.docs.push(Doc { page, lengths, anchors });
     }
 
     /// `self` followed by the documents of `later`.
@@ -263,17 +268,18 @@ impl<'a> Vocabulary<'a> {
         let pages = indexed_pages(site);
         // Folded and merged in document order, so the index is the same on
         // every run.
+        let size = chunk_size(pages.len());
         let gathered = pages
-            .par_iter()
+            .par_chunks(size)
             .enumerate()
-            .fold(
-                || (Analyzer::new(&config.language), Gathered::default()),
-                |(mut analyzer, mut gathered), (id, page)| {
-                    gathered.add(&mut analyzer, u32::try_from(id).unwrap_or(u32::MAX), page);
-                    (analyzer, gathered)
-                },
-            )
-            .map(|(_, gathered)| gathered)
+            .map(|(chunk, pages)| {
+                let mut analyzer = Analyzer::new(&config.language);
+                let mut gathered = Gathered::default();
+                for (at, page) in pages.iter().enumerate() {
+                    gathered.add(&mut analyzer, u32::try_from(chunk * size + at).unwrap_or(u32::MAX), page);
+                }
+                gathered
+            })
             .reduce(Gathered::default, Gathered::merge);
         let Gathered { docs, stem_of, counts } = gathered;
         let mut words: Vec<WordStem> = stem_of.into_iter().collect();
@@ -318,25 +324,24 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     let mut files: Vec<OutputFile> = redirects
         .par_iter()
         .filter(|(file, _)| file.ends_with('~'))
-        .map(|(file, keys)| {
+        .map_init(Scripts::new, |scripts, (file, keys)| {
             let mut payload = String::from("0\n");
             typo_lines(keys, &mut payload);
-            script(&format!("t/{file}"), &json!(payload))
+            scripts.script(&format!("t/{file}"), &json!(payload))
         })
         .collect();
     let best_titles = best_title_matches(postings);
-    let anchors = card_anchors(config, docs, &best_titles);
-    files.par_extend(shards.par_iter().map(|(key, words)| {
+    files.par_extend(shards.par_iter().map_init(Scripts::new, |scripts, (key, words)| {
         let mut payload = shard_payload(words, postings);
-        payload.push_str(&title_cards(words, &best_titles, docs, &anchors));
+        payload.push_str(&title_cards(words, &best_titles, docs));
         typo_lines(redirects.get(key).map(Vec::as_slice).unwrap_or_default(), &mut payload);
-        script(&format!("t/{key}"), &json!(payload))
+        scripts.script(&format!("t/{key}"), &json!(payload))
     }));
-    files.par_extend(docs.par_chunks(RESULT_BLOCK).enumerate().map(|(block, chunk)| {
+    files.par_extend(docs.par_chunks(RESULT_BLOCK).enumerate().map_init(Scripts::new, |scripts, (block, chunk)| {
         let list: Vec<_> = chunk.iter().map(|d| result(d.page)).collect();
-        script(&format!("r/{block}"), &json!(list))
+        scripts.script(&format!("r/{block}"), &json!(list))
     }));
-    files.push(script("facets", &facets(docs)));
+    files.push(Scripts::new().script("facets", &facets(docs)));
     let mut hasher = blake3::Hasher::new();
     for file in &files {
         hasher.update(file.path.as_bytes()).update(&file.bytes);
@@ -383,26 +388,47 @@ fn indexed_pages(site: &Site) -> Vec<&Page> {
     pages
 }
 
-/// The text of each field: title, headings, summary (with tags, kind and
-/// level), body and code.
-fn field_texts(page: &Page) -> [String; FIELDS] {
+/// The terms of each field of a page: title, headings, summary (with
+/// tags, kind and level), body and code; and the best section of each
+/// title stem (see [`Doc::anchors`]). Sections are analyzed one by one,
+/// which gives the same terms as their text joined.
+fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> ([Vec<Term>; FIELDS], Anchors<'a>) {
     let page = Indexed::of(page);
-    let headings: Vec<&str> = page.sections.iter().map(|s| s.heading.as_str()).collect();
-    let body: Vec<&str> = page.sections.iter().map(|s| s.text.as_str()).collect();
+    let title = analyzer.words(&page.title.plain);
+    let mut title_stems: Vec<&Arc<str>> = title.iter().map(|term| &term.stem).collect();
+    title_stems.sort_unstable();
+    title_stems.dedup();
+    let mut best: Vec<Option<(&str, u32)>> = vec![None; title_stems.len()];
+    let (mut headings, mut body) = (Vec::new(), Vec::new());
+    for section in page.sections {
+        let heading = analyzer.words(&section.heading);
+        let text = analyzer.words(&section.text);
+        if !section.anchor.is_empty() {
+            let mut counts = vec![0u32; title_stems.len()];
+            let weighted = heading.iter().map(|term| (term, 3)).chain(text.iter().map(|term| (term, 1)));
+            for (term, weight) in weighted {
+                if let Ok(at) = title_stems.binary_search(&&term.stem) {
+                    counts[at] += weight;
+                }
+            }
+            for (slot, count) in best.iter_mut().zip(counts) {
+                if count > slot.map_or(0, |(_, c)| c) {
+                    *slot = Some((&section.anchor, count));
+                }
+            }
+        }
+        headings.extend(heading);
+        body.extend(text);
+    }
+    let anchors = title_stems
+        .into_iter()
+        .zip(best)
+        .filter_map(|(stem, best)| best.map(|(anchor, _)| (Arc::clone(stem), anchor)))
+        .collect();
     let summary = format!("{} {} {} {}", page.summary.unwrap_or_default(), page.tags.join(" "), page.kind, page.level);
-    [page.title.plain.clone(), headings.join(" "), summary, body.join(" "), page.code.to_owned()]
-}
-
-/// The terms of each field of a page.
-fn analyze_page(analyzer: &mut Analyzer, page: &Page) -> [Vec<Term>; FIELDS] {
-    let [title, headings, summary, body, code] = field_texts(page);
-    [
-        analyzer.words(&title),
-        analyzer.words(&headings),
-        analyzer.words(&summary),
-        analyzer.words(&body),
-        analyzer.code(&code),
-    ]
+    let summary = analyzer.words(&summary);
+    let code = analyzer.code(page.code);
+    ([title, headings, summary, body, code], anchors)
 }
 
 /// The postings of one stem: its highest BM25F score, and each
@@ -495,53 +521,11 @@ fn best_title_matches(postings: &FxHashMap<Arc<str>, Postings>) -> FxHashMap<&st
         .collect()
 }
 
-/// For each page that shows as a card, the section (by anchor) where
-/// each stem that brought the card is most at home: where it occurs most,
-/// a heading counting three times; the first such section on a tie.
-type CardAnchors<'s> = FxHashMap<usize, Vec<(&'s str, String)>>;
-
-/// The [`CardAnchors`] of every page among the best title matches.
-fn card_anchors<'s>(
-    config: &Config,
-    docs: &[Doc<'_>],
-    best_titles: &FxHashMap<&'s str, Vec<usize>>,
-) -> CardAnchors<'s> {
-    let mut brought: FxHashMap<usize, Vec<&'s str>> = FxHashMap::default();
-    for (stem, ids) in best_titles {
-        for &id in ids {
-            brought.entry(id).or_default().push(stem);
-        }
-    }
-    brought
-        .into_par_iter()
-        .map_init(
-            || Analyzer::new(&config.language),
-            |analyzer, (id, stems)| {
-                let mut best: Vec<Option<(&str, u32)>> = vec![None; stems.len()];
-                let sections = docs[id].page.rendered.text.sections.iter().filter(|s| !s.anchor.is_empty());
-                for section in sections {
-                    let mut counts = vec![0u32; stems.len()];
-                    let heading = analyzer.words(&section.heading).into_iter().map(|term| (term, 3));
-                    for (term, weight) in heading.chain(analyzer.words(&section.text).into_iter().map(|t| (t, 1))) {
-                        if let Some(at) = stems.iter().position(|stem| **stem == *term.stem) {
-                            counts[at] += weight;
-                        }
-                    }
-                    for (slot, count) in best.iter_mut().zip(counts) {
-                        if count > slot.map_or(0, |(_, c)| c) {
-                            *slot = Some((&section.anchor, count));
-                        }
-                    }
-                }
-                let anchors = stems
-                    .into_iter()
-                    .zip(best)
-                    .filter_map(|(stem, best)| best.map(|(anchor, _)| (stem, anchor.to_owned())))
-                    .collect();
-                (id, anchors)
-            },
-        )
-        .collect()
+/// Items per chunk of parallel work that gives each chunk an [`Analyzer`]
+/// of its own: few enough chunks that each analyzer stems a word once for
+/// many pages, enough of them to keep every thread busy.
+fn chunk_size(items: usize) -> usize {
+    items.div_ceil(4 * rayon::current_num_threads()).max(1)
 }
 
 /// The card lines of a shard: for every document among the best title
@@ -549,12 +533,7 @@ fn card_anchors<'s>(
 /// anchors]`, `anchors` naming, for the stems of the shard whose title
 /// match brought the card, the section of the page that has most of
 /// them, so a card's result links there.
-fn title_cards(
-    words: &[(&str, &str)],
-    best_titles: &FxHashMap<&str, Vec<usize>>,
-    docs: &[Doc<'_>],
-    card_anchors: &CardAnchors<'_>,
-) -> String {
+fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>, docs: &[Doc<'_>]) -> String {
     let chosen: std::collections::BTreeSet<usize> =
         words.iter().filter_map(|(_, stem)| best_titles.get(stem)).flatten().copied().collect();
     let mut stems: Vec<&str> = words.iter().map(|(_, stem)| *stem).collect();
@@ -567,10 +546,12 @@ fn title_cards(
         card.extend(result_heading(page));
         card.push(json!(Indexed::of(page).summary.unwrap_or_default()));
         let mut anchors = serde_json::Map::new();
-        let found = card_anchors.get(&id).map(Vec::as_slice).unwrap_or_default();
         // Only for the shard's stems whose best title matches brought the card.
         for stem in &stems {
-            if let Some((_, anchor)) = found.iter().find(|(brought, _)| brought == stem) {
+            if !best_titles.get(stem).is_some_and(|ids| ids.contains(&id)) {
+                continue;
+            }
+            if let Some((_, anchor)) = docs[id].anchors.iter().find(|(titled, _)| **titled == **stem) {
                 anchors.insert((*stem).to_owned(), json!(anchor));
             }
         }
@@ -758,23 +739,6 @@ fn fragments(page: &Page) -> serde_json::Value {
 fn facets(docs: &[Doc<'_>]) -> serde_json::Value {
     let list: Vec<_> = docs.iter().map(|d| json!(facet(d.page))).collect();
     json!(list)
-}
-
-/// A script file that hands `data` to the client: its JSON, gzipped and
-/// base64-encoded so it still travels inside a script (which loads from
-/// disk, unlike `fetch`) at about half the size of the text.
-fn script(name: &str, data: &serde_json::Value) -> OutputFile {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    // Compressing into memory has no way to fail: `Vec`'s writer never
-    // returns an error. Were it to, an empty payload would be a broken
-    // index, so it is not papered over.
-    #[allow(clippy::expect_used)]
-    let compressed = encoder
-        .write_all(data.to_string().as_bytes())
-        .and_then(|()| encoder.finish())
-        .expect("gzip into memory cannot fail");
-    let text = format!("primerSearch.load({},\"{}\");\n", json!(name), BASE64.encode(compressed));
-    OutputFile::generated(format!("{name}.js"), text)
 }
 
 #[cfg(test)]
