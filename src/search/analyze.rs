@@ -20,20 +20,32 @@ const MAX_WORD: usize = 40;
 
 /// A word as written (normalized) and its stem. Shared: the same words
 /// recur thousands of times in a site, and each is allocated once per
-/// analyzer.
+/// analyzer, with one allocation per distinct stem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Term {
     pub(crate) surface: Arc<str>,
     pub(crate) stem: Arc<str>,
+    /// The stem's number in the analyzer that made the term.
+    pub(crate) stem_id: StemId,
 }
 
-/// The analyzers for one site language.
+/// A term's number in the analyzer that met it.
+pub(crate) type TermId = u32;
+/// A stem's number in an analyzer: equal stems, equal numbers.
+pub(crate) type StemId = u32;
+
+/// The analyzers for one site language, and every term they met, by
+/// number: a site has far fewer distinct words than words, so each word
+/// is stemmed once, and callers count by number instead of by text.
 pub(crate) struct Analyzer {
     surface: TextAnalyzer,
     stemmed: TextAnalyzer,
-    /// Terms of the words seen so far: a site has far fewer distinct words
-    /// than words, and stemming each once halves the analysis.
-    terms: FxHashMap<Arc<str>, Term>,
+    terms: Vec<Term>,
+    /// Prose words by surface form.
+    words: FxHashMap<Arc<str>, TermId>,
+    /// Whole compound identifiers (`load_state_dict`): their own stems.
+    compounds: FxHashMap<Arc<str>, TermId>,
+    stems: FxHashMap<Arc<str>, StemId>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -85,50 +97,91 @@ pub(crate) fn stemming(language: &str) -> TextAnalyzer {
 
 impl Analyzer {
     pub(crate) fn new(language: &str) -> Self {
-        Self { surface: base().build(), stemmed: stemming(language), terms: FxHashMap::default() }
+        Self {
+            surface: base().build(),
+            stemmed: stemming(language),
+            terms: Vec::new(),
+            words: FxHashMap::default(),
+            compounds: FxHashMap::default(),
+            stems: FxHashMap::default(),
+        }
+    }
+
+    /// The term numbered `id` by this analyzer.
+    pub(crate) fn term(&self, id: TermId) -> &Term {
+        &self.terms[id as usize]
     }
 
     /// The terms of prose text.
-    pub(crate) fn words(&mut self, text: &str) -> Vec<Term> {
-        let mut terms = Vec::new();
-        let mut stream = self.surface.token_stream(text);
+    pub(crate) fn words(&mut self, text: &str) -> Vec<TermId> {
+        let Self { surface, stemmed, terms, words, stems, .. } = self;
+        let mut out = Vec::new();
+        let mut stream = surface.token_stream(text);
         while stream.advance() {
             let word = stream.token().text.as_str();
-            if let Some(term) = self.terms.get(word) {
-                terms.push(term.clone());
-                continue;
-            }
-            // A surface token passes through the stemming analyzer as one
-            // token: its filters leave their own output alone.
-            let surface: Arc<str> = Arc::from(word);
-            let stem = match tokens(&mut self.stemmed, word).pop() {
-                Some(stem) if stem != word => Arc::from(stem),
-                _ => Arc::clone(&surface),
+            let id = match words.get(word) {
+                Some(&id) => id,
+                None => {
+                    // A surface token passes through the stemming analyzer
+                    // as one token: its filters leave their own output alone.
+                    let stem = tokens(stemmed, word).pop();
+                    let term = new_term(stems, word, stem.as_deref().unwrap_or(word));
+                    let id = push(terms, term);
+                    words.insert(Arc::clone(&terms[id as usize].surface), id);
+                    id
+                }
             };
-            let term = Term { surface, stem };
-            self.terms.insert(Arc::clone(&term.surface), term.clone());
-            terms.push(term);
+            out.push(id);
         }
-        terms
+        out
     }
 
     /// The terms of code: words as in prose, plus each compound identifier
     /// whole and its camelCase parts.
-    pub(crate) fn code(&mut self, code: &str) -> Vec<Term> {
-        let mut terms = Vec::new();
+    pub(crate) fn code(&mut self, code: &str) -> Vec<TermId> {
+        let mut out = Vec::new();
         for identifier in code.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()) {
             let parts = camel_parts(identifier);
             let compound = identifier.contains('_') || parts.len() > 1;
             if compound && identifier.len() <= MAX_WORD {
-                let whole: Arc<str> = identifier.trim_matches('_').to_lowercase().into();
-                terms.push(Term { surface: Arc::clone(&whole), stem: whole });
+                let whole = identifier.trim_matches('_').to_lowercase();
+                let id = match self.compounds.get(whole.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let term = new_term(&mut self.stems, &whole, &whole);
+                        let id = push(&mut self.terms, term);
+                        self.compounds.insert(Arc::clone(&self.terms[id as usize].surface), id);
+                        id
+                    }
+                };
+                out.push(id);
             }
             for part in parts {
-                terms.extend(self.words(&part));
+                out.extend(self.words(&part));
             }
         }
-        terms
+        out
     }
+}
+
+/// The term of `surface` and `stem`, with the stem's one allocation.
+fn new_term(stems: &mut FxHashMap<Arc<str>, StemId>, surface: &str, stem: &str) -> Term {
+    let (stem, stem_id) = match stems.get_key_value(stem) {
+        Some((stem, &id)) => (Arc::clone(stem), id),
+        None => {
+            let id = StemId::try_from(stems.len()).unwrap_or(StemId::MAX);
+            let stem: Arc<str> = Arc::from(stem);
+            stems.insert(Arc::clone(&stem), id);
+            (stem, id)
+        }
+    };
+    let surface = if *surface == *stem { Arc::clone(&stem) } else { Arc::from(surface) };
+    Term { surface, stem, stem_id }
+}
+
+fn push(terms: &mut Vec<Term>, term: Term) -> TermId {
+    terms.push(term);
+    TermId::try_from(terms.len() - 1).unwrap_or(TermId::MAX)
 }
 
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -165,16 +218,21 @@ mod tests {
     #[test]
     fn words_are_lowercased_folded_and_stemmed() {
         let mut analyzer = Analyzer::new("en");
-        let terms = analyzer.words("Running Café");
-        assert_eq!(terms[0], Term { surface: "running".into(), stem: "run".into() });
-        assert_eq!(&*terms[1].surface, "cafe");
+        let ids = analyzer.words("Running Café runs");
+        let running = analyzer.term(ids[0]);
+        assert_eq!((&*running.surface, &*running.stem), ("running", "run"));
+        assert_eq!(&*analyzer.term(ids[1]).surface, "cafe");
+        // One stem, one number and one allocation.
+        let runs = analyzer.term(ids[2]);
+        assert_eq!(runs.stem_id, running.stem_id);
+        assert!(Arc::ptr_eq(&runs.stem, &running.stem));
     }
 
     #[test]
     fn identifiers_are_kept_whole_and_split() {
         let mut analyzer = Analyzer::new("en");
-        let surfaces: Vec<Arc<str>> =
-            analyzer.code("model.load_state_dict(loadStateDict)").into_iter().map(|t| t.surface).collect();
+        let ids = analyzer.code("model.load_state_dict(loadStateDict)");
+        let surfaces: Vec<Arc<str>> = ids.into_iter().map(|id| Arc::clone(&analyzer.term(id).surface)).collect();
         for expected in ["model", "load_state_dict", "load", "state", "dict", "loadstatedict"] {
             assert!(surfaces.contains(&Arc::from(expected)), "{expected} in {surfaces:?}");
         }

@@ -48,7 +48,7 @@ use crate::config::Config;
 use crate::listing::Site;
 use crate::model::{Kind, Page};
 use crate::output::OutputFile;
-use analyze::{Analyzer, Term};
+use analyze::{Analyzer, StemId, TermId};
 use script::Scripts;
 
 /// Field weights of BM25F: title, headings, summary (with tags, kind and
@@ -229,27 +229,75 @@ struct Gathered<'a> {
     counts: FxHashMap<Arc<str>, Vec<(u32, FieldCounts)>>,
 }
 
-impl<'a> Gathered<'a> {
-    fn add(&mut self, analyzer: &mut Analyzer, id: u32, page: &'a Page) {
-        let (fields, anchors) = analyze_page(analyzer, page);
+/// One analyzer's run of documents, gathered by term and stem number
+/// rather than by text, which [`Chunk::finish`] turns into [`Gathered`].
+struct Chunk<'a> {
+    analyzer: Analyzer,
+    docs: Vec<Doc<'a>>,
+    stem_of: FxHashMap<Arc<str>, Arc<str>>,
+    /// Whether each term (by number) has been put in `stem_of`.
+    recorded: Vec<bool>,
+    /// Per stem number, each document's counts, by document.
+    counts: Vec<Vec<(u32, FieldCounts)>>,
+    /// The stem of each stem number.
+    stems: Vec<Arc<str>>,
+}
+
+impl<'a> Chunk<'a> {
+    fn new(language: &str) -> Self {
+        Self {
+            analyzer: Analyzer::new(language),
+            docs: Vec::new(),
+            stem_of: FxHashMap::default(),
+            recorded: Vec::new(),
+            counts: Vec::new(),
+            stems: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, id: u32, page: &'a Page) {
+        let (fields, anchors) = analyze_page(&mut self.analyzer, page);
         let mut lengths = [0u32; FIELDS];
-        let mut counts: FxHashMap<&Arc<str>, FieldCounts> = FxHashMap::default();
+        let mut counts: FxHashMap<StemId, FieldCounts> = FxHashMap::default();
         for (field, terms) in fields.iter().enumerate() {
             lengths[field] = u32::try_from(terms.len()).unwrap_or(u32::MAX);
-            for term in terms {
-                let count = &mut counts.entry(&term.stem).or_default()[field];
+            for &term_id in terms {
+                let term = self.analyzer.term(term_id);
+                let count = &mut counts.entry(term.stem_id).or_default()[field];
                 *count = count.saturating_add(1);
-                self.stem_of.entry(Arc::clone(&term.surface)).or_insert_with(|| Arc::clone(&term.stem));
-                // A stem is also a word readers may type.
-                self.stem_of.entry(Arc::clone(&term.stem)).or_insert_with(|| Arc::clone(&term.stem));
+                let at = term_id as usize;
+                if self.recorded.len() <= at {
+                    self.recorded.resize(at + 1, false);
+                }
+                if !std::mem::replace(&mut self.recorded[at], true) {
+                    // In the order words first occur, as if every
+                    // occurrence were recorded: the first one of a word
+                    // (or of a stem) is the one that counts.
+                    self.stem_of.entry(Arc::clone(&term.surface)).or_insert_with(|| Arc::clone(&term.stem));
+                    // A stem is also a word readers may type.
+                    self.stem_of.entry(Arc::clone(&term.stem)).or_insert_with(|| Arc::clone(&term.stem));
+                }
+                let stem = term.stem_id as usize;
+                if self.stems.len() <= stem {
+                    self.stems.resize(stem + 1, Arc::clone(&term.stem));
+                    self.counts.resize_with(stem + 1, Vec::new);
+                }
+                self.stems[stem] = Arc::clone(&term.stem);
             }
         }
         for (stem, count) in counts {
-            self.counts.entry(Arc::clone(stem)).or_default().push((id, count));
+            self.counts[stem as usize].push((id, count));
         }
         self.docs.push(Doc { page, lengths, anchors });
     }
 
+    fn finish(self) -> Gathered<'a> {
+        let counts = self.stems.into_iter().zip(self.counts).filter(|(_, list)| !list.is_empty()).collect();
+        Gathered { docs: self.docs, stem_of: self.stem_of, counts }
+    }
+}
+
+impl Gathered<'_> {
     /// `self` followed by the documents of `later`.
     fn merge(mut self, later: Self) -> Self {
         self.docs.extend(later.docs);
@@ -273,12 +321,11 @@ impl<'a> Vocabulary<'a> {
             .par_chunks(size)
             .enumerate()
             .map(|(chunk, pages)| {
-                let mut analyzer = Analyzer::new(&config.language);
-                let mut gathered = Gathered::default();
+                let mut gathered = Chunk::new(&config.language);
                 for (at, page) in pages.iter().enumerate() {
-                    gathered.add(&mut analyzer, u32::try_from(chunk * size + at).unwrap_or(u32::MAX), page);
+                    gathered.add(u32::try_from(chunk * size + at).unwrap_or(u32::MAX), page);
                 }
-                gathered
+                gathered.finish()
             })
             .reduce(Gathered::default, Gathered::merge);
         let Gathered { docs, stem_of, counts } = gathered;
@@ -392,10 +439,16 @@ fn indexed_pages(site: &Site) -> Vec<&Page> {
 /// tags, kind and level), body and code; and the best section of each
 /// title stem (see [`Doc::anchors`]). Sections are analyzed one by one,
 /// which gives the same terms as their text joined.
-fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> ([Vec<Term>; FIELDS], Anchors<'a>) {
+fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> ([Vec<TermId>; FIELDS], Anchors<'a>) {
     let page = Indexed::of(page);
     let title = analyzer.words(&page.title.plain);
-    let mut title_stems: Vec<&Arc<str>> = title.iter().map(|term| &term.stem).collect();
+    let mut title_stems: Vec<(Arc<str>, StemId)> = title
+        .iter()
+        .map(|&id| {
+            let term = analyzer.term(id);
+            (Arc::clone(&term.stem), term.stem_id)
+        })
+        .collect();
     title_stems.sort_unstable();
     title_stems.dedup();
     let mut best: Vec<Option<(&str, u32)>> = vec![None; title_stems.len()];
@@ -403,11 +456,12 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> ([Vec<Term>; FIE
     for section in page.sections {
         let heading = analyzer.words(&section.heading);
         let text = analyzer.words(&section.text);
-        if !section.anchor.is_empty() {
+        if !section.anchor.is_empty() && !title_stems.is_empty() {
             let mut counts = vec![0u32; title_stems.len()];
-            let weighted = heading.iter().map(|term| (term, 3)).chain(text.iter().map(|term| (term, 1)));
-            for (term, weight) in weighted {
-                if let Ok(at) = title_stems.binary_search(&&term.stem) {
+            let weighted = heading.iter().map(|&id| (id, 3)).chain(text.iter().map(|&id| (id, 1)));
+            for (id, weight) in weighted {
+                let stem = analyzer.term(id).stem_id;
+                if let Some(at) = title_stems.iter().position(|(_, title)| *title == stem) {
                     counts[at] += weight;
                 }
             }
@@ -423,7 +477,7 @@ fn analyze_page<'a>(analyzer: &mut Analyzer, page: &'a Page) -> ([Vec<Term>; FIE
     let anchors = title_stems
         .into_iter()
         .zip(best)
-        .filter_map(|(stem, best)| best.map(|(anchor, _)| (Arc::clone(stem), anchor)))
+        .filter_map(|((stem, _), best)| best.map(|(anchor, _)| (stem, anchor)))
         .collect();
     let summary = format!("{} {} {} {}", page.summary.unwrap_or_default(), page.tags.join(" "), page.kind, page.level);
     let summary = analyzer.words(&summary);
