@@ -287,6 +287,7 @@ impl Renderer<'_> {
                 let description = tag.description.as_deref().unwrap_or(&self.config.description);
                 self.insert_meta(&mut context, &format!("Tagged “{}”", tag.name), description, &tag.url, None);
                 context.insert("cards", &self.cards(&tag.pages));
+                context.insert("cards_html", &self.deep_cards_html(&tag.pages)?);
                 (format!("{}index.html", tag.url), "tag.html", context)
             }
             Job::NotFound => {
@@ -393,7 +394,9 @@ impl Renderer<'_> {
     }
 
     /// The cards of `indices` as one piece of HTML, for a page two
-    /// folders deep, each card rendered by `partials/card.html` once.
+    /// folders deep (a tag's or an API object's), each card rendered by
+    /// `partials/card.html` once: a page's card shows on the page of each
+    /// of its tags and of each API it uses.
     fn deep_cards_html(&self, indices: &[usize]) -> Result<String, Diagnostic> {
         let mut html = String::new();
         for &index in indices {
