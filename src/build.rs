@@ -2,12 +2,14 @@
 //!
 //! load config → discover content → parse front matter (and fill in dates
 //! from git history) → render Markdown → build listings and tags → apply
-//! templates → build the search index → write output. Templates run before
-//! the search index so that pages' HTML can be dropped before the index
-//! grows its tables: neither needs the other. Rendered files go to the
-//! output stage's [`Stager`] as they are made, so the site is never held in
-//! memory whole. Problems that do not stop a stage are collected; the build
-//! puts nothing in place unless there are none.
+//! templates and build the search index, side by side → write output.
+//! Neither of the last two needs the other, and each keeps a core busy
+//! while the other runs on one (a cold build of 2,000 pages takes a tenth
+//! less time than with one after the other, for a sixth more peak memory
+//! at 10,000 pages: pages' HTML is dropped only after both). Rendered
+//! files go to the output stage's [`Stager`] as they are made, so the site
+//! is never held in memory whole. Problems that do not stop a stage are
+//! collected; the build puts nothing in place unless there are none.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -60,9 +62,8 @@ struct Stages(Vec<(&'static str, Duration)>);
 
 impl Stages {
     fn time<T>(&mut self, name: &'static str, stage: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let value = stage();
-        self.0.push((name, started.elapsed()));
+        let (value, took) = timed(stage);
+        self.0.push((name, took));
         value
     }
 }
@@ -286,14 +287,27 @@ fn prepare(config: Config, stager: &Stager, stages: &mut Stages) -> Result<Prepa
     let LoadedSite { config, mut site, assets, warnings, not_pages, .. } =
         stages.time("read, parse and render Markdown", || load_from(config))?;
     let theme = render::theme::load(&config)?;
-    let mut files = stages.time("templates", || render::run(&config, &theme, &site, |file| stager.stage(file)))?;
-    // Templates were the last to need pages' HTML and sources: the search
-    // index works from their text. Freed before it grows its tables.
+    // Templates and the search index need only the pages, not each other,
+    // so each fills the time the other leaves a core idle (the index's
+    // tables are merged and weighed on one thread).
+    let ((files, templates), (search, index)) = rayon::join(
+        || timed(|| render::run(&config, &theme, &site, |file| stager.stage(file))),
+        || timed(|| search::build_or_keep(&config, &site, |paths| stager.holds(paths))),
+    );
+    stages.0.push(("templates (beside the search index)", templates));
+    stages.0.push(("search index (beside the templates)", index));
+    let mut files = files?;
+    // Nothing after this reads pages' HTML or sources.
     site.release_rendered_html();
-    let search = stages.time("search index", || search::build_or_keep(&config, &site, |paths| stager.holds(paths)));
     files.extend(search.files.into_iter().map(|file| stager.stage(file)));
     output::check_paths(files.iter().map(|f| (f.path.as_str(), f.source.as_deref())), &search.kept, &assets)?;
     Ok(Prepared { config, site, assets, files, kept: search.kept, warnings, not_pages })
+}
+
+/// What `stage` returns, and how long it took.
+fn timed<T>(stage: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    (stage(), started.elapsed())
 }
 
 fn sort(problems: &mut [Diagnostic]) {
