@@ -201,10 +201,12 @@ mod tests {
         assert_eq!(find().as_deref(), Some(target.to_str().expect("utf-8")));
         assert_eq!(starts(), 1, "the second run reuses the answer");
         std::fs::write(root.join(".python-version"), "3.11\n").expect("version file");
-        find();
+        assert_eq!(find().as_deref(), Some(target.to_str().expect("utf-8")));
         assert_eq!(starts(), 2, "a new version file asks again");
         let other = vec![(OsString::from("PYENV_VERSION"), OsString::from("3.10")), env[0].clone()];
-        Finder::new(&root, &other).real("python3");
+        // The answer is checked too: a start that failed (say, a fork
+        // refused on a loaded machine) shows as `None`, not as a cache hit.
+        assert_eq!(Finder::new(&root, &other).real("python3").as_deref(), Some(target.to_str().expect("utf-8")));
         assert_eq!(starts(), 3, "another environment asks again");
     }
 

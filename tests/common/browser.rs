@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 pub struct Browser {
     child: Child,
-    _profile: tempfile::TempDir,
+    profile: Option<tempfile::TempDir>,
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
     next_id: u64,
 }
@@ -55,6 +56,9 @@ impl Browser {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
+            // A group of its own, so that closing the browser reaches its
+            // renderer and helper processes too.
+            .process_group(0)
             .spawn()
             .unwrap();
         let port = devtools_port(child.stderr.take().unwrap());
@@ -68,7 +72,7 @@ impl Browser {
             .unwrap()
             .to_owned();
         let (socket, _) = tungstenite::connect(page_url).unwrap();
-        let mut browser = Self { child, _profile: profile, socket, next_id: 0 };
+        let mut browser = Self { child, profile: Some(profile), socket, next_id: 0 };
         browser.call("Page.enable", json!({}));
         browser.call("Runtime.enable", json!({}));
         Some(browser)
@@ -236,9 +240,20 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends every Chromium process, then removes the profile. Helpers
+    /// that outlive the main process a moment write into the profile, so
+    /// its removal is tried again until they are gone.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = nix::unistd::Pid::from_raw(-i32::try_from(self.child.id()).unwrap());
+        let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
         let _ = self.child.wait();
+        let Some(profile) = self.profile.take() else { return };
+        let path = profile.keep();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::fs::remove_dir_all(&path).is_err() && path.exists() && Instant::now() < deadline {
+            let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
