@@ -3,9 +3,11 @@
 //!
 //! It makes itself a child subreaper, so that whatever the program starts
 //! — in the background, double-forked, or in a session of its own with
-//! `setsid` — stays its descendant. It applies the resource limits to
-//! itself before starting the program (they are inherited), enforces the
-//! time limit, and when the program ends, times out or primer is stopped,
+//! `setsid` — stays its descendant. The shell it starts sets the
+//! resource limits before running the program (they are inherited by all
+//! the program starts but bind neither the supervisor nor its allocator,
+//! which may reserve more address space than a snippet may have), it
+//! enforces the time limit, and when the program ends, times out or primer is stopped,
 //! kills every descendant and reaps them until none is left. Only then
 //! does it write its verdict and exit: once the supervisor is gone, no
 //! process of the program holds its output pipes. If primer dies, the
@@ -26,7 +28,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::sys::prctl;
-use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::Signal;
 use nix::unistd::getppid;
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,6 @@ pub(crate) fn run(orders: &Orders) -> ExitCode {
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     let started = confined
         .map_err(|error| std::io::Error::other(format!("cannot enter the sandbox: {error}")))
-        .and_then(|()| apply_limits(orders))
         .and_then(|()| command(orders).spawn());
     let verdict = match started {
         Ok(child) => watch(child, orders.timeout, &stop),
@@ -130,11 +130,17 @@ pub(crate) fn run(orders: &Orders) -> ExitCode {
     }
 }
 
-fn apply_limits(orders: &Orders) -> std::io::Result<()> {
-    setrlimit(Resource::RLIMIT_DATA, orders.memory, orders.memory)?;
-    setrlimit(Resource::RLIMIT_FSIZE, orders.file_size, orders.file_size)?;
-    setrlimit(Resource::RLIMIT_CORE, 0, 0)?;
-    Ok(())
+/// The shell script that sets the program's limits (both soft and hard,
+/// so the program cannot raise them) and then runs it. `ulimit` counts
+/// the data segment in KiB and file sizes in 512-byte blocks, as POSIX
+/// asks of `sh`.
+fn limited(orders: &Orders) -> String {
+    format!(
+        "ulimit -c 0 && ulimit -d {} && ulimit -f {} || exit 126\n{}",
+        orders.memory / 1024,
+        orders.file_size / 512,
+        orders.command
+    )
 }
 
 fn command(orders: &Orders) -> Command {
@@ -151,7 +157,7 @@ fn command(orders: &Orders) -> Command {
     // A process group of its own: `kill 0` reaches the program's
     // processes, not this supervisor.
     command.process_group(0);
-    command.arg("-c").arg(&orders.command).current_dir(&orders.dir).stdin(Stdio::null());
+    command.arg("-c").arg(limited(orders)).current_dir(&orders.dir).stdin(Stdio::null());
     command
 }
 
