@@ -22,9 +22,9 @@ mod text;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pulldown_cmark::{Event, Options, Parser};
-use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity, line_col};
 use crate::model::{Page, Rendered, Verified};
@@ -53,23 +53,30 @@ pub(crate) struct Context<'a> {
 }
 
 /// Renders page bodies, checking what each page can check alone.
-pub(crate) fn render_pages(context: &Context<'_>, pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<(Page, Vec<Diagnostic>)> = pages
-        .into_par_iter()
-        .map_init(
-            || context.highlighter.session(),
-            |session, mut page| {
-                let (rendered, problems) = render(context, session, &page);
-                page.rendered = rendered;
-                (page, problems)
-            },
-        )
-        .collect();
+///
+/// Each thread of the pool takes the next page not yet taken, with one
+/// highlighting session for all it takes: what a session remembers of
+/// the lines and scopes it met pays off across pages. (A parallel
+/// iterator would start a session per job, dozens in a build, each
+/// starting empty; and a session cannot move between threads.)
+pub(crate) fn render_pages(context: &Context<'_>, mut pages: Vec<Page>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let next = AtomicUsize::new(0);
+    let rendered: Vec<Vec<(usize, Rendered, Vec<Diagnostic>)>> = rayon::broadcast(|_| {
+        let mut session = context.highlighter.session();
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(page) = pages.get(index) else { break done };
+            let (rendered, problems) = render(context, &mut session, page);
+            done.push((index, rendered, problems));
+        }
+    });
     let mut problems = Vec::new();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, mut found) in results {
+    let mut all: Vec<_> = rendered.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(index, ..)| *index);
+    for (index, rendered, mut found) in all {
+        pages[index].rendered = rendered;
         problems.append(&mut found);
-        pages.push(page);
     }
     (pages, problems)
 }
