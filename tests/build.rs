@@ -281,6 +281,24 @@ fn a_site_template_replaces_the_built_in_one_file_by_file() {
 }
 
 #[test]
+fn a_sidebar_link_template_makes_every_link_of_every_sidebar() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "themes/default/templates/partials/sidebar-link.html",
+        "<li class=\"mine\"><a href=\"{{ root }}{{ link.url }}\">{% if link.current %}[{{ link.title_html | safe }}]{% else %}{{ link.title_html | safe }}{% endif %} · {{ site.title }}</a></li>",
+    );
+    site.build();
+    let page = site.html("recipes/load-images/index.html");
+    let links = page.texts(".sidebar li.mine a");
+    assert_eq!(links.len(), page.count(".sidebar li"), "{links:?}");
+    // Each page marks its own link, though the others are made once.
+    assert_eq!(links.iter().filter(|l| l.starts_with('[')).collect::<Vec<_>>(), [&"[Load images] · Fixture Tutorials"]);
+    let other = site.html("recipes/augment/index.html");
+    assert!(other.texts(".sidebar li.mine a").contains(&"Load images · Fixture Tutorials".to_owned()));
+    assert!(other.texts(".sidebar li.mine a").iter().any(|l| l.starts_with("[Augment images]")));
+}
+
+#[test]
 fn output_folder_from_the_command_line() {
     let site = TestSite::fixture("basic");
     let run = site.run(&["build", "--out", "dist/site"]);

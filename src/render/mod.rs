@@ -41,6 +41,10 @@ struct Renderer<'a> {
     /// `tags/x/`), rendered once however many of them list it: the API
     /// pages of a large site list each card several times over.
     deep_cards: Vec<std::sync::OnceLock<Result<String, Diagnostic>>>,
+    /// Sidebar links made so far: a link shows alike in the sidebar of
+    /// every page of its section (tera's lookups in a loop of a hundred
+    /// links made the sidebar a sixth of a page's rendering).
+    sidebar_links: std::sync::Mutex<rustc_hash::FxHashMap<views::SidebarLinkKey, std::sync::Arc<str>>>,
 }
 
 /// One file to render from a template.
@@ -146,7 +150,7 @@ fn run_each<T: Send>(
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
     let sidebars = views::Sidebars::new(config, site);
     let deep_cards = site.pages.iter().map(|_| std::sync::OnceLock::new()).collect();
-    let renderer = Renderer { config, site, theme, tera, sidebars, deep_cards };
+    let renderer = Renderer { config, site, theme, tera, sidebars, deep_cards, sidebar_links: Default::default() };
     let jobs = selection.jobs(site);
     let results: Vec<Result<Vec<T>, Diagnostic>> =
         jobs.par_iter().map(|job| renderer.render(*job).map(|files| files.into_iter().map(each).collect())).collect();
@@ -261,7 +265,9 @@ impl Renderer<'_> {
                 let page = &self.site.pages[index];
                 source = Some(page.source.display.clone());
                 let mut context = self.context(&page.url);
-                context.insert("page", &PageView::new(self.config, self.site, &self.sidebars, index));
+                let mut view = PageView::new(self.config, self.site, &self.sidebars, index);
+                self.make_sidebar_links(&mut view, &root_of(&page.url))?;
+                context.insert("page", &view);
                 let (links, mut downloads) = downloads::for_page(self.config, page);
                 context.insert("downloads", &links);
                 files.append(&mut downloads);
@@ -409,6 +415,35 @@ impl Renderer<'_> {
             html.push_str(card.as_ref().map_err(Clone::clone)?);
         }
         Ok(html)
+    }
+
+    /// Makes the links of a page's sidebar with `partials/sidebar-link.html`,
+    /// each once however many sidebars show it. The partial gets `site`,
+    /// `root` and `link`.
+    fn make_sidebar_links(&self, view: &mut PageView<'_>, root: &str) -> Result<(), Diagnostic> {
+        let made = |key: &views::SidebarLinkKey| {
+            self.sidebar_links.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).cloned()
+        };
+        for link in view.sidebar_links() {
+            let key = link.key(root);
+            if let Some(html) = made(&key) {
+                link.set_html(&html);
+                continue;
+            }
+            let mut context = Context::new();
+            context.insert("site", &SiteView::new(self.config));
+            context.insert("root", root);
+            context.insert("link", &link);
+            let template = "partials/sidebar-link.html";
+            let html: std::sync::Arc<str> = self
+                .tera
+                .render(template, &context)
+                .map_err(|e| template_error(self.theme, Some(template), &e))?
+                .into();
+            link.set_html(&html);
+            self.sidebar_links.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, html);
+        }
+        Ok(())
     }
 
     fn cards(&self, indices: &[usize]) -> Vec<CardView<'_>> {

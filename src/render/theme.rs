@@ -35,6 +35,7 @@ pub(crate) const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/partials/card.html",
     "templates/partials/filter.html",
     "templates/partials/page-meta.html",
+    "templates/partials/sidebar-link.html",
     "templates/sitemap.xml",
     "templates/atom.xml",
     "static/assets/style.css",

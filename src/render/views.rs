@@ -189,6 +189,11 @@ struct UsedApiView<'a> {
 }
 
 impl<'a> PageView<'a> {
+    /// The links of the page's sidebar, for the renderer to make.
+    pub(super) fn sidebar_links(&mut self) -> impl Iterator<Item = &mut SidebarLink<'a>> {
+        self.sidebar.iter_mut().flat_map(|sidebar| sidebar.groups.iter_mut().flat_map(|group| group.links.iter_mut()))
+    }
+
     pub(super) fn new(config: &'a Config, site: &'a Site, sidebars: &[Sidebars<'a>; 2], index: usize) -> Self {
         let page = &site.pages[index];
         let link = |i: usize| {
@@ -274,6 +279,22 @@ pub(super) struct SidebarLink<'a> {
     current: bool,
     /// How deep a book's section is nested under its chapter.
     depth: usize,
+    /// The link made by `partials/sidebar-link.html`, filled in by the
+    /// renderer: most links show in the sidebar of many pages alike.
+    html: String,
+}
+
+/// What a sidebar link's HTML depends on, with the way back to the root.
+pub(super) type SidebarLinkKey = (String, String, String, usize, bool);
+
+impl SidebarLink<'_> {
+    pub(super) fn key(&self, root: &str) -> SidebarLinkKey {
+        (root.to_owned(), self.url.to_owned(), self.title_html.clone().into_owned(), self.depth, self.current)
+    }
+
+    pub(super) fn set_html(&mut self, html: &str) {
+        html.clone_into(&mut self.html);
+    }
 }
 
 /// Sections up to this many pages list every page in the sidebar.
@@ -368,6 +389,7 @@ impl<'a> SidebarView<'a> {
                         url: &site.pages[i].url,
                         current: i == index,
                         depth: 0,
+                        html: String::new(),
                     })
                     .collect();
                 SidebarGroup {
@@ -404,6 +426,7 @@ impl<'a> SidebarView<'a> {
                         url: &site.pages[c.page].url,
                         current: c.page == index,
                         depth: c.depth,
+                        html: String::new(),
                     })
                     .collect();
                 let current = links.iter().any(|link| link.current);
