@@ -45,7 +45,14 @@ pub(crate) struct Analyzer {
     words: FxHashMap<Arc<str>, TermId>,
     /// Whole compound identifiers (`load_state_dict`): their own stems.
     compounds: FxHashMap<Arc<str>, TermId>,
-    stems: FxHashMap<Arc<str>, StemId>,
+    stems: Stems,
+}
+
+/// Every stem met, each allocated once: by text, and by number.
+#[derive(Default)]
+struct Stems {
+    ids: FxHashMap<Arc<str>, StemId>,
+    names: Vec<Arc<str>>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -103,8 +110,13 @@ impl Analyzer {
             terms: Vec::new(),
             words: FxHashMap::default(),
             compounds: FxHashMap::default(),
-            stems: FxHashMap::default(),
+            stems: Stems::default(),
         }
+    }
+
+    /// Every stem met, by number.
+    pub(crate) fn into_stems(self) -> Vec<Arc<str>> {
+        self.stems.names
     }
 
     /// The term numbered `id` by this analyzer.
@@ -165,13 +177,14 @@ impl Analyzer {
 }
 
 /// The term of `surface` and `stem`, with the stem's one allocation.
-fn new_term(stems: &mut FxHashMap<Arc<str>, StemId>, surface: &str, stem: &str) -> Term {
-    let (stem, stem_id) = match stems.get_key_value(stem) {
+fn new_term(stems: &mut Stems, surface: &str, stem: &str) -> Term {
+    let (stem, stem_id) = match stems.ids.get_key_value(stem) {
         Some((stem, &id)) => (Arc::clone(stem), id),
         None => {
-            let id = StemId::try_from(stems.len()).unwrap_or(StemId::MAX);
+            let id = StemId::try_from(stems.names.len()).unwrap_or(StemId::MAX);
             let stem: Arc<str> = Arc::from(stem);
-            stems.insert(Arc::clone(&stem), id);
+            stems.ids.insert(Arc::clone(&stem), id);
+            stems.names.push(Arc::clone(&stem));
             (stem, id)
         }
     };

@@ -36,6 +36,7 @@ pub(crate) mod query;
 mod script;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -239,8 +240,6 @@ struct Chunk<'a> {
     recorded: Vec<bool>,
     /// Per stem number, each document's counts, by document.
     counts: Vec<Vec<(u32, FieldCounts)>>,
-    /// The stem of each stem number.
-    stems: Vec<Arc<str>>,
 }
 
 impl<'a> Chunk<'a> {
@@ -251,7 +250,6 @@ impl<'a> Chunk<'a> {
             stem_of: FxHashMap::default(),
             recorded: Vec::new(),
             counts: Vec::new(),
-            stems: Vec::new(),
         }
     }
 
@@ -277,22 +275,21 @@ impl<'a> Chunk<'a> {
                     // A stem is also a word readers may type.
                     self.stem_of.entry(Arc::clone(&term.stem)).or_insert_with(|| Arc::clone(&term.stem));
                 }
-                let stem = term.stem_id as usize;
-                if self.stems.len() <= stem {
-                    self.stems.resize(stem + 1, Arc::clone(&term.stem));
-                    self.counts.resize_with(stem + 1, Vec::new);
-                }
-                self.stems[stem] = Arc::clone(&term.stem);
             }
         }
         for (stem, count) in counts {
-            self.counts[stem as usize].push((id, count));
+            let stem = stem as usize;
+            if self.counts.len() <= stem {
+                self.counts.resize_with(stem + 1, Vec::new);
+            }
+            self.counts[stem].push((id, count));
         }
         self.docs.push(Doc { page, lengths, anchors });
     }
 
     fn finish(self) -> Gathered<'a> {
-        let counts = self.stems.into_iter().zip(self.counts).filter(|(_, list)| !list.is_empty()).collect();
+        let stems = self.analyzer.into_stems();
+        let counts = stems.into_iter().zip(self.counts).filter(|(_, list)| !list.is_empty()).collect();
         Gathered { docs: self.docs, stem_of: self.stem_of, counts }
     }
 }
@@ -363,7 +360,7 @@ pub(crate) fn build(config: &Config, site: &Site) -> SearchIndex {
     }
     let typo_lines = |keys: &[(String, &str)], payload: &mut String| {
         for (typo, word) in keys {
-            payload.push_str(&format!("{typo}\t~{word}\n"));
+            let _ = writeln!(payload, "{typo}\t~{word}");
         }
     };
     // Each file is compressed as soon as it is made, so the index is never
