@@ -156,7 +156,7 @@ def builds(names, work, pages, tools):
     return out
 
 
-def build_sizes(sizes, runs, rounds, tools, work_root):
+def build_sizes(sizes, runs, rounds, tools, work_root, once_limit):
     """Cold build time, peak memory and output size per generator and size,
     in alternating rounds on the same pages; and primer's ratio to each."""
     rows, ratios = {}, {}
@@ -164,15 +164,23 @@ def build_sizes(sizes, runs, rounds, tools, work_root):
     for pages in sizes:
         with tempfile.TemporaryDirectory(dir=work_root) as work:
             sites = builds(NAMES, work, pages, tools)
-            timed, slow = {}, []
+            timed, slow, skipped = {}, [], {}
             for name, (folder, command, out, cold) in sites.items():
                 mean, count = previous.get(name, (0, 1))
-                if mean * pages / count > SLOW:
+                projected = mean * pages / count
+                if projected > once_limit:
+                    skipped[name] = projected
+                elif projected > SLOW:
                     slow.append(name)
                 else:
                     timed[name] = (folder, command, f"rm -rf {cold}")
             result, ratio = alternating(timed, rounds, runs, work)
+            for name, projected in skipped.items():
+                rows[(name, pages)] = {"skipped": projected}
+                print(f"{pages} pages, {name}: not run, projected {projected:.0f} s", file=sys.stderr, flush=True)
             for name, (folder, command, out, cold) in sites.items():
+                if name in skipped:
+                    continue
                 subprocess.run(f"rm -rf {cold}", shell=True, cwd=folder, check=True)
                 seconds, memory = timed_once(command, folder)
                 mean, times = result.get(name, (seconds, [seconds]))
@@ -250,7 +258,7 @@ def peak_memory(pages, primer):
 def chart(rows, sizes, path):
     """Build time against pages, one line per generator, as an SVG file."""
     width, height, left, bottom, top, right = 640, 360, 64, 48, 24, 120
-    top_time = max(r["mean"] for r in rows.values()) * 1.1
+    top_time = max(r["mean"] for r in rows.values() if "mean" in r) * 1.1
     colours = {"primer": "#2563eb", "hugo": "#db2777", "mdbook": "#16a34a", "floor": "#6b7280"}
     x = lambda i: left + (width - left - right) * i / max(1, len(sizes) - 1)  # noqa: E731
     y = lambda t: height - bottom - (height - bottom - top) * t / top_time  # noqa: E731
@@ -264,10 +272,11 @@ def chart(rows, sizes, path):
     for i, pages in enumerate(sizes):
         parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 18}" text-anchor="middle">{pages:,} pages</text>')
     for name, colour in colours.items():
-        points = " ".join(f"{x(i):.1f},{y(rows[(name, p)]['mean']):.1f}" for i, p in enumerate(sizes))
+        shown = [(i, rows[(name, p)]["mean"]) for i, p in enumerate(sizes) if "mean" in rows[(name, p)]]
+        points = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t in shown)
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
-        last = rows[(name, sizes[-1])]["mean"]
-        parts.append(f'<text x="{width - right + 8}" y="{y(last) + 4:.1f}" fill="{colour}">{name}</text>')
+        at, last = shown[-1]
+        parts.append(f'<text x="{x(at) + 8:.1f}" y="{y(last) + 4:.1f}" fill="{colour}">{name}</text>')
     parts.append(f'<text x="{left}" y="16">Cold build time (lower is better)</text></svg>')
     with open(path, "w") as f:
         f.write("\n".join(parts) + "\n")
@@ -289,15 +298,18 @@ def table(rows, ratios, sizes, extras, versions, where):
     for pages in sizes:
         for name in NAMES:
             r = rows[(name, pages)]
+            if "skipped" in r:
+                lines.append(f"| {pages:,} | {name} | not run: projected {r['skipped']:.0f} s from the last size | | | |")
+                continue
             ratio = "" if name == "primer" else f"{ratios[(name, pages)]:.2f}×"
             spread = f" ± {r['stddev']:.2f}" if r["runs"] > 1 else " (one run)"
             lines.append(f"| {pages:,} | {name} | {r['mean']:.2f} s{spread} | {ratio} | "
                          f"{r['memory']:.0f} MB | {r['size'] / 1e6:.1f} MB |")
     lines += ["", "| generator | time per page, smallest → largest site | growth from 2,000 to 10,000 pages |", "|---|---|---|"]
     for name in NAMES:
-        per_page = [rows[(name, p)]["mean"] / p * 1000 for p in sizes]
+        per_page = [rows[(name, p)]["mean"] / p * 1000 for p in sizes if "mean" in rows[(name, p)]]
         growth = ""
-        if 2000 in sizes and 10000 in sizes:
+        if 2000 in sizes and 10000 in sizes and "mean" in rows[(name, 10000)]:
             growth = f"{rows[(name, 10000)]['mean'] / rows[(name, 2000)]['mean']:.2f}× time for 5× pages"
         lines.append(f"| {name} | {' → '.join(f'{v:.2f} ms' for v in per_page)} | {growth} |")
     lines += ["", "| primer only | figure |", "|---|---|"]
@@ -455,6 +467,8 @@ def main():
     parser.add_argument("--sizes", default="200,2000,10000")
     parser.add_argument("--runs", type=int, default=3, help="hyperfine runs of each tool per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
+    parser.add_argument("--once-limit", type=float, default=600.0,
+                        help="leave out a build projected (from the last size) to take longer than this, in seconds")
     parser.add_argument("--serve-pages", type=int, default=2000)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--primer", default=os.path.join(ROOT, "target", "release", "primer"))
@@ -473,7 +487,7 @@ def main():
         print(rebuild_table(tools, args.runs, args.rounds))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows, ratios = build_sizes(sizes, args.runs, args.rounds, tools, args.work)
+    rows, ratios = build_sizes(sizes, args.runs, args.rounds, tools, args.work, args.once_limit)
     rebuilt = rebuild_table(tools, args.runs, args.rounds)
     stages = stage_times(primer, args.work)
     extras = primer_extras(primer, args.serve_pages, args.edits)
