@@ -419,14 +419,13 @@ impl Renderer<'_> {
 
     /// Makes the links of a page's sidebar with `partials/sidebar-link.html`,
     /// each once however many sidebars show it. The partial gets `site`,
-    /// `root` and `link`.
+    /// `root` and `link`. A page's own link shows in its sidebar alone, so
+    /// it is made but not kept.
     fn make_sidebar_links(&self, view: &mut PageView<'_>, root: &str) -> Result<(), Diagnostic> {
-        let made = |key: &views::SidebarLinkKey| {
-            self.sidebar_links.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).cloned()
-        };
+        let kept = || self.sidebar_links.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for link in view.sidebar_links() {
-            let key = link.key(root);
-            if let Some(html) = made(&key) {
+            let key = (!link.is_current()).then(|| link.key(root));
+            if let Some(html) = key.as_ref().and_then(|key| kept().get(key).cloned()) {
                 link.set_html(&html);
                 continue;
             }
@@ -441,7 +440,9 @@ impl Renderer<'_> {
                 .map_err(|e| template_error(self.theme, Some(template), &e))?
                 .into();
             link.set_html(&html);
-            self.sidebar_links.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, html);
+            if let Some(key) = key {
+                kept().insert(key, html);
+            }
         }
         Ok(())
     }

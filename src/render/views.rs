@@ -284,12 +284,18 @@ pub(super) struct SidebarLink<'a> {
     html: String,
 }
 
-/// What a sidebar link's HTML depends on, with the way back to the root.
-pub(super) type SidebarLinkKey = (String, String, String, usize, bool);
+/// What the HTML of a link to another page depends on: the way back to
+/// the root, the URL, the title and the depth.
+pub(super) type SidebarLinkKey = (String, String, String, usize);
 
 impl SidebarLink<'_> {
     pub(super) fn key(&self, root: &str) -> SidebarLinkKey {
-        (root.to_owned(), self.url.to_owned(), self.title_html.clone().into_owned(), self.depth, self.current)
+        (root.to_owned(), self.url.to_owned(), self.title_html.clone().into_owned(), self.depth)
+    }
+
+    /// Whether it links to the page whose sidebar it is in.
+    pub(super) fn is_current(&self) -> bool {
+        self.current
     }
 
     pub(super) fn set_html(&mut self, html: &str) {

@@ -6,12 +6,13 @@
 //! `setsid` — stays its descendant. The shell it starts sets the
 //! resource limits before running the program (they are inherited by all
 //! the program starts but bind neither the supervisor nor its allocator,
-//! which may reserve more address space than a snippet may have), it
-//! enforces the time limit, and when the program ends, times out or primer is stopped,
-//! kills every descendant and reaps them until none is left. Only then
-//! does it write its verdict and exit: once the supervisor is gone, no
-//! process of the program holds its output pipes. If primer dies, the
-//! kernel sends the supervisor SIGTERM, which cleans up the same way.
+//! which may reserve more address space than a snippet may have). It
+//! enforces the time limit, and when the program ends, times out or
+//! primer is stopped, kills every descendant and reaps them until none is
+//! left. Only then does it write its verdict and exit: once the
+//! supervisor is gone, no process of the program holds its output pipes.
+//! If primer dies, the kernel sends the supervisor SIGTERM, which cleans
+//! up the same way.
 //!
 //! The verdict goes back on the supervisor's standard input, a socket
 //! that primer made: the program never holds it, cannot reopen it through
