@@ -105,6 +105,8 @@ pub(crate) struct Tools {
     pub(crate) broken_links: crate::diagnostic::Severity,
     /// The API objects of the site's inventories.
     pub(crate) api: crate::inventory::ApiIndex,
+    /// Links that report a failing example, when the site takes feedback.
+    pub(crate) example_reports: Option<crate::config::ExampleReports>,
     /// What reading them noticed that need not stop a build.
     pub(crate) warnings: Vec<Diagnostic>,
 }
@@ -121,6 +123,7 @@ impl Tools {
             raw_html: config.raw_html,
             sanitizer: Sanitizer::new(&config.iframe_hosts),
             broken_links: config.broken_links,
+            example_reports: config.publishing.example_reports(&config.base_url),
             api,
             warnings,
         })
@@ -220,6 +223,7 @@ pub(crate) fn render_markdown(
         sanitizer: &tools.sanitizer,
         broken_links: tools.broken_links,
         api: &tools.api,
+        example_reports: tools.example_reports.as_ref(),
     };
     let fresh = all.split_off(first_new);
     let (fresh, mut problems) = markdown::render_pages(&context, fresh);

@@ -14,6 +14,9 @@ use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path, line_c
 use crate::model::Normalize;
 use crate::safety::{RawHtml, dangerous_scheme};
 
+mod publishing;
+pub(crate) use publishing::{AboutPage, ExampleReports, Publishing};
+
 /// Name of the configuration file at the site root.
 pub(crate) const CONFIG_FILE: &str = "book.toml";
 
@@ -31,6 +34,10 @@ struct RawConfig {
     test: RawTest,
     #[serde(default)]
     api: RawApi,
+    #[serde(default)]
+    versions: Option<publishing::RawVersions>,
+    #[serde(default)]
+    feedback: publishing::RawFeedback,
 }
 
 /// `[api]`: where the API documentation pages link to lives.
@@ -112,6 +119,8 @@ struct RawTest {
     sandbox: bool,
     #[serde(default)]
     normalize: Vec<Normalize>,
+    #[serde(default)]
+    inputs: Vec<String>,
 }
 
 /// A `[test.runners.NAME]` table: how to run blocks of one language.
@@ -154,6 +163,9 @@ pub(crate) struct TestSettings {
     pub(crate) sandbox: bool,
     /// Output normalisers of every page.
     pub(crate) normalize: Vec<Normalize>,
+    /// Globs of files, relative to the site root, that every page's
+    /// snippets may read: a change to one reruns every page.
+    pub(crate) inputs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +186,8 @@ struct RawSite {
     author: Option<String>,
     #[serde(default)]
     colab_branch: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -259,6 +273,8 @@ pub struct Overrides {
     pub drafts: bool,
     /// Fetch the inventories named by URL again (`--refresh-inventories`).
     pub refresh_inventories: bool,
+    /// Build a preview, with this banner on every page (`--preview`).
+    pub preview: Option<String>,
 }
 
 /// The checked site configuration.
@@ -297,6 +313,8 @@ pub(crate) struct Config {
     pub(crate) broken_links: Severity,
     pub(crate) drafts: bool,
     pub(crate) test: TestSettings,
+    /// Version, preview and feedback settings.
+    pub(crate) publishing: Publishing,
     /// The text of `book.toml`, for problems found after loading.
     pub(crate) source: String,
 }
@@ -422,9 +440,28 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
     let broken_links = broken_links(text, raw.build.broken_links.as_deref(), &mut problems);
     let inventories = inventories(root, text, std::mem::take(&mut raw.api.inventories), &mut problems);
     problems.extend(normalize_problems(text, &raw.test.normalize));
+    for glob in &raw.test.inputs {
+        if let Err(error) = globset::Glob::new(glob) {
+            let line = find_line(text, &format!("\"{glob}\"")).unwrap_or(1);
+            problems.push(
+                Diagnostic::on_line(CONFIG_FILE, text, line, glob, format!("input `{glob}` is not a glob: {error}"))
+                    .with_hint("name files relative to book.toml, such as `data/**/*.csv`"),
+            );
+        }
+    }
     let links =
         raw.site.repository.iter().map(|url| ("repository", url)).chain(callouts.iter().map(|c| ("link", &c.link)));
     problems.extend(links.filter_map(|(key, url)| script_link(text, key, url)));
+    let repository = raw.site.repository.as_deref().map(|r| r.trim_end_matches('/'));
+    let publishing = publishing::check(
+        text,
+        raw.site.version.take(),
+        raw.versions.take(),
+        std::mem::take(&mut raw.feedback),
+        repository,
+        overrides.preview.clone(),
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -457,6 +494,7 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
         drafts: overrides.drafts,
         source: text.to_owned(),
         test: test_settings(text, raw.test),
+        publishing,
     })
 }
 
@@ -572,6 +610,7 @@ fn test_settings(text: &str, test: RawTest) -> TestSettings {
         file_size_limit_mib: test.file_size_limit_mib,
         sandbox: test.sandbox,
         normalize: test.normalize,
+        inputs: test.inputs,
     }
 }
 

@@ -35,6 +35,8 @@ struct RawFrontMatter {
     #[serde(default)]
     normalize: Vec<Normalize>,
     api_links: Option<bool>,
+    #[serde(default)]
+    inputs: Vec<String>,
     /// What Jupyter tools write into a MyST notebook's front matter
     /// (jupytext's formats, the kernel, MyST's settings): accepted, as
     /// the file is theirs too, and not read.
@@ -256,6 +258,14 @@ impl Checker<'_> {
                 );
             }
         }
+        for glob in &raw.inputs {
+            if let Err(error) = globset::Glob::new(glob) {
+                problems.push(
+                    self.at_value("inputs", glob, format!("input `{glob}` is not a glob: {error}"))
+                        .with_hint("name files relative to the page, such as `data/*.csv`"),
+                );
+            }
+        }
         for tag in raw.tags.iter().filter(|tag| slug::slugify(tag).is_empty()) {
             problems.push(self.at_value("tags", tag, format!("tag `{tag}` has no letters or digits")));
         }
@@ -284,6 +294,7 @@ impl Checker<'_> {
             test,
             normalize: raw.normalize,
             no_api_links: raw.api_links == Some(false),
+            inputs: raw.inputs,
         };
         Ok((meta, warnings))
     }

@@ -108,6 +108,7 @@ fn render(body: &str, raw_html: RawHtml) -> (Vec<crate::model::Page>, Vec<crate:
         sanitizer: &setup.sanitizer,
         broken_links: crate::diagnostic::Severity::Error,
         api: &setup.api,
+        example_reports: None,
     };
     markdown::render_pages(&context, pages)
 }

@@ -113,7 +113,7 @@ impl Level {
 /// The keys primer's front matter has, each read into [`FrontMatter`]
 /// (`frontmatter.rs` checks the two agree). Readers of other formats keep
 /// these and drop their own format's keys.
-pub(crate) const FRONT_MATTER_KEYS: [&str; 13] = [
+pub(crate) const FRONT_MATTER_KEYS: [&str; 14] = [
     "title",
     "summary",
     "tags",
@@ -127,6 +127,7 @@ pub(crate) const FRONT_MATTER_KEYS: [&str; 13] = [
     "test",
     "normalize",
     "api_links",
+    "inputs",
 ];
 
 /// Checked front matter of a page.
@@ -147,6 +148,9 @@ pub(crate) struct FrontMatter {
     pub(crate) normalize: Vec<Normalize>,
     /// `api_links: false`: the page's code links to no API docs.
     pub(crate) no_api_links: bool,
+    /// Globs of files the page's snippets read, relative to the page (or
+    /// to the site root with a leading `/`): a change reruns the page.
+    pub(crate) inputs: Vec<String>,
 }
 
 /// A rewrite applied to a block's actual and expected output before they
@@ -281,6 +285,28 @@ pub(crate) struct Verified {
     /// `YYYY-MM-DD`.
     pub(crate) date: String,
     pub(crate) failed: bool,
+    /// The runners and packages the programs ran with.
+    pub(crate) with: Vec<crate::results::Tool>,
+    /// The same as readers see it: `Python 3.11.7, pandas 2.2.3`.
+    pub(crate) with_text: String,
+}
+
+impl Verified {
+    pub(crate) fn new(date: String, failed: bool, with: Vec<crate::results::Tool>) -> Self {
+        let with_text =
+            with.iter().map(|tool| format!("{} {}", tool.name, tool.version)).collect::<Vec<_>>().join(", ");
+        Self { date, failed, with, with_text }
+    }
+
+    /// `Verified on 2026-12-07 with Python 3.11.7, pandas 2.2.3`.
+    pub(crate) fn sentence(&self) -> String {
+        let with = if self.with_text.is_empty() { String::new() } else { format!(" with {}", self.with_text) };
+        if self.failed {
+            format!("Examples failing since {}{with}", self.date)
+        } else {
+            format!("Verified on {}{with}", self.date)
+        }
+    }
 }
 
 /// A heading in a page's table of contents.

@@ -84,10 +84,28 @@ pub(crate) struct PageRecord {
     /// Day of the run, `YYYY-MM-DD`.
     pub(crate) verified: String,
     pub(crate) blocks: Vec<BlockResult>,
+    /// What the page's programs ran with: runners first, then the
+    /// packages and crates the page uses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) with: Vec<Tool>,
 }
 
+/// A runner or package and its version, as a page's programs used it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct Tool {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    /// What it is: `runner`, `python` (a package) or `crate`.
+    pub(crate) kind: String,
+}
+
+/// Most runners and packages one page records.
+const MAX_TOOLS: usize = 128;
+/// Longest name or version of one.
+const MAX_TOOL_TEXT: usize = 128;
+
 impl PageRecord {
-    pub(crate) fn new(blocks: Vec<BlockResult>, verified: String) -> Self {
+    pub(crate) fn new(blocks: Vec<BlockResult>, verified: String, with: Vec<Tool>) -> Self {
         let failed = blocks.iter().any(|b| matches!(b.status, Status::Failed(_)));
         let ran = blocks.iter().any(|b| matches!(b.status, Status::Passed | Status::Checked));
         let status = if failed {
@@ -97,7 +115,7 @@ impl PageRecord {
         } else {
             PageStatus::Skipped
         };
-        Self { status, verified, blocks }
+        Self { status, verified, blocks, with }
     }
 }
 
@@ -147,12 +165,23 @@ pub(crate) fn block_problem(block: &BlockResult) -> Option<String> {
 }
 
 /// What is wrong with one page's record, if anything.
-fn record_problem(record: &PageRecord) -> Option<String> {
+pub(crate) fn record_problem(record: &PageRecord) -> Option<String> {
     let date = record.verified.as_bytes();
     let is_date = date.len() == 10
         && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
     if !is_date {
         return Some(format!("verified `{}` is not a YYYY-MM-DD date", record.verified.escape_debug()));
+    }
+    if record.with.len() > MAX_TOOLS {
+        return Some(format!("names more than {MAX_TOOLS} runners and packages"));
+    }
+    let plain = |text: &str| !text.is_empty() && text.len() <= MAX_TOOL_TEXT && !text.chars().any(char::is_control);
+    if let Some(tool) = record.with.iter().find(|t| !plain(&t.name) || !plain(&t.version) || !plain(&t.kind)) {
+        return Some(format!(
+            "`with` entry `{} {}` is not a short name and version",
+            tool.name.escape_debug(),
+            tool.version.escape_debug()
+        ));
     }
     record
         .blocks

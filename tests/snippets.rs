@@ -249,7 +249,7 @@ fn built_pages_show_captured_output_and_when_they_were_verified() {
     assert_eq!(page.texts(".output-block.captured samp"), ["from the run"]);
     let verified = page.texts(".verified");
     assert_eq!(verified.len(), 1);
-    assert!(verified[0].starts_with("Examples last verified 20"), "{verified:?}");
+    assert!(verified[0].starts_with("Verified on 20"), "{verified:?}");
     site.write("content/recipes/page.md", "---\ntitle: Page\nsummary: S\n---\n```python\nraise SystemExit(1)\n```\n");
     assert!(!test(&site, &[]).success);
     site.build();

@@ -27,9 +27,27 @@ pub(super) struct Args {
     /// Public URL of the site, such as https://example.org/docs/.
     #[arg(long)]
     base_url: Option<String>,
+    /// Build a preview (of a pull request, a branch): every page shows a
+    /// banner, with TEXT when given (or the PRIMER_PREVIEW variable's), and
+    /// asks search engines not to index it; the sitemap lists nothing.
+    #[arg(long, value_name = "TEXT", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    preview: Option<String>,
     /// Print the time each stage took.
     #[arg(long)]
     timings: bool,
+}
+
+/// The banner of a preview build: `--preview=TEXT`, else the
+/// `PRIMER_PREVIEW` variable, else a plain notice. A build is a preview
+/// when either asks for one.
+fn preview_banner(flag: Option<&str>) -> Option<String> {
+    let from_env = std::env::var("PRIMER_PREVIEW").ok().filter(|text| !text.trim().is_empty());
+    let text = match flag {
+        Some(text) if !text.trim().is_empty() => text.trim().to_owned(),
+        Some(_) => from_env.unwrap_or_default(),
+        None => from_env?,
+    };
+    Some(if text.is_empty() { "This is a preview build, not the published site.".to_owned() } else { text })
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -40,6 +58,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         refresh_inventories: args.refresh_inventories,
+        preview: preview_banner(args.preview.as_deref()),
     };
     match crate::build(&args.root, &overrides) {
         Ok(summary) => {

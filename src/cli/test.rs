@@ -37,6 +37,11 @@ pub(super) struct Args {
     /// Write the actual output into output blocks that no longer match.
     #[arg(long)]
     bless: bool,
+    /// Say why each page ran or was cached: which runner, package, crate,
+    /// lockfile, input file or block changed since it last ran. Give the
+    /// pages to explain as PATHS.
+    #[arg(long)]
+    explain: bool,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -65,6 +70,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         update_durations: args.update_durations,
         filter: args.filter.clone(),
         bless: args.bless,
+        explain: args.explain,
     };
     // Loading the syntaxes costs a cached rerun dearly: only a block in a
     // language without a runner needs them.

@@ -39,6 +39,9 @@ pub(super) struct Captured<'a> {
     /// Where the run kept its tables and figures.
     pub(super) store: &'a std::path::Path,
     pub(super) sanitizer: &'a Sanitizer,
+    /// A link to report the failing example at a line, when the site
+    /// takes feedback.
+    pub(super) report: Option<&'a dyn Fn(usize) -> String>,
 }
 
 /// What renders a page's blocks, and what they hand on.
@@ -197,6 +200,12 @@ fn captured_html(result: &BlockResult, captured: &Captured<'_>, code: &str) -> O
             }
             _ => {}
         }
+    }
+    if let (true, Some(report)) = (failed, captured.report) {
+        html.push_str(&format!(
+            "<a class=\"report-example\" href=\"{}\" rel=\"noopener\">Report a problem with this example</a>\n",
+            escape_html(&report(result.line))
+        ));
     }
     let rich = !result.rich.is_empty();
     (!html.is_empty()).then_some((html, Capture { files, rich }))

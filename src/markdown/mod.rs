@@ -50,6 +50,8 @@ pub(crate) struct Context<'a> {
     pub(crate) broken_links: Severity,
     /// The API objects inline code may link to.
     pub(crate) api: &'a crate::inventory::ApiIndex,
+    /// Links that report a failing example, when the site takes feedback.
+    pub(crate) example_reports: Option<&'a crate::config::ExampleReports>,
 }
 
 /// Renders page bodies, checking what each page can check alone.
@@ -120,10 +122,19 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let record = context.results.pages.get(&page.source.rel);
     let blocks: HashMap<&str, &BlockResult> =
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
-    let captured = code::Captured { blocks, store: &context.results.outputs, sanitizer: context.sanitizer };
+    let title = rendered.title.plain.clone();
+    let report = context
+        .example_reports
+        .map(|reports| move |line: usize| reports.link(&title, &page.url, &page.source.display, line));
+    let captured = code::Captured {
+        blocks,
+        store: &context.results.outputs,
+        sanitizer: context.sanitizer,
+        report: report.as_ref().map(|f| f as &dyn Fn(usize) -> String),
+    };
     rendered.verified = record
         .filter(|record| record.status != PageStatus::Skipped)
-        .map(|record| Verified { date: record.verified.clone(), failed: record.status == PageStatus::Failed });
+        .map(|record| Verified::new(record.verified.clone(), record.status == PageStatus::Failed, record.with.clone()));
     let events = headings::drop_title(events, &rendered.title.plain);
     let events = headings::transform(events, &mut rendered.toc);
     rendered.text = text::collect(&events);

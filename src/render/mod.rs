@@ -8,6 +8,7 @@
 //! by one as they are made; writing them is the output stage's job.
 
 mod downloads;
+mod json_feed;
 pub(crate) mod theme;
 mod views;
 
@@ -59,6 +60,7 @@ enum Job {
     SearchPage,
     Sitemap,
     Feed,
+    JsonFeed,
     Inventory,
     /// The index of API objects in use.
     ApiIndex,
@@ -99,6 +101,7 @@ impl Selection {
                 Job::SearchPage,
                 Job::Sitemap,
                 Job::Feed,
+                Job::JsonFeed,
                 Job::Inventory,
             ]);
         }
@@ -254,8 +257,8 @@ fn template_error(theme: &Theme, rendering: Option<&str>, error: &tera::Error) -
 impl Renderer<'_> {
     /// Renders one job: its page, and for a page, its code downloads.
     fn render(&self, job: Job) -> Result<Vec<OutputFile>, Diagnostic> {
-        if let Job::Inventory = job {
-            return Ok(vec![OutputFile::generated("objects.inv", self.inventory())]);
+        if let Some(file) = self.generated(job) {
+            return Ok(vec![file]);
         }
         let mut files = Vec::new();
         let mut source = None;
@@ -327,11 +330,20 @@ impl Renderer<'_> {
             }
             Job::Sitemap => ("sitemap.xml".to_owned(), "sitemap.xml", self.sitemap()),
             Job::Feed => ("atom.xml".to_owned(), "atom.xml", self.feed()),
-            Job::Inventory => unreachable!("written without a template above"),
+            Job::Inventory | Job::JsonFeed => unreachable!("written without a template above"),
         };
         let html = self.tera.render(template, &context).map_err(|e| template_error(self.theme, Some(template), &e))?;
         files.push(OutputFile { path, bytes: html.into_bytes(), source });
         Ok(files)
+    }
+
+    /// The files of `job` made without a template, if it is one.
+    fn generated(&self, job: Job) -> Option<OutputFile> {
+        match job {
+            Job::Inventory => Some(OutputFile::generated("objects.inv", self.inventory())),
+            Job::JsonFeed => Some(OutputFile::generated("feed.json", json_feed::json_feed(self.config, self.site))),
+            _ => None,
+        }
     }
 
     /// The figures the last `primer test` run kept for a page's blocks,
@@ -369,7 +381,12 @@ impl Renderer<'_> {
     fn insert_meta(&self, context: &mut Context, title: &str, description: &str, url: &str, image: Option<String>) {
         // OpenGraph: pages with their own content are articles.
         let kind = if context.get("page").is_some() { "article" } else { "website" };
-        let meta = MetaView { title, description, url: format!("{}{url}", self.config.base_url), kind, image };
+        let canonical = match self.config.publishing.versions.as_ref().and_then(|v| v.canonical.as_deref()) {
+            Some(preferred) => format!("{preferred}{url}"),
+            None => format!("{}{url}", self.config.base_url),
+        };
+        let meta =
+            MetaView { title, description, url: format!("{}{url}", self.config.base_url), canonical, kind, image };
         context.insert("meta", &meta);
     }
 
@@ -605,6 +622,11 @@ impl Renderer<'_> {
     fn sitemap(&self) -> Context {
         let mut context = self.context("");
         let config = self.config;
+        // A build kept out of search engines lists nothing for them.
+        if config.publishing.noindex() {
+            context.insert("entries", &Vec::<SitemapEntry>::new());
+            return context;
+        }
         let mut entries = vec![
             SitemapEntry::new(config, "", None),
             SitemapEntry::new(config, TUTORIALS_URL, None),

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::config::{Callout, Config};
+use crate::config::{AboutPage, Callout, Config};
 use crate::listing::{Site, SiteBook, tag_url};
 use crate::model::{Kind, Page, TocEntry, Verified, reading_minutes};
 
@@ -19,6 +19,14 @@ pub(super) struct SiteView<'a> {
     pub(super) language: &'a str,
     pub(super) repository: Option<&'a str>,
     pub(super) author: Option<&'a str>,
+    /// The version this build is of, `[site] version`.
+    pub(super) version: Option<&'a str>,
+    /// Where the list of versions is, as `[versions] url` writes it.
+    pub(super) versions_url: Option<&'a str>,
+    /// The banner of a preview build.
+    pub(super) preview: Option<&'a str>,
+    /// Whether pages ask search engines not to index them.
+    pub(super) noindex: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -30,6 +38,10 @@ impl<'a> SiteView<'a> {
             language: &config.language,
             repository: config.repository.as_deref(),
             author: config.author.as_deref(),
+            version: config.publishing.version.as_deref(),
+            versions_url: config.publishing.versions.as_ref().map(|v| v.url.as_str()),
+            preview: config.publishing.preview.as_deref(),
+            noindex: config.publishing.noindex(),
         }
     }
 }
@@ -117,6 +129,9 @@ pub(super) struct MetaView<'a> {
     pub(super) description: &'a str,
     /// Absolute URL of the page (path-only when base_url is a path).
     pub(super) url: String,
+    /// The same page in the preferred version (`[versions] canonical`),
+    /// else `url`.
+    pub(super) canonical: String,
     pub(super) kind: &'static str,
     pub(super) image: Option<String>,
 }
@@ -169,6 +184,8 @@ pub(super) struct PageView<'a> {
     toc: &'a [TocEntry],
     content: &'a str,
     edit_url: Option<String>,
+    /// A new issue about the page, prefilled (`[feedback]`).
+    feedback_url: Option<String>,
     image: Option<String>,
     breadcrumbs: Vec<Crumb<'a>>,
     verified: Option<&'a Verified>,
@@ -228,6 +245,11 @@ impl<'a> PageView<'a> {
                 .repository
                 .as_ref()
                 .map(|repo| format!("{repo}/edit/{}/content/{}", config.edit_branch, page.source.rel)),
+            feedback_url: config.publishing.feedback.as_ref().map(|feedback| {
+                let url = format!("{}{}", config.base_url, page.url);
+                let version = config.publishing.version.as_deref();
+                feedback.page_issue(&AboutPage { title: &page.rendered.title.plain, url: &url, version })
+            }),
             image: page.meta.image.as_deref().map(|image| site_path(page, image)),
             breadcrumbs,
             verified: page.rendered.verified.as_ref(),

@@ -10,13 +10,13 @@
 //!   code). One word costs one small file. It also lists words of the site
 //!   typed without their first or second letter, which lead to the shard
 //!   of the word meant.
-//!   Each shard also carries the cards (URL, title, kind, level, tags and
-//!   summary) of the best title matches of its words, so a query answered
+//!   Each shard also carries the cards (URL, title, kind, level, tags,
+//!   summary and "verified on") of the best title matches of its words, so a query answered
 //!   by titles and summaries shows its results with no further file.
 //! - `r/<block>.js`: what a result shows for 6 documents: URL, title,
-//!   kind, level, tags and the text by section for excerpts. Fetched only
-//!   for shown results whose card is not at hand or does not show every
-//!   query word, so blocks stay small.
+//!   kind, level, tags, the text by section for excerpts and "verified
+//!   on". Fetched only for shown results whose card is not at hand or
+//!   does not show every query word, so blocks stay small.
 //! - `facets.js`: kind, level and tags of every document, for filters.
 //!
 //! Files are scripts that hand their data, gzipped and base64-encoded, to
@@ -168,6 +168,7 @@ struct Indexed<'a> {
     tags: &'a [String],
     sections: &'a [crate::model::SectionText],
     code: &'a str,
+    verified: Option<&'a crate::model::Verified>,
 }
 
 impl<'a> Indexed<'a> {
@@ -182,6 +183,7 @@ impl<'a> Indexed<'a> {
             tags: &page.meta.tags,
             sections: &rendered.text.sections,
             code: &rendered.text.code,
+            verified: rendered.verified.as_ref(),
         }
     }
 }
@@ -606,8 +608,12 @@ fn title_cards(words: &[(&str, &str)], best_titles: &FxHashMap<&str, Vec<usize>>
                 anchors.insert((*stem).to_owned(), json!(anchor));
             }
         }
-        if !anchors.is_empty() {
+        let verified = Indexed::of(page).verified.map(crate::model::Verified::sentence);
+        if !anchors.is_empty() || verified.is_some() {
             card.push(serde_json::Value::Object(anchors));
+        }
+        if let Some(verified) = verified {
+            card.push(json!(verified));
         }
         out.push_str(&serde_json::Value::Array(card).to_string());
         out.push('\n');
@@ -738,11 +744,13 @@ fn shard_payload(words: &[(&str, &str)], postings: &FxHashMap<Arc<str>, Postings
     out
 }
 
-/// What a result shows: URL, title, kind, level, tags, and the text by
-/// section for its excerpt.
+/// What a result shows: URL, title, kind, level, tags, the text by
+/// section for its excerpt, and when its examples were last verified
+/// with what (`null` for a page without runnable code).
 fn result(page: &Page) -> serde_json::Value {
     let mut result = result_heading(page).to_vec();
     result.push(fragments(page));
+    result.push(json!(Indexed::of(page).verified.map(crate::model::Verified::sentence)));
     serde_json::Value::Array(result)
 }
 

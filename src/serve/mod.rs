@@ -87,6 +87,7 @@ async fn serve(options: &Options) -> Result<(), String> {
         base_url: Some(url.clone()),
         drafts: options.drafts,
         refresh_inventories: options.refresh_inventories,
+        preview: None,
     };
     let mut workspace = Workspace::new(&options.root, overrides);
     let (sender, receiver) = tokio::sync::watch::channel(Arc::new(Published::default()));

@@ -7,7 +7,8 @@
 //! library, so a snippet can `use` it as a doctest would. The package's
 //! target folder stays between runs: dependencies compile once, before the
 //! first page runs and outside any block's time limit, and again only
-//! when the manifest changes.
+//! when the manifest changes. The manifest's `Cargo.lock` is copied in, so
+//! snippets build with the versions the project pins.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,15 @@ pub(crate) fn prepare(
     // Rewritten only when it changes, so Cargo's fingerprints hold.
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // The manifest's lockfile pins the versions snippets build with, as
+    // it pins the project's own; Cargo adds what the package adds.
+    if let Some(lock) = super::provenance::manifest_lock(manifest) {
+        let copy = dir.join("Cargo.lock");
+        let bytes = std::fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+        if std::fs::read(&copy).ok().as_deref() != Some(bytes.as_slice()) {
+            std::fs::write(&copy, bytes).map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
+        }
     }
     eprintln!("building the dependencies of Rust snippets in {}…", crate::diagnostic::display_path(root, &dir));
     let output = Command::new("cargo")

@@ -19,6 +19,7 @@ mod namespaces;
 mod preload;
 mod process;
 mod programs;
+mod provenance;
 mod report;
 pub(crate) mod runners;
 mod rustdoc;
@@ -33,6 +34,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::codeblock::canonical;
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::{Diagnostic, count};
 use crate::model::Page;
@@ -72,6 +74,8 @@ pub(crate) struct TestOptions {
     pub(crate) filter: Option<String>,
     /// Write actual output into mismatching output blocks.
     pub(crate) bless: bool,
+    /// Say why each page ran or was cached.
+    pub(crate) explain: bool,
 }
 
 /// The outcome of `primer test`.
@@ -87,7 +91,12 @@ pub(crate) struct TestRun {
 struct Planned {
     page: Page,
     snippets: Vec<extract::Snippet>,
+    /// What its results depend on ([`provenance::Parts`]), and the cache
+    /// key they make; filled in once the runners are resolved.
+    parts: provenance::Parts,
     key: String,
+    /// The crates of a Cargo manifest its Rust code uses.
+    crates: Vec<crate::results::Tool>,
     weight: f64,
 }
 
@@ -118,21 +127,23 @@ pub(crate) fn test(
         None => None,
     };
     let config = config::load(&options.root, &Overrides { drafts: true, ..Overrides::default() })?;
-    let runners = Runners::new(&config)?;
+    let mut runners = Runners::new(&config)?;
     let sandbox = sandbox_setting(&config, running)?;
     let planned = plan_site(&config, &runners, knows)?;
-    let planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
+    let mut planned = select(&config, options, shard, planned).map_err(Refused::Usage)?;
     let (env, secrets) = environment::base(&config);
-    // Programs are found, and Cargo packages built, for the pages that
-    // will run: a rerun that the cache answers starts nothing.
-    let will_run: Vec<&Planned> =
-        planned.iter().filter(|plan| options.no_cache || !store::is_cached(&config.root, &plan.key)).collect();
-    let mut runners = runners;
+    // The programs, and their versions, are part of every cache key: they
+    // are found first, from answers kept between runs, so a rerun that
+    // the cache answers starts nothing.
     runners.resolve_programs(
         &config.root,
         &env,
-        will_run.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
+        planned.iter().flat_map(|p| p.snippets.iter().map(|s| s.lang.as_str())),
     );
+    key_pages(&config, &runners, &mut planned);
+    // Cargo packages are built for the pages that will run.
+    let will_run: Vec<&Planned> =
+        planned.iter().filter(|plan| options.no_cache || !store::is_cached(&config.root, &plan.key)).collect();
     prepare_projects(&config, &mut runners, &will_run, &env)?;
     let isolated = !will_run.is_empty() && isolate(sandbox);
     // Worked out only for a sandbox, which is all that uses them.
@@ -180,11 +191,10 @@ fn plan_site(
     let (mut pages, mut problems) = frontmatter::run(config, inventory.docs);
     pages.sort_by(|a, b| a.source.display.cmp(&b.source.display));
     let mut planned = Vec::new();
-    let mut folders = HashMap::new();
     for page in pages {
         let (snippets, mut found) = checked_snippets(&page, runners, knows);
         problems.append(&mut found);
-        planned.push(page_plan(config, runners, page, snippets, &mut folders));
+        planned.push(page_plan(page, snippets));
     }
     let mut problems = relocator.apply(problems);
     problems.extend(discovered);
@@ -211,7 +221,7 @@ fn run_pages(
         planned
             .par_iter()
             .map(|plan| {
-                let report = run_planned(config, runners, limits, plan, options.no_cache);
+                let report = run_planned(config, runners, limits, plan, options);
                 progress.finished(&report.display, report.outcome());
                 report
             })
@@ -221,34 +231,146 @@ fn run_pages(
     Ok(reports)
 }
 
-fn page_plan(
-    config: &Config,
-    runners: &Runners,
-    page: Page,
-    snippets: Vec<extract::Snippet>,
-    folders: &mut HashMap<PathBuf, String>,
-) -> Planned {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    hasher.update(format!("{:?}{:?}{:?}", page.meta.test, page.meta.normalize, config.test.normalize).as_bytes());
-    let mut code_bytes = 0;
-    for snippet in &snippets {
-        if let Some(runner) = runners.get(&snippet.lang) {
-            hasher.update(runner.fingerprint().as_bytes());
-            code_bytes += snippet.code.len();
-        }
-        hasher.update(format!("{:?}\0{}\0", snippet.attrs, snippet.lang).as_bytes());
-        hasher.update(snippet.code.as_bytes());
-        for output in &snippet.outputs {
-            hasher.update(format!("{:?}{:?}\0", output.stream, output.exit).as_bytes()).update(output.text.as_bytes());
-        }
-    }
-    hasher.update(sibling_fingerprint(config, &page, folders).as_bytes());
-    let key = hasher.finalize().to_hex()[..32].to_owned();
+fn page_plan(page: Page, snippets: Vec<extract::Snippet>) -> Planned {
+    let code_bytes: usize = snippets.iter().map(|snippet| snippet.code.len()).sum();
     // Without a recorded duration, a page costs a little per run plus its code.
     #[allow(clippy::cast_precision_loss)]
     let weight = 0.05 + code_bytes as f64 / 4000.0;
-    Planned { page, snippets, key, weight }
+    Planned { page, snippets, parts: provenance::Parts::new(), key: String::new(), crates: Vec::new(), weight }
+}
+
+/// What every page's key reads of the site and its environment, found
+/// once per run.
+struct KeyInputs {
+    /// Lockfiles of the Python environment, with their hashes.
+    python_lockfiles: Vec<(String, String)>,
+    /// Installed Python distributions, by normalized name.
+    installed: std::collections::BTreeMap<String, String>,
+    /// The crates of each runner with a manifest, by runner name.
+    crates: HashMap<String, provenance::Crates>,
+    /// Files of the site, when some glob names inputs.
+    files: Vec<String>,
+    /// `[test] inputs`, with their hashes.
+    site_inputs: Vec<(String, String)>,
+    /// The packages each page imported at its last run.
+    last_packages: HashMap<String, Vec<String>>,
+}
+
+impl KeyInputs {
+    fn new(config: &Config, runners: &Runners, planned: &[Planned]) -> Self {
+        let python = runners.get("python");
+        let wants_files = !config.test.inputs.is_empty() || planned.iter().any(|p| !p.page.meta.inputs.is_empty());
+        let files = if wants_files { provenance::site_files(&config.root, &config.output_dir) } else { Vec::new() };
+        let last = crate::results::load_results(&config.root).unwrap_or_default();
+        let last_packages = last
+            .pages
+            .into_iter()
+            .map(|(rel, record)| {
+                let names = record.with.into_iter().filter(|t| t.kind == "python").map(|t| t.name).collect();
+                (rel, names)
+            })
+            .collect();
+        Self {
+            python_lockfiles: provenance::python_lockfiles(&config.root),
+            installed: python.map(|p| provenance::installed(&p.about.paths)).unwrap_or_default(),
+            crates: runners
+                .with_manifest()
+                .map(|(name, manifest, _)| {
+                    let fallback = crate::paths::SitePaths::new(&config.root).rust_project().join("Cargo.lock");
+                    (name.to_owned(), provenance::Crates::read(manifest, &fallback))
+                })
+                .collect(),
+            site_inputs: provenance::input_parts(&config.root, &files, &config.test.inputs),
+            files,
+            last_packages,
+        }
+    }
+}
+
+/// Works out what each page depends on, and so its cache key.
+fn key_pages(config: &Config, runners: &Runners, planned: &mut [Planned]) {
+    let inputs = KeyInputs::new(config, runners, planned);
+    let mut folders = HashMap::new();
+    for plan in planned.iter_mut() {
+        let packages = inputs.last_packages.get(&plan.page.source.rel).cloned().unwrap_or_default();
+        plan.parts = key_parts(config, runners, &inputs, plan, &packages, &mut folders);
+        plan.key = provenance::key(&plan.parts);
+    }
+}
+
+/// The parts of a page's key, with `packages` as the Python packages it
+/// imports; the page's crates are kept in `plan` for its record.
+fn key_parts(
+    config: &Config,
+    runners: &Runners,
+    inputs: &KeyInputs,
+    plan: &mut Planned,
+    packages: &[String],
+    folders: &mut HashMap<PathBuf, String>,
+) -> provenance::Parts {
+    let page = &plan.page;
+    let mut parts = provenance::Parts::new();
+    parts.insert("primer".to_owned(), env!("CARGO_PKG_VERSION").to_owned());
+    let settings = format!("{:?}{:?}{:?}", page.meta.test, page.meta.normalize, config.test.normalize);
+    parts.insert("page settings".to_owned(), provenance::short_hash(settings.as_bytes()));
+    let mut used: std::collections::BTreeMap<&str, &runners::Runner> = std::collections::BTreeMap::new();
+    for snippet in &plan.snippets {
+        if let Some(runner) = runners.get(&snippet.lang) {
+            used.insert(&runner.name, runner);
+        }
+        let mut block = format!("{:?}\0{}\0{}", snippet.attrs, snippet.lang, snippet.code);
+        for output in &snippet.outputs {
+            block.push_str(&format!("{:?}{:?}\0{}", output.stream, output.exit, output.text));
+        }
+        parts.insert(format!("block at line {}", snippet.line), provenance::short_hash(block.as_bytes()));
+    }
+    plan.crates.clear();
+    for (name, runner) in used {
+        let version = runner.about.version.as_deref().unwrap_or("version unknown");
+        let program = runner.program.as_deref().unwrap_or("as the command starts it");
+        let settings = provenance::short_hash(runner.fingerprint().as_bytes());
+        parts.insert(format!("runner {name}"), format!("{version} ({program}), settings {settings}"));
+        if canonical(name) == "python" {
+            for (file, hash) in &inputs.python_lockfiles {
+                parts.insert(format!("lockfile {file}"), hash.clone());
+            }
+        }
+        if let Some(crates) = inputs.crates.get(name) {
+            let code: String = plan
+                .snippets
+                .iter()
+                .filter(|s| runners.get(&s.lang).is_some_and(|r| r.name == *name))
+                .map(|s| s.code.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (package, version, closure) in crates.used_by(&code) {
+                parts.insert(format!("crate {package}"), format!("{version}, with dependencies {closure}"));
+                plan.crates.push(crate::results::Tool {
+                    name: package.to_owned(),
+                    version: version.to_owned(),
+                    kind: "crate".to_owned(),
+                });
+            }
+        }
+    }
+    parts.insert(
+        "files beside the page".to_owned(),
+        provenance::short_hash(sibling_fingerprint(config, page, folders).as_bytes()),
+    );
+    for package in packages {
+        parts.insert(format!("package {package}"), provenance::installed_version(&inputs.installed, package));
+    }
+    for (file, hash) in &inputs.site_inputs {
+        parts.insert(format!("input {file}"), hash.clone());
+    }
+    if !page.meta.inputs.is_empty() {
+        let dir = page.source.display.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let globs: Vec<String> = page.meta.inputs.iter().map(|glob| provenance::rooted_glob(dir, glob)).collect();
+        for (file, hash) in provenance::input_parts(&config.root, &inputs.files, &globs) {
+            parts.insert(format!("input {file}"), hash);
+        }
+    }
+    parts
 }
 
 /// Names, sizes and times of the files next to a page: they are copied
@@ -475,23 +597,68 @@ fn run_planned(
     runners: &Runners,
     limits: &session::Limits,
     plan: &Planned,
-    no_cache: bool,
+    options: &TestOptions,
 ) -> PageReport {
     let started = Instant::now();
     let display = plan.page.source.display.clone();
     let origins = plan.page.source.origins.clone();
-    if !no_cache {
-        if let Some(blocks) = store::cached(&config.root, &plan.key) {
-            return PageReport { display, origins, blocks, cached: true, seconds: 0.0 };
+    let parts_path = provenance::parts_path(&config.root, &plan.page.source.rel);
+    let before = || store::read_parts(&parts_path);
+    if !options.no_cache {
+        if let Some(entry) = store::cached(&config.root, &plan.key) {
+            let why = if options.explain { provenance::explain(&plan.parts, None, true, false) } else { Vec::new() };
+            return PageReport {
+                display,
+                origins,
+                blocks: entry.blocks,
+                with: entry.with,
+                cached: true,
+                seconds: 0.0,
+                why,
+            };
         }
     }
-    let blocks = session::run_page(&config.root, &plan.page, &plan.snippets, runners, limits);
+    let why = if options.explain {
+        provenance::explain(&plan.parts, before().as_ref(), false, options.no_cache)
+    } else {
+        Vec::new()
+    };
+    let (blocks, ran_with) = session::run_page(&config.root, &plan.page, &plan.snippets, runners, limits);
+    let with = recorded_tools(ran_with, &plan.crates);
+    // The key the next run will work out: with the packages this run
+    // imported, at the versions installed now.
+    let packages: Vec<String> = with.iter().filter(|t| t.kind == "python").map(|t| t.name.clone()).collect();
+    let mut parts = plan.parts.clone();
+    parts.retain(|name, _| !name.starts_with("package "));
+    let installed = runners.get("python").map(|p| provenance::installed(&p.about.paths)).unwrap_or_default();
+    for package in &packages {
+        parts.insert(format!("package {package}"), provenance::installed_version(&installed, package));
+    }
+    // Kept state that cannot be written only costs a rerun, or an
+    // explanation, next time.
+    let _ = store::write_parts(&parts_path, &parts);
     let passed = blocks.iter().all(|b| !matches!(b.status, Status::Failed(_)));
     if passed {
-        // A cache that cannot be written only costs a rerun next time.
-        let _ = store::store(&config.root, &plan.key, &blocks);
+        let _ = store::store(
+            &config.root,
+            &provenance::key(&parts),
+            &store::CacheEntry { blocks: blocks.clone(), with: with.clone() },
+        );
     }
-    PageReport { display, origins, blocks, cached: false, seconds: started.elapsed().as_secs_f64() }
+    PageReport { display, origins, blocks, with, cached: false, seconds: started.elapsed().as_secs_f64(), why }
+}
+
+/// What a page ran with: each runner once, then its packages and crates
+/// by name.
+fn recorded_tools(ran_with: Vec<crate::results::Tool>, crates: &[crate::results::Tool]) -> Vec<crate::results::Tool> {
+    let (mut runners, mut packages): (Vec<_>, Vec<_>) =
+        ran_with.into_iter().chain(crates.iter().cloned()).partition(|tool| tool.kind == "runner");
+    let mut seen = std::collections::HashSet::new();
+    runners.retain(|tool| seen.insert(tool.name.clone()));
+    packages.sort();
+    packages.dedup_by(|a, b| a.name == b.name && a.kind == b.kind);
+    runners.extend(packages);
+    runners
 }
 
 fn finish(
@@ -510,7 +677,7 @@ fn finish(
     for (plan, report) in planned.iter().zip(reports) {
         records.insert(
             plan.page.source.rel.clone(),
-            crate::results::PageRecord::new(report.blocks.clone(), today.clone()),
+            crate::results::PageRecord::new(report.blocks.clone(), today.clone(), report.with.clone()),
         );
         if !report.cached {
             durations.insert(plan.page.source.rel.clone(), report.seconds);
@@ -544,7 +711,15 @@ fn finish(
             }
         }
     }
-    let mut text = report::human(reports);
+    let mut text = String::new();
+    if options.explain {
+        for report in reports {
+            for why in &report.why {
+                text.push_str(&format!("{}: {why}\n", report.display));
+            }
+        }
+    }
+    text.push_str(&report::human(reports));
     let totals = report::totals(reports);
     if !blessed.is_empty() {
         text.push_str(&format!("blessed {}: {}\n", count(blessed.len(), "page", "pages"), blessed.join(", ")));

@@ -32,11 +32,49 @@ const VERSION_FILES: [&str; 8] = [
     ".nvmrc",
 ];
 
+/// Python's executable, version and import path, a line each.
+const PYTHON_ABOUT: &str =
+    "import sys, platform; print(sys.executable); print(platform.python_version()); print('\\n'.join(sys.path))";
+
+/// The first version number in a program's `--version` text:
+/// `cargo 1.83.0 (5ffbef321 2024-10-29)` → `1.83.0`.
+pub(crate) fn version_in(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+'))
+        .map(|word| word.trim_start_matches('v'))
+        .find(|word| {
+            let mut parts = word.split('.');
+            parts.next().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                && parts.next().is_some_and(|p| p.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_owned)
+}
+
 /// One remembered answer, and what it depended on.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 struct Answer {
     real: String,
     watched: Vec<(PathBuf, Option<(u64, u128)>)>,
+    /// Absent in answers of older primers, which are asked again.
+    #[serde(default)]
+    about: Option<About>,
+}
+
+/// What a program says of itself: its version, and for Python the
+/// folders it imports from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct About {
+    /// `3.11.7`, `1.83.0`: the first version number the program prints
+    /// for `--version`.
+    pub(crate) version: Option<String>,
+    /// Python's `sys.path`, absolute folders only.
+    pub(crate) paths: Vec<String>,
+}
+
+/// A program found: its real path, and what it says of itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) real: String,
+    pub(crate) about: About,
 }
 
 /// Finds real programs for one run, reading and writing the cache once.
@@ -59,25 +97,26 @@ impl<'a> Finder<'a> {
         Self { root, env, answers, changed: false }
     }
 
-    /// The real path of `program` as the snippets would start it; `None`
-    /// when it cannot be found, or is written as a path or with shell
-    /// syntax.
-    pub(crate) fn real(&mut self, program: &str) -> Option<String> {
+    /// The real path of `program` as the snippets would start it, and
+    /// its version; `None` when it cannot be found, or is written as a
+    /// path or with shell syntax.
+    pub(crate) fn real(&mut self, program: &str) -> Option<Found> {
         if program.contains(['/', '\'', '"', '$', '{']) {
             return None;
         }
         let key = self.key(program);
         let on_path = self.on_path(program)?;
         if let Some(answer) = self.answers.get(&key)
+            && let Some(about) = &answer.about
             && answer.watched == self.watched(&on_path, Path::new(&answer.real))
         {
-            return Some(answer.real.clone());
+            return Some(Found { real: answer.real.clone(), about: about.clone() });
         }
-        let real = self.ask(program)?;
+        let (real, about) = self.ask(program)?;
         let watched = self.watched(&on_path, Path::new(&real));
-        self.answers.insert(key, Answer { real: real.clone(), watched });
+        self.answers.insert(key, Answer { real: real.clone(), watched, about: Some(about.clone()) });
         self.changed = true;
-        Some(real)
+        Some(Found { real, about })
     }
 
     /// Writes the answers found, when any is new. A cache that cannot be
@@ -116,8 +155,8 @@ impl<'a> Finder<'a> {
         std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
     }
 
-    /// Asks the program itself where it really is.
-    fn ask(&self, program: &str) -> Option<String> {
+    /// Asks the program itself where it really is, and its version.
+    fn ask(&self, program: &str) -> Option<(String, About)> {
         let run = |args: &[&str]| -> Option<String> {
             let output = Command::new(program)
                 .args(args)
@@ -125,18 +164,32 @@ impl<'a> Finder<'a> {
                 .env_clear()
                 .envs(self.env.iter().map(|(k, v)| (k, v)))
                 .stdin(Stdio::null())
-                .stderr(Stdio::null())
                 .output()
                 .ok()?;
-            let text = String::from_utf8(output.stdout).ok()?;
+            // Some programs print their version on stderr (Python 2).
+            let mut text = String::from_utf8(output.stdout).ok()?;
+            text.push_str(&String::from_utf8_lossy(&output.stderr));
             output.status.success().then(|| text.trim().to_owned())
         };
-        let real = match program {
-            "python" | "python3" => run(&["-c", "import sys; print(sys.executable)"]).map(PathBuf::from),
-            "rustc" => run(&["--print", "sysroot"]).map(|sysroot| Path::new(&sysroot).join("bin").join("rustc")),
-            _ => self.on_path(program),
-        }?;
-        (real.is_absolute() && real.is_file()).then(|| real.to_string_lossy().into_owned())
+        let (real, about) = match program {
+            "python" | "python3" => {
+                let text = run(&["-c", PYTHON_ABOUT])?;
+                let mut lines = text.lines();
+                let real = PathBuf::from(lines.next()?);
+                let version = lines.next().map(str::to_owned);
+                let paths = lines.filter(|line| Path::new(line).is_absolute()).map(str::to_owned).collect();
+                (real, About { version, paths })
+            }
+            "rustc" => {
+                let real = run(&["--print", "sysroot"]).map(|sysroot| Path::new(&sysroot).join("bin").join("rustc"))?;
+                (real, About { version: run(&["--version"]).as_deref().and_then(version_in), paths: Vec::new() })
+            }
+            _ => {
+                let version = run(&["--version"]).as_deref().and_then(version_in);
+                (self.on_path(program)?, About { version, paths: Vec::new() })
+            }
+        };
+        (real.is_absolute() && real.is_file()).then(|| (real.to_string_lossy().into_owned(), about))
     }
 
     /// The files whose change may change the answer, with their
@@ -193,7 +246,7 @@ mod tests {
         let starts = || std::fs::read_to_string(dir.path().join("starts")).unwrap_or_default().lines().count();
         let find = || {
             let mut finder = Finder::new(&root, &env);
-            let real = finder.real("python3");
+            let real = finder.real("python3").map(|found| found.real);
             finder.save();
             real
         };
@@ -206,7 +259,8 @@ mod tests {
         let other = vec![(OsString::from("PYENV_VERSION"), OsString::from("3.10")), env[0].clone()];
         // The answer is checked too: a start that failed (say, a fork
         // refused on a loaded machine) shows as `None`, not as a cache hit.
-        assert_eq!(Finder::new(&root, &other).real("python3").as_deref(), Some(target.to_str().expect("utf-8")));
+        let found = Finder::new(&root, &other).real("python3").map(|found| found.real);
+        assert_eq!(found.as_deref(), Some(target.to_str().expect("utf-8")));
         assert_eq!(starts(), 3, "another environment asks again");
     }
 
@@ -217,5 +271,14 @@ mod tests {
         assert_eq!(finder.real("/usr/bin/python3"), None);
         assert_eq!(finder.real("$PYTHON"), None);
         assert_eq!(finder.real("no-such-program-here"), None);
+    }
+
+    #[test]
+    fn a_version_is_the_first_version_number_printed() {
+        assert_eq!(version_in("Python 3.11.7").as_deref(), Some("3.11.7"));
+        assert_eq!(version_in("cargo 1.83.0 (5ffbef321 2024-10-29)").as_deref(), Some("1.83.0"));
+        assert_eq!(version_in("v20.11.1").as_deref(), Some("20.11.1"));
+        assert_eq!(version_in("GNU bash, version 5.2.15(1)-release").as_deref(), Some("5.2.15"));
+        assert_eq!(version_in("sh: illegal option"), None);
     }
 }

@@ -17,8 +17,12 @@ pub(crate) struct PageReport {
     /// For a notebook or script page, where its lines were written.
     pub(crate) origins: Option<Arc<Origins>>,
     pub(crate) blocks: Vec<BlockResult>,
+    /// The runners, packages and crates its programs ran with.
+    pub(crate) with: Vec<crate::results::Tool>,
     pub(crate) cached: bool,
     pub(crate) seconds: f64,
+    /// Why it ran or was cached, for `--explain`.
+    pub(crate) why: Vec<String>,
 }
 
 impl PageReport {

@@ -146,6 +146,7 @@ def __primer_setup():
     path = getattr(main, "__file__", None)
     if not path:
         return
+    atexit.register(__primer_versions, folder, path)
     import ast
 
     with open(path, encoding="utf-8") as file:
@@ -169,6 +170,56 @@ def __primer_setup():
     tree.body = body
     __primer_exec(tree, path)
     sys.exit(0)
+
+
+def __primer_versions(folder, path):
+    # What the page was verified with: this interpreter's version, and the
+    # distribution and version of each top-level package that the program's
+    # own import statements name (cells included), as this interpreter's
+    # metadata gives them. The standard library and modules beside the page
+    # have no distribution and are left out.
+    try:
+        import json
+        import os
+        import platform
+        import re
+        import sys
+        from importlib import metadata
+
+        with open(path, encoding="utf-8") as file:
+            text = "\n".join(file.read().split("\n")[PRIMER_PREAMBLE_LINES:]).replace("\\n", "\n")
+        names = set()
+        for match in re.finditer(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([\w. \t,]+))", text):
+            if match.group(1):
+                names.add(match.group(1))
+            else:
+                names.update(part.split()[0].split(".")[0] for part in match.group(2).split(",") if part.split())
+        here = os.getcwd() + os.sep
+        skip = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+        found, by_module = {}, None
+        for name in sorted(names - skip):
+            module = sys.modules.get(name)
+            if module is None or os.path.abspath(getattr(module, "__file__", None) or here).startswith(here):
+                continue
+            try:
+                dist = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                # The module's distribution has another name: PIL, Pillow.
+                if by_module is None:
+                    by_module = metadata.packages_distributions()
+                dist = None
+                for candidate in by_module.get(name, []):
+                    try:
+                        dist = metadata.distribution(candidate)
+                        break
+                    except metadata.PackageNotFoundError:
+                        pass
+            if dist is not None and dist.version:
+                found[dist.metadata["Name"] or name] = dist.version
+        with open(os.path.join(folder, "versions.json"), "w", encoding="utf-8") as file:
+            json.dump({"python": platform.python_version(), "packages": found}, file)
+    except Exception:
+        pass
 
 
 def __primer_shows(node):

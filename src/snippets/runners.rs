@@ -52,6 +52,9 @@ pub(crate) struct Runner {
     pub(crate) preload: Option<Vec<String>>,
     /// The real path of the program the command starts, once resolved.
     pub(crate) program: Option<String>,
+    /// What that program says of itself (version, Python's import path),
+    /// once resolved.
+    pub(crate) about: super::programs::About,
 }
 
 impl Runner {
@@ -104,6 +107,7 @@ fn built_in(name: &str) -> Option<Runner> {
         project: None,
         preload: None,
         program: None,
+        about: super::programs::About::default(),
     };
     Some(match name {
         // A warm interpreter forks each program: no start-up per page.
@@ -231,15 +235,21 @@ impl Runners {
         names.sort();
         names.dedup();
         let mut finder = super::programs::Finder::new(root, env);
-        let mut found: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut found: BTreeMap<String, Option<super::programs::Found>> = BTreeMap::new();
         for name in names {
             let Some(runner) = self.by_name.get_mut(&name) else { continue };
+            if runner.program.is_some() {
+                continue;
+            }
             for command in std::iter::once(&mut runner.command).chain(runner.check.as_mut()) {
                 let Some(program) = command.split_whitespace().next().map(str::to_owned) else { continue };
                 let real = found.entry(program.clone()).or_insert_with(|| finder.real(&program));
                 if let Some(real) = real {
-                    *command = format!("{}{}", shell_quote(real), &command[program.len()..]);
-                    runner.program.get_or_insert_with(|| real.clone());
+                    *command = format!("{}{}", shell_quote(&real.real), &command[program.len()..]);
+                    if runner.program.is_none() {
+                        runner.program = Some(real.real.clone());
+                        runner.about = real.about.clone();
+                    }
                 }
             }
         }
@@ -289,6 +299,7 @@ fn merge(base: Option<Runner>, name: &str, settings: &RunnerSettings) -> Option<
             project: None,
             preload: None,
             program: None,
+            about: super::programs::About::default(),
         },
     };
     if let Some(command) = &settings.command {

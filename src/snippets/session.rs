@@ -23,7 +23,7 @@ use super::supervisor::{Orders, Sandbox, SandboxKind};
 use crate::codeblock::canonical;
 use crate::model::{Normalize, Page, TestMode};
 use crate::paths::keep_output;
-use crate::results::{BlockResult, RichOutput, Status, code_hash};
+use crate::results::{BlockResult, RichOutput, Status, Tool, code_hash};
 
 /// The files a program's preamble wrote to `folder` (`<block>-<n>.<ext>`),
 /// moved into the store, by block position. Tables and SVG figures are
@@ -111,21 +111,23 @@ enum ProgramKind {
     Check,
 }
 
-/// Runs every runnable block of `page`.
+/// Runs every runnable block of `page`; returns their results, and the
+/// runners and Python packages its programs ran with.
 pub(crate) fn run_page(
     root: &Path,
     page: &Page,
     snippets: &[Snippet],
     runners: &Runners,
     limits: &Limits,
-) -> Vec<BlockResult> {
+) -> (Vec<BlockResult>, Vec<Tool>) {
     let mut results: Vec<BlockResult> = snippets.iter().map(pending).collect();
+    let mut with = Vec::new();
     let Plan { programs, not_run } = plan(page, snippets, runners);
     for (i, reason) in not_run {
         results[i].status = Status::NotRun(reason);
     }
     if programs.is_empty() {
-        return results;
+        return (results, with);
     }
     let dir = match Workspace::new(root, page, &limits.running) {
         Ok(dir) => dir,
@@ -135,15 +137,30 @@ pub(crate) fn run_page(
                     results[i].status = Status::Failed(format!("cannot create a working folder: {error}"));
                 }
             }
-            return results;
+            return (results, with);
         }
     };
     let normalizers = Normalizers::new(limits.normalize.iter().chain(&page.meta.normalize));
     let page_run = PageRun { root, page, snippets, workspace: &dir, limits, normalizers: &normalizers };
     for (n, program) in programs.iter().enumerate() {
         execute(&page_run, program, n, &mut results);
+        if program.kind == ProgramKind::Run {
+            // The preamble of a Python program says what it ran with.
+            let told = super::provenance::python_tools(&workspace_rich_folder(&dir, n));
+            if told.is_empty() {
+                with.extend(super::provenance::runner_tool(program.runner));
+            } else {
+                with.extend(told);
+            }
+        }
     }
-    results
+    (results, with)
+}
+
+/// Where the preamble of the `n`th program keeps figures, tables and
+/// the versions it ran with.
+fn workspace_rich_folder(workspace: &Workspace, n: usize) -> PathBuf {
+    workspace.work().join(format!(".primer-outputs-{n}"))
 }
 
 /// The programs of `page` that build in the Cargo package of runner
@@ -415,7 +432,7 @@ fn execute(run: &PageRun<'_>, program: &Program<'_>, n: usize, results: &mut [Bl
     let marker = format!("@@primer-block-{}-", std::process::id());
     let (source, starts) = assemble(program, snippets, &marker);
     let Launch { file, bin, command } = launch(run, program, n);
-    let rich_folder = workspace.work().join(format!(".primer-outputs-{n}"));
+    let rich_folder = workspace_rich_folder(workspace, n);
     let env = program_env(limits, workspace, program, &rich_folder);
     let job = Job {
         orders: orders(run, program, &command),

@@ -1,11 +1,13 @@
 //! What `primer test` keeps between runs, under `.primer/` in the site.
 //!
 //! - `cache/<key>.json`: results of pages that passed, keyed by a hash of
-//!   their blocks and runners, so unchanged pages are not run again;
+//!   everything they depend on (see `provenance`), so unchanged pages are
+//!   not run again; `cache/why-<page>.json`: the parts of that key at a
+//!   page's last run, which `--explain` compares;
 //! - `durations.json`: seconds per page, written by `--update-durations`
 //!   and read to balance shards;
 //! - `results.json`: the last result of every page, which `primer build`
-//!   shows to readers (captured output, "last verified", failures).
+//!   shows to readers (captured output, "verified on", failures).
 //!
 //! `.primer/` is committed, so whoever opens a pull request writes it:
 //! everything read back is checked like content. A results file that is
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::paths::SitePaths;
 use crate::paths::{MAX_STATE_FILE, read_state};
-use crate::results::{BlockResult, PageRecord, block_problem, load_results};
+use crate::results::{BlockResult, PageRecord, Tool, load_results, record_problem};
 
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
     read_state(path, MAX_STATE_FILE).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
@@ -52,20 +54,37 @@ pub(crate) fn save_durations(root: &Path, durations: BTreeMap<String, f64>) -> s
     write_json(&SitePaths::new(root).durations(), &all)
 }
 
-/// The results of a page that passed with the same key before.
+/// What the cache keeps of a page that passed: its blocks' results and
+/// what they ran with.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CacheEntry {
+    pub(crate) blocks: Vec<BlockResult>,
+    pub(crate) with: Vec<Tool>,
+}
+
 /// Whether the page with cache `key` passed unchanged before.
 pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
     cached(root, key).is_some()
 }
 
-/// The blocks of a page that passed with the same key before; a cache
+/// The results of a page that passed with the same key before; a cache
 /// entry that is not as primer writes it counts as none.
-pub(crate) fn cached(root: &Path, key: &str) -> Option<Vec<BlockResult>> {
+pub(crate) fn cached(root: &Path, key: &str) -> Option<CacheEntry> {
     let bytes = read_state(&SitePaths::new(root).test_cache(key), MAX_STATE_FILE).ok()?;
-    let blocks: Vec<BlockResult> = serde_json::from_slice(&bytes).ok()?;
-    blocks.iter().all(|block| block_problem(block).is_none()).then_some(blocks)
+    let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
+    let record = PageRecord::new(entry.blocks, "2000-01-01".to_owned(), entry.with);
+    record_problem(&record).is_none().then_some(CacheEntry { blocks: record.blocks, with: record.with })
 }
 
-pub(crate) fn store(root: &Path, key: &str, blocks: &[BlockResult]) -> std::io::Result<()> {
-    write_json(&SitePaths::new(root).test_cache(key), &blocks)
+pub(crate) fn store(root: &Path, key: &str, entry: &CacheEntry) -> std::io::Result<()> {
+    write_json(&SitePaths::new(root).test_cache(key), entry)
+}
+
+/// The parts of a page's key at its last run, if kept.
+pub(crate) fn read_parts(path: &Path) -> Option<super::provenance::Parts> {
+    read_state(path, MAX_STATE_FILE).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok())
+}
+
+pub(crate) fn write_parts(path: &Path, parts: &super::provenance::Parts) -> std::io::Result<()> {
+    write_json(path, parts)
 }

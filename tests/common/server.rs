@@ -69,5 +69,8 @@ fn serve(root: &Path, mut stream: TcpStream) {
         body.len()
     );
     let _ = stream.write_all(header.as_bytes());
-    let _ = stream.write_all(&body);
+    // A HEAD request (the version switcher's check) gets no body.
+    if !request_line.starts_with("HEAD ") {
+        let _ = stream.write_all(&body);
+    }
 }

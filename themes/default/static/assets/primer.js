@@ -393,7 +393,94 @@
     apply();
   }
 
+  // The version switcher and the banner of a version that is not the
+  // preferred one, from versions.json as it is now: an old build shows
+  // today's list without being rebuilt. Without JavaScript the switcher
+  // is a link to the list; opened from disk, there is no list to fetch.
+  function setUpVersions(link) {
+    if (location.protocol === "file:") {
+      link.hidden = true;
+      return;
+    }
+    var here = link.getAttribute("data-version");
+    var rootMeta = document.querySelector('meta[name="primer-root"]');
+    var root = new URL((rootMeta && rootMeta.content) || "./", location.href);
+    var path = location.pathname.indexOf(root.pathname) === 0 ? location.pathname.slice(root.pathname.length) : "";
+    var listUrl = link.href;
+    function home(version) {
+      var url = new URL(version.url, listUrl);
+      if (!/\/$/.test(url.pathname)) url.pathname += "/";
+      return url;
+    }
+    // The same page in another version when it has it, else its home.
+    function samePage(version) {
+      var start = home(version);
+      var same = new URL(path, start);
+      return fetch(same.href, { method: "HEAD" })
+        .then(function (response) { return response.ok ? same : start; })
+        .catch(function () { return start; });
+    }
+    fetch(listUrl)
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (list) {
+        if (!Array.isArray(list)) return;
+        // Only web addresses: the list is data, and a `javascript:` URL in
+        // it must not become a link.
+        list = list.filter(function (v) {
+          if (!v || typeof v.version !== "string" || typeof v.url !== "string") return false;
+          try {
+            return /^https?:$/.test(home(v).protocol);
+          } catch (e) {
+            return false;
+          }
+        });
+        var select = document.createElement("select");
+        select.className = "version-select";
+        select.setAttribute("aria-label", "Version");
+        select.setAttribute("data-version-select", "");
+        var current = null;
+        list.forEach(function (version, index) {
+          var option = new Option(version.title || version.version, String(index));
+          if (version.version === here) {
+            option.selected = true;
+            current = version;
+          }
+          select.add(option);
+        });
+        if (!current) {
+          var own = new Option(here, "");
+          own.selected = true;
+          select.add(own, 0);
+        }
+        select.addEventListener("change", function () {
+          var version = list[Number(select.value)];
+          if (!version || select.value === "") return;
+          samePage(version).then(function (url) { location.href = url.href; });
+        });
+        link.hidden = true;
+        link.insertAdjacentElement("afterend", select);
+        var preferred = list.filter(function (v) { return v.preferred === true; })[0];
+        var banner = document.querySelector("[data-version-banner]");
+        if (!banner || !preferred || preferred === current) return;
+        var status = current && current.status;
+        var what = status === "outdated" ? ", which is outdated" : status === "preview" || status === "dev" ? ", which is not released yet" : "";
+        banner.textContent = "This is the documentation of version " + here + what + ". ";
+        var go = document.createElement("a");
+        go.textContent = "Read this page in version " + (preferred.title || preferred.version);
+        go.href = home(preferred).href;
+        banner.appendChild(go);
+        banner.hidden = false;
+        samePage(preferred).then(function (url) {
+          go.href = url.href;
+          go.setAttribute("data-checked", "");
+        });
+      })
+      .catch(function () { /* the link to the list stays */ });
+  }
+
   setUpDiskLinks();
+  var versions = document.querySelector("[data-version-switch]");
+  if (versions) setUpVersions(versions);
   setUpDownloads();
   setUpWideTables();
   setUpToc();

@@ -469,7 +469,7 @@
           var cardWords = card ? words(titleText(card[2]) + " " + card[6]) : [];
           var shown = card && terms.every(function (t) { return cardWords.some(matcher([t], stem)); });
           var meta = shown
-            ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]]]))
+            ? Promise.resolve(card.slice(1, 6).concat([[["", "", card[6]]], card[8] || null]))
             : get("r/" + Math.floor(row.doc / block)).then(function (results) { return results[row.doc % block]; });
           return meta.then(function (meta) {
             var excerpt = place < excerpts ? makeExcerpt(meta[5], highlight) : { html: "", anchor: "" };
@@ -482,6 +482,8 @@
               kind: meta[2],
               level: meta[3],
               tags: meta[4],
+              // "Verified on … with …", for a page whose examples ran.
+              verified: meta[6] || "",
               excerpt: excerpt.html,
               partial: row.matched < terms.length,
               score: row.score
