@@ -175,6 +175,25 @@ fn a_page_shows_what_its_examples_were_verified_with() {
 }
 
 #[test]
+fn packages_are_recorded_from_ipython_cells_too() {
+    if !common::python_can_import("IPython") && std::env::var_os("CI").is_none() {
+        return;
+    }
+    let site = TestSite::empty();
+    let packages = site.path().join("packages");
+    install(&packages, "fakepkg", "3.0");
+    site.write("book.toml", "[site]\ntitle = \"T\"\n\n[test]\nenv = [\"PYTHONPATH\"]\n");
+    // IPython's shell takes over the program's namespace.
+    page(&site, "cells", "", "```ipython\nimport fakepkg\n%time x = 1\nprint(fakepkg.__version__)\n```\n");
+    let (ran, output) = ran(&site, &packages);
+    assert_eq!(ran, ["content/recipes/cells.md"], "{output}");
+    let results: serde_json::Value = serde_json::from_str(&site.read_source(".primer/results.json")).unwrap();
+    let with = &results["pages"]["recipes/cells.md"]["with"];
+    assert_eq!(with[1]["name"], "fakepkg", "{with}");
+    assert_eq!(with[1]["version"], "3.0", "{with}");
+}
+
+#[test]
 fn a_results_file_naming_odd_tools_is_refused() {
     let site = TestSite::empty();
     site.write("book.toml", "[site]\ntitle = \"T\"\n");

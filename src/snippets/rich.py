@@ -146,7 +146,8 @@ def __primer_setup():
     path = getattr(main, "__file__", None)
     if not path:
         return
-    atexit.register(__primer_versions, folder, path)
+    # Its arguments are taken now: a page may clear its namespace.
+    atexit.register(__primer_versions, folder, path, PRIMER_PREAMBLE_LINES)
     import ast
 
     with open(path, encoding="utf-8") as file:
@@ -172,7 +173,7 @@ def __primer_setup():
     sys.exit(0)
 
 
-def __primer_versions(folder, path):
+def __primer_versions(folder, path, preamble_lines):
     # What the page was verified with: this interpreter's version, and the
     # distribution and version of each top-level package that the program's
     # own import statements name (cells included), as this interpreter's
@@ -181,13 +182,13 @@ def __primer_versions(folder, path):
     try:
         import json
         import os
-        import platform
         import re
         import sys
-        from importlib import metadata
 
         with open(path, encoding="utf-8") as file:
-            text = "\n".join(file.read().split("\n")[PRIMER_PREAMBLE_LINES:]).replace("\\n", "\n")
+            text = "\n".join(file.read().split("\n")[preamble_lines:])
+        # A cell's code starts on the line of its `__primer_cell("""`.
+        text = text.replace('__primer_cell("""', "\n")
         names = set()
         for match in re.finditer(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)|import[ \t]+([\w. \t,]+))", text):
             if match.group(1):
@@ -197,7 +198,11 @@ def __primer_versions(folder, path):
         here = os.getcwd() + os.sep
         skip = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
         found, by_module = {}, None
-        for name in sorted(names - skip):
+        names -= skip
+        if names:
+            # Imported only when needed: it costs a page with no imports.
+            from importlib import metadata
+        for name in sorted(names):
             module = sys.modules.get(name)
             if module is None or os.path.abspath(getattr(module, "__file__", None) or here).startswith(here):
                 continue
@@ -217,7 +222,7 @@ def __primer_versions(folder, path):
             if dist is not None and dist.version:
                 found[dist.metadata["Name"] or name] = dist.version
         with open(os.path.join(folder, "versions.json"), "w", encoding="utf-8") as file:
-            json.dump({"python": platform.python_version(), "packages": found}, file)
+            json.dump({"python": "%d.%d.%d" % sys.version_info[:3], "packages": found}, file)
     except Exception:
         pass
 

@@ -19,6 +19,8 @@ import atexit
 import ctypes
 import gc
 import importlib
+# What the preamble reads package versions with, imported once for every child.
+import importlib.metadata
 import json
 import os
 import resource
