@@ -3,7 +3,9 @@
 //! Reads `book.toml` at the site root into a raw serde structure that rejects
 //! unknown keys, then checks it into [`Config`], the validated settings every
 //! later stage reads. Command-line overrides (`--out`, `--base-url`,
-//! `--drafts`) are applied here, so no other stage looks at the command line.
+//! `--drafts`, `--preview`) are applied here, so no other stage looks at the
+//! command line. Versions, previews and feedback are checked in
+//! [`publishing`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
