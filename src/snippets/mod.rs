@@ -1,12 +1,14 @@
 //! `primer test`: run every code snippet of the site and check its output.
 //!
 //! Reuses the first stages of the build (config, discovery, front matter),
-//! then for each page: extract its blocks ([`extract`]), skip it when the
-//! cache says it passed unchanged ([`store`]), run its programs
-//! ([`session`], [`process`]) and compare outputs ([`expect`]). Pages run
-//! in parallel; [`shard`] splits them over CI jobs; [`report`] prints the
-//! summary and JUnit file; [`bless`] writes actual output back into pages.
-//! Results are kept in `.primer/results.json` for the build to show.
+//! then for each page: extract its blocks ([`extract`]), work out its
+//! cache key from everything it depends on ([`keys`], [`provenance`]),
+//! skip it when the cache says it passed with that key ([`store`]), run
+//! its programs ([`session`], [`process`]) and compare outputs
+//! ([`expect`]). Pages run in parallel; [`shard`] splits them over CI
+//! jobs; [`report`] prints the summary and JUnit file; [`bless`] writes
+//! actual output back into pages. Results, with what each page ran with,
+//! are kept in `.primer/results.json` for the build to show.
 
 mod bless;
 mod cargo;
@@ -15,6 +17,7 @@ mod expect;
 pub(crate) mod extract;
 #[cfg(target_os = "linux")]
 pub(crate) mod isolation;
+mod keys;
 mod namespaces;
 mod preload;
 mod process;
@@ -34,7 +37,6 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::codeblock::canonical;
 use crate::config::{self, Config, Overrides};
 use crate::diagnostic::{Diagnostic, count};
 use crate::model::Page;
@@ -239,165 +241,15 @@ fn page_plan(page: Page, snippets: Vec<extract::Snippet>) -> Planned {
     Planned { page, snippets, parts: provenance::Parts::new(), key: String::new(), crates: Vec::new(), weight }
 }
 
-/// What every page's key reads of the site and its environment, found
-/// once per run.
-struct KeyInputs {
-    /// Lockfiles of the Python environment, with their hashes.
-    python_lockfiles: Vec<(String, String)>,
-    /// Installed Python distributions, by normalized name.
-    installed: std::collections::BTreeMap<String, String>,
-    /// The crates of each runner with a manifest, by runner name.
-    crates: HashMap<String, provenance::Crates>,
-    /// Files of the site, when some glob names inputs.
-    files: Vec<String>,
-    /// `[test] inputs`, with their hashes.
-    site_inputs: Vec<(String, String)>,
-    /// The packages each page imported at its last run.
-    last_packages: HashMap<String, Vec<String>>,
-}
-
-impl KeyInputs {
-    fn new(config: &Config, runners: &Runners, planned: &[Planned]) -> Self {
-        let python = runners.get("python");
-        let wants_files = !config.test.inputs.is_empty() || planned.iter().any(|p| !p.page.meta.inputs.is_empty());
-        let files = if wants_files { provenance::site_files(&config.root, &config.output_dir) } else { Vec::new() };
-        let last = crate::results::load_results(&config.root).unwrap_or_default();
-        let last_packages = last
-            .pages
-            .into_iter()
-            .map(|(rel, record)| {
-                let names = record.with.into_iter().filter(|t| t.kind == "python").map(|t| t.name).collect();
-                (rel, names)
-            })
-            .collect();
-        Self {
-            python_lockfiles: provenance::python_lockfiles(&config.root),
-            installed: python.map(|p| provenance::installed(&p.about.paths)).unwrap_or_default(),
-            crates: runners
-                .with_manifest()
-                .map(|(name, manifest, _)| {
-                    let fallback = crate::paths::SitePaths::new(&config.root).rust_project().join("Cargo.lock");
-                    (name.to_owned(), provenance::Crates::read(manifest, &fallback))
-                })
-                .collect(),
-            site_inputs: provenance::input_parts(&config.root, &files, &config.test.inputs),
-            files,
-            last_packages,
-        }
-    }
-}
-
 /// Works out what each page depends on, and so its cache key.
 fn key_pages(config: &Config, runners: &Runners, planned: &mut [Planned]) {
-    let inputs = KeyInputs::new(config, runners, planned);
+    let inputs = keys::KeyInputs::new(config, runners, planned.iter().map(|plan| &plan.page));
     let mut folders = HashMap::new();
     for plan in planned.iter_mut() {
-        let packages = inputs.last_packages.get(&plan.page.source.rel).cloned().unwrap_or_default();
-        plan.parts = key_parts(config, runners, &inputs, plan, &packages, &mut folders);
+        let page = keys::PageKey { page: &plan.page, snippets: &plan.snippets };
+        (plan.parts, plan.crates) = keys::key_parts(config, runners, &inputs, &page, &mut folders);
         plan.key = provenance::key(&plan.parts);
     }
-}
-
-/// The parts of a page's key, with `packages` as the Python packages it
-/// imports; the page's crates are kept in `plan` for its record.
-fn key_parts(
-    config: &Config,
-    runners: &Runners,
-    inputs: &KeyInputs,
-    plan: &mut Planned,
-    packages: &[String],
-    folders: &mut HashMap<PathBuf, String>,
-) -> provenance::Parts {
-    let page = &plan.page;
-    let mut parts = provenance::Parts::new();
-    parts.insert("primer".to_owned(), env!("CARGO_PKG_VERSION").to_owned());
-    let settings = format!("{:?}{:?}{:?}", page.meta.test, page.meta.normalize, config.test.normalize);
-    parts.insert("page settings".to_owned(), provenance::short_hash(settings.as_bytes()));
-    let mut used: std::collections::BTreeMap<&str, &runners::Runner> = std::collections::BTreeMap::new();
-    for snippet in &plan.snippets {
-        if let Some(runner) = runners.get(&snippet.lang) {
-            used.insert(&runner.name, runner);
-        }
-        let mut block = format!("{:?}\0{}\0{}", snippet.attrs, snippet.lang, snippet.code);
-        for output in &snippet.outputs {
-            block.push_str(&format!("{:?}{:?}\0{}", output.stream, output.exit, output.text));
-        }
-        parts.insert(format!("block at line {}", snippet.line), provenance::short_hash(block.as_bytes()));
-    }
-    plan.crates.clear();
-    for (name, runner) in used {
-        let version = runner.about.version.as_deref().unwrap_or("version unknown");
-        let program = runner.program.as_deref().unwrap_or("as the command starts it");
-        let settings = provenance::short_hash(runner.fingerprint().as_bytes());
-        parts.insert(format!("runner {name}"), format!("{version} ({program}), settings {settings}"));
-        if canonical(name) == "python" {
-            for (file, hash) in &inputs.python_lockfiles {
-                parts.insert(format!("lockfile {file}"), hash.clone());
-            }
-        }
-        if let Some(crates) = inputs.crates.get(name) {
-            let code: String = plan
-                .snippets
-                .iter()
-                .filter(|s| runners.get(&s.lang).is_some_and(|r| r.name == *name))
-                .map(|s| s.code.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            for (package, version, closure) in crates.used_by(&code) {
-                parts.insert(format!("crate {package}"), format!("{version}, with dependencies {closure}"));
-                plan.crates.push(crate::results::Tool {
-                    name: package.to_owned(),
-                    version: version.to_owned(),
-                    kind: "crate".to_owned(),
-                });
-            }
-        }
-    }
-    parts.insert(
-        "files beside the page".to_owned(),
-        provenance::short_hash(sibling_fingerprint(config, page, folders).as_bytes()),
-    );
-    for package in packages {
-        parts.insert(format!("package {package}"), provenance::installed_version(&inputs.installed, package));
-    }
-    for (file, hash) in &inputs.site_inputs {
-        parts.insert(format!("input {file}"), hash.clone());
-    }
-    if !page.meta.inputs.is_empty() {
-        let dir = page.source.display.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let globs: Vec<String> = page.meta.inputs.iter().map(|glob| provenance::rooted_glob(dir, glob)).collect();
-        for (file, hash) in provenance::input_parts(&config.root, &inputs.files, &globs) {
-            parts.insert(format!("input {file}"), hash);
-        }
-    }
-    parts
-}
-
-/// Names, sizes and times of the files next to a page: they are copied
-/// into its working folder, so a change to them invalidates the cache.
-/// Pages share their folder's: it is read once and kept in `folders`.
-fn sibling_fingerprint(config: &Config, page: &Page, folders: &mut HashMap<PathBuf, String>) -> String {
-    let path = config.root.join(&page.source.display);
-    let Some(folder) = path.parent() else { return String::new() };
-    folders
-        .entry(folder.to_path_buf())
-        .or_insert_with(|| {
-            let mut entries: Vec<String> = std::fs::read_dir(folder)
-                .into_iter()
-                .flatten()
-                .flatten()
-                // Pages are not copied: skip them before asking for metadata.
-                .filter(|entry| !entry.file_name().to_string_lossy().ends_with(".md"))
-                .filter_map(|entry| {
-                    let meta = entry.metadata().ok()?;
-                    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-                    Some(format!("{}:{}:{modified}", entry.file_name().to_string_lossy(), meta.len()))
-                })
-                .collect();
-            entries.sort();
-            entries.join("\n")
-        })
-        .clone()
 }
 
 /// The warm Python interpreters of a run: the built-in python runner's
@@ -625,15 +477,7 @@ fn run_planned(
     };
     let (blocks, ran_with) = session::run_page(&config.root, &plan.page, &plan.snippets, runners, limits);
     let with = recorded_tools(ran_with, &plan.crates);
-    // The key the next run will work out: with the packages this run
-    // imported, at the versions installed now.
-    let packages: Vec<String> = with.iter().filter(|t| t.kind == "python").map(|t| t.name.clone()).collect();
-    let mut parts = plan.parts.clone();
-    parts.retain(|name, _| !name.starts_with("package "));
-    let installed = runners.get("python").map(|p| provenance::installed(&p.about.paths)).unwrap_or_default();
-    for package in &packages {
-        parts.insert(format!("package {package}"), provenance::installed_version(&installed, package));
-    }
+    let parts = keys::after_run(&plan.parts, runners, &with);
     // Kept state that cannot be written only costs a rerun, or an
     // explanation, next time.
     let _ = store::write_parts(&parts_path, &parts);
