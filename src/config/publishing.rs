@@ -138,29 +138,26 @@ pub(crate) struct AboutPage<'a> {
     pub(crate) version: Option<&'a str>,
 }
 
+impl AboutPage<'_> {
+    /// The lines an issue's body opens with: which page, where, which version.
+    fn lines(&self) -> String {
+        let version = self.version.map(|v| format!("Version: {v}\n")).unwrap_or_default();
+        format!("Page: {}\nURL: {}\n{version}", self.title, self.url)
+    }
+}
+
 impl Feedback {
     /// A link to a new issue about a page.
     pub(crate) fn page_issue(&self, page: &AboutPage<'_>) -> String {
         let title = self.title.replace("{title}", page.title);
-        let body = format!(
-            "Page: {}\nURL: {}\n{}\nWhat was helpful, missing or wrong?\n",
-            page.title,
-            page.url,
-            page.version.map(|v| format!("Version: {v}\n")).unwrap_or_default()
-        );
-        self.new_issue(&title, &body)
+        self.new_issue(&title, &format!("{}\nWhat was helpful, missing or wrong?\n", page.lines()))
     }
 
     /// A link to a new issue about the example at `line` of a page's
     /// source, whose last run failed.
     pub(crate) fn example_issue(&self, page: &AboutPage<'_>, source: &str, line: usize) -> String {
         let title = self.example_title.replace("{title}", page.title).replace("{line}", &line.to_string());
-        let body = format!(
-            "Page: {}\nURL: {}\n{}Example: {source}, line {line}\n\nWhat happened when you ran it?\n",
-            page.title,
-            page.url,
-            page.version.map(|v| format!("Version: {v}\n")).unwrap_or_default()
-        );
+        let body = format!("{}Example: {source}, line {line}\n\nWhat happened when you ran it?\n", page.lines());
         self.new_issue(&title, &body)
     }
 
