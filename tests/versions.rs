@@ -97,6 +97,7 @@ fn the_switcher_keeps_the_page_falls_back_home_and_the_banners_show() {
     ));
     browser.wait_for("document.querySelector('[data-version-select]')");
     assert_eq!(browser.eval("document.querySelector('[data-version-banner]').hidden"), true, "2.5 is preferred");
+    assert_eq!(browser.eval("document.querySelector('meta[name=robots]')"), serde_json::Value::Null);
     switch_to(&mut browser, "2.4");
     browser.wait_for(&format!("location.href === {:?}", server.url("2.4/recipes/shared/")));
 
@@ -111,6 +112,11 @@ fn the_switcher_keeps_the_page_falls_back_home_and_the_banners_show() {
     // A preview says so on every page.
     browser.goto(&server.url("pr-7/recipes/new-only/"));
     assert_eq!(browser.visible_texts("[data-preview-banner]"), ["Preview of pull request 7"]);
+    assert_eq!(browser.eval("document.querySelector('meta[name=robots]').content"), "noindex");
+    assert_eq!(
+        browser.eval("document.querySelector('link[rel=canonical]').href"),
+        "https://example.org/docs/stable/recipes/new-only/"
+    );
 
     // On a phone, the header with its switcher still fits.
     browser.set_viewport(320, 640, true);
