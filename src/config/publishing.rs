@@ -218,7 +218,11 @@ fn is_http(url: &str) -> bool {
 
 fn check_versions(text: &str, raw: RawVersions, problems: &mut Vec<Diagnostic>) -> Option<Versions> {
     let before = problems.len();
-    if raw.url.trim().is_empty() || (raw.url.contains("://") && !is_http(&raw.url)) {
+    // A scheme before any `/` makes it a URL, which must be a web address:
+    // a `javascript:` one would run on every page's switcher link.
+    let scheme = raw.url.split_once(':').filter(|(before, _)| !before.contains('/')).is_some();
+    let not_web = (scheme && !is_http(&raw.url)) || crate::safety::dangerous_scheme(&raw.url, false).is_some();
+    if raw.url.trim().is_empty() || not_web {
         problems.push(
             super::key_problem(
                 text,
@@ -321,6 +325,20 @@ mod tests {
         let decoded = percent_encoding::percent_decode_str(description).decode_utf8().expect("utf-8");
         assert!(decoded.contains("Example: content/recipes/load.md, line 12\n"), "{decoded}");
         assert!(decoded.ends_with("/label ~\"feedback\"\n"), "{decoded}");
+    }
+
+    #[test]
+    fn a_versions_list_is_a_web_address_or_a_path() {
+        let check = |url: &str| {
+            let raw = RawVersions { url: url.to_owned(), canonical: None, status: None };
+            check_versions("", raw, &mut Vec::new()).is_some()
+        };
+        for good in ["https://example.org/versions.json", "../versions.json", "/docs/versions.json", "v/a:b.json"] {
+            assert!(check(good), "{good}");
+        }
+        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "ftp://x/v.json", ""] {
+            assert!(!check(bad), "{bad}");
+        }
     }
 
     #[test]
