@@ -53,6 +53,9 @@ impl Browser {
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
+            // Chromium makes a folder for its singleton socket in TMPDIR
+            // and leaves it when killed: inside the profile, it goes with it.
+            .env("TMPDIR", profile.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
