@@ -157,7 +157,7 @@ impl<'a> Finder<'a> {
 
     /// Asks the program itself where it really is, and its version.
     fn ask(&self, program: &str) -> Option<(String, About)> {
-        let run = |args: &[&str]| -> Option<String> {
+        let output = |args: &[&str]| -> Option<(String, String)> {
             let output = Command::new(program)
                 .args(args)
                 .current_dir(self.root)
@@ -166,11 +166,16 @@ impl<'a> Finder<'a> {
                 .stdin(Stdio::null())
                 .output()
                 .ok()?;
-            // Some programs print their version on stderr (Python 2).
-            let mut text = String::from_utf8(output.stdout).ok()?;
-            text.push_str(&String::from_utf8_lossy(&output.stderr));
-            output.status.success().then(|| text.trim().to_owned())
+            let stdout = String::from_utf8(output.stdout).ok()?;
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            output.status.success().then(|| (stdout.trim().to_owned(), stderr))
         };
+        // An answer is what the program prints: a shim's warnings on
+        // stderr are not part of it.
+        let run = |args: &[&str]| output(args).map(|(stdout, _)| stdout);
+        // Some programs print their version on stderr (Python 2).
+        let version =
+            || output(&["--version"]).and_then(|(stdout, stderr)| version_in(&stdout).or_else(|| version_in(&stderr)));
         let (real, about) = match program {
             "python" | "python3" => {
                 let text = run(&["-c", PYTHON_ABOUT])?;
@@ -182,12 +187,9 @@ impl<'a> Finder<'a> {
             }
             "rustc" => {
                 let real = run(&["--print", "sysroot"]).map(|sysroot| Path::new(&sysroot).join("bin").join("rustc"))?;
-                (real, About { version: run(&["--version"]).as_deref().and_then(version_in), paths: Vec::new() })
+                (real, About { version: version(), paths: Vec::new() })
             }
-            _ => {
-                let version = run(&["--version"]).as_deref().and_then(version_in);
-                (self.on_path(program)?, About { version, paths: Vec::new() })
-            }
+            _ => (self.on_path(program)?, About { version: version(), paths: Vec::new() }),
         };
         (real.is_absolute() && real.is_file()).then(|| (real.to_string_lossy().into_owned(), about))
     }
@@ -271,6 +273,28 @@ mod tests {
         assert_eq!(finder.real("/usr/bin/python3"), None);
         assert_eq!(finder.real("$PYTHON"), None);
         assert_eq!(finder.real("no-such-program-here"), None);
+    }
+
+    #[test]
+    fn a_shims_warnings_on_stderr_are_not_part_of_its_answer() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("python3.12");
+        std::fs::write(&target, "").expect("target");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).expect("bin");
+        let shim = bin.join("python3");
+        let script = format!(
+            "#!/bin/sh\necho '/opt/shim/python3: warning: its settings are old' >&2\necho {}\necho 3.12.1\n",
+            target.display()
+        );
+        std::fs::write(&shim, script).expect("shim");
+        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let env = vec![(OsString::from("PATH"), bin.into_os_string())];
+        let found = Finder::new(dir.path(), &env).real("python3").expect("found");
+        assert_eq!(found.real, target.to_str().expect("utf-8"));
+        assert_eq!(found.about.version.as_deref(), Some("3.12.1"));
+        assert!(found.about.paths.is_empty(), "{:?}", found.about.paths);
     }
 
     #[test]
