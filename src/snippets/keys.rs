@@ -146,11 +146,17 @@ pub(super) fn key_parts(
 
 /// The parts the next run will work out for a page that just ran with
 /// `with`: the packages it imported now, at the versions installed now.
+/// The installed packages are read again, not taken from [`KeyInputs`]: a
+/// page may install one as it runs (`!pip install …`).
 pub(super) fn after_run(parts: &Parts, runners: &Runners, with: &[Tool]) -> Parts {
     let mut parts = parts.clone();
     parts.retain(|name, _| !name.starts_with("package "));
+    let packages: Vec<&Tool> = with.iter().filter(|tool| tool.kind == "python").collect();
+    if packages.is_empty() {
+        return parts;
+    }
     let installed = runners.get("python").map(|p| provenance::installed(&p.about.paths)).unwrap_or_default();
-    for package in with.iter().filter(|tool| tool.kind == "python") {
+    for package in packages {
         parts.insert(format!("package {}", package.name), provenance::installed_version(&installed, &package.name));
     }
     parts
