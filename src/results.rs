@@ -101,8 +101,32 @@ pub(crate) struct Tool {
 
 /// Most runners and packages one page records.
 const MAX_TOOLS: usize = 128;
-/// Longest name or version of one.
-const MAX_TOOL_TEXT: usize = 128;
+/// Longest name, version or kind of one.
+const MAX_TOOL_TEXT: usize = 100;
+
+impl Tool {
+    /// Whether its name, version and kind are short printable text: what
+    /// primer keeps of what a program says it ran with, and all it reads
+    /// back.
+    pub(crate) fn is_plain(&self) -> bool {
+        let plain = |text: &str| !text.is_empty() && text.len() <= MAX_TOOL_TEXT && !text.chars().any(char::is_control);
+        plain(&self.name) && plain(&self.version) && plain(&self.kind)
+    }
+}
+
+/// What is wrong with the runners and packages of one record, if anything.
+pub(crate) fn tools_problem(with: &[Tool]) -> Option<String> {
+    if with.len() > MAX_TOOLS {
+        return Some(format!("names more than {MAX_TOOLS} runners and packages"));
+    }
+    with.iter().find(|tool| !tool.is_plain()).map(|tool| {
+        format!(
+            "`with` entry `{} {}` is not a short name and version",
+            tool.name.escape_debug(),
+            tool.version.escape_debug()
+        )
+    })
+}
 
 impl PageRecord {
     pub(crate) fn new(blocks: Vec<BlockResult>, verified: String, with: Vec<Tool>) -> Self {
@@ -165,23 +189,15 @@ pub(crate) fn block_problem(block: &BlockResult) -> Option<String> {
 }
 
 /// What is wrong with one page's record, if anything.
-pub(crate) fn record_problem(record: &PageRecord) -> Option<String> {
+fn record_problem(record: &PageRecord) -> Option<String> {
     let date = record.verified.as_bytes();
     let is_date = date.len() == 10
         && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
     if !is_date {
         return Some(format!("verified `{}` is not a YYYY-MM-DD date", record.verified.escape_debug()));
     }
-    if record.with.len() > MAX_TOOLS {
-        return Some(format!("names more than {MAX_TOOLS} runners and packages"));
-    }
-    let plain = |text: &str| !text.is_empty() && text.len() <= MAX_TOOL_TEXT && !text.chars().any(char::is_control);
-    if let Some(tool) = record.with.iter().find(|t| !plain(&t.name) || !plain(&t.version) || !plain(&t.kind)) {
-        return Some(format!(
-            "`with` entry `{} {}` is not a short name and version",
-            tool.name.escape_debug(),
-            tool.version.escape_debug()
-        ));
+    if let Some(problem) = tools_problem(&record.with) {
+        return Some(problem);
     }
     record
         .blocks

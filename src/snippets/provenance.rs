@@ -125,12 +125,8 @@ pub(crate) fn python_tools(folder: &Path) -> Vec<Tool> {
     let Ok(written) = serde_json::from_slice::<Written>(&bytes) else { return Vec::new() };
     let mut tools = vec![Tool { name: "Python".to_owned(), version: written.python, kind: "runner".to_owned() }];
     tools.extend(written.packages.into_iter().map(|(name, version)| Tool { name, version, kind: "python".to_owned() }));
-    tools.retain(|tool| plain(&tool.name) && plain(&tool.version));
+    tools.retain(Tool::is_plain);
     tools
-}
-
-fn plain(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 100 && !text.chars().any(char::is_control)
 }
 
 /// The crates of a Cargo manifest that snippets may use, by the name

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::paths::SitePaths;
 use crate::paths::{MAX_STATE_FILE, read_state};
-use crate::results::{BlockResult, PageRecord, Tool, load_results, record_problem};
+use crate::results::{BlockResult, PageRecord, Tool, block_problem, load_results, tools_problem};
 
 fn read_json<T: for<'de> Deserialize<'de> + Default>(path: &Path) -> T {
     read_state(path, MAX_STATE_FILE).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
@@ -72,8 +72,8 @@ pub(crate) fn is_cached(root: &Path, key: &str) -> bool {
 pub(crate) fn cached(root: &Path, key: &str) -> Option<CacheEntry> {
     let bytes = read_state(&SitePaths::new(root).test_cache(key), MAX_STATE_FILE).ok()?;
     let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
-    let record = PageRecord::new(entry.blocks, "2000-01-01".to_owned(), entry.with);
-    record_problem(&record).is_none().then_some(CacheEntry { blocks: record.blocks, with: record.with })
+    let sound = entry.blocks.iter().all(|block| block_problem(block).is_none()) && tools_problem(&entry.with).is_none();
+    sound.then_some(entry)
 }
 
 pub(crate) fn store(root: &Path, key: &str, entry: &CacheEntry) -> std::io::Result<()> {
