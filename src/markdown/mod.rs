@@ -122,10 +122,10 @@ fn render(context: &Context<'_>, highlighter: &mut Session<'_>, page: &Page) -> 
     let record = context.results.pages.get(&page.source.rel);
     let blocks: HashMap<&str, &BlockResult> =
         record.map(|record| record.blocks.iter().map(|b| (b.code_hash.as_str(), b)).collect()).unwrap_or_default();
-    let title = rendered.title.plain.clone();
-    let report = context
-        .example_reports
-        .map(|reports| move |line: usize| reports.link(&title, &page.url, &page.source.display, line));
+    let report = context.example_reports.map(|reports| {
+        let title = rendered.title.plain.clone();
+        move |line: usize| reports.link(&title, &page.url, &page.source.display, line)
+    });
     let captured = code::Captured {
         blocks,
         store: &context.results.outputs,

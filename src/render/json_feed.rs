@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::listing::Site;
-use crate::model::{Page, Verified};
+use crate::model::{Kind, Page, Verified};
 
 #[derive(Serialize)]
 struct Feed<'a> {
@@ -49,7 +49,7 @@ struct Author<'a> {
 /// What JSON Feed has no field for, under the `_primer` extension.
 #[derive(Serialize)]
 struct Extension<'a> {
-    kind: &'static str,
+    kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     level: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,7 +75,7 @@ pub(super) fn json_feed(config: &Config, site: &Site) -> Vec<u8> {
                 authors: page.meta.authors.iter().map(|name| Author { name }).collect(),
                 tags: &page.meta.tags,
                 primer: Extension {
-                    kind: if page.kind == crate::model::Kind::Tutorial { "tutorial" } else { "recipe" },
+                    kind: page.kind,
                     level: page.meta.level.map(|l| l.name()),
                     verified: page.rendered.verified.as_ref(),
                 },

@@ -11,8 +11,9 @@
 //!   typed without their first or second letter, which lead to the shard
 //!   of the word meant.
 //!   Each shard also carries the cards (URL, title, kind, level, tags,
-//!   summary and "verified on") of the best title matches of its words, so a query answered
-//!   by titles and summaries shows its results with no further file.
+//!   summary and "verified on") of the best title matches of its words,
+//!   so a query answered by titles and summaries shows its results with
+//!   no further file.
 //! - `r/<block>.js`: what a result shows for 6 documents: URL, title,
 //!   kind, level, tags, the text by section for excerpts and "verified
 //!   on". Fetched only for shown results whose card is not at hand or

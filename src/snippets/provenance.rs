@@ -33,11 +33,12 @@ pub(crate) fn short_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..12].to_owned()
 }
 
-/// Lockfiles and manifests a Python page depends on, in the site root.
-const PYTHON_LOCKFILES: [&str; 5] = ["uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml", "requirements.txt"];
+/// Lockfiles and manifests a Python page depends on, in the site root,
+/// besides `requirements*.txt`.
+const PYTHON_LOCKFILES: [&str; 4] = ["uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml"];
 
 /// The lockfiles of the Python environment in the site root, with the
-/// hash of each: `requirements*.txt` and the files above.
+/// hash of each.
 pub(crate) fn python_lockfiles(root: &Path) -> Vec<(String, String)> {
     let mut names: BTreeSet<String> = PYTHON_LOCKFILES.iter().map(|name| (*name).to_owned()).collect();
     for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
