@@ -443,7 +443,7 @@ fn check(root: &Path, text: &str, mut raw: RawConfig, overrides: &Overrides) -> 
     let inventories = inventories(root, text, std::mem::take(&mut raw.api.inventories), &mut problems);
     problems.extend(normalize_problems(text, &raw.test.normalize));
     for glob in &raw.test.inputs {
-        if let Err(error) = globset::Glob::new(glob) {
+        if let Err(error) = crate::paths::input_glob(glob) {
             let line = find_line(text, &format!("\"{glob}\"")).unwrap_or(1);
             problems.push(
                 Diagnostic::on_line(CONFIG_FILE, text, line, glob, format!("input `{glob}` is not a glob: {error}"))

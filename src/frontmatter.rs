@@ -259,7 +259,7 @@ impl Checker<'_> {
             }
         }
         for glob in &raw.inputs {
-            if let Err(error) = globset::Glob::new(glob) {
+            if let Err(error) = crate::paths::input_glob(glob) {
                 problems.push(
                     self.at_value("inputs", glob, format!("input `{glob}` is not a glob: {error}"))
                         .with_hint("name files relative to the page, such as `data/*.csv`"),

@@ -130,6 +130,13 @@ impl SitePaths {
 /// The last results of `primer test`, inside [`STATE_DIR`].
 pub(crate) const RESULTS_FILE: &str = "results.json";
 
+/// A glob of files that snippets read (`[test] inputs`, a page's
+/// `inputs:`), as it is checked where it is written and matched against
+/// site-relative paths: `*` stays within a folder, `**` crosses folders.
+pub(crate) fn input_glob(glob: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(glob).literal_separator(true).build()
+}
+
 /// Keeps `bytes` in the output store `store` as `output-<hash>.<kind>`,
 /// unless the same bytes are there already; returns that name, which is
 /// also the file's name beside its page.

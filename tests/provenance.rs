@@ -206,3 +206,19 @@ fn a_results_file_naming_odd_tools_is_refused() {
     let run = site.build_fails();
     assert!(run.stderr.contains("`with` entry `evil\\u{7} 1` is not a short name and version"), "{}", run.stderr);
 }
+
+#[test]
+fn an_input_that_is_not_a_glob_is_an_error_at_its_line() {
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"T\"\n\n[test]\ninputs = [\"data/[csv\"]\n");
+    page(&site, "p", "inputs: [\"notes/{a,b\"]\n", "```python\nprint(1)\n```\n");
+    let run = site.run(&["check"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("input `data/[csv` is not a glob"), "{}", run.stderr);
+    assert!(run.stderr.contains("book.toml:5:"), "{}", run.stderr);
+    site.write("book.toml", "[site]\ntitle = \"T\"\n");
+    let run = site.run(&["test"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("input `notes/{a,b` is not a glob"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/recipes/p.md:4:"), "{}", run.stderr);
+}

@@ -291,7 +291,7 @@ pub(crate) fn rooted_glob(page_dir: &str, glob: &str) -> String {
 pub(crate) fn input_parts(root: &Path, files: &[String], globs: &[String]) -> Vec<(String, String)> {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in globs {
-        if let Ok(glob) = globset::GlobBuilder::new(glob).literal_separator(true).build() {
+        if let Ok(glob) = crate::paths::input_glob(glob) {
             builder.add(glob);
         }
     }
