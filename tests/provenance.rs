@@ -222,3 +222,27 @@ fn an_input_that_is_not_a_glob_is_an_error_at_its_line() {
     assert!(run.stderr.contains("input `notes/{a,b` is not a glob"), "{}", run.stderr);
     assert!(run.stderr.contains("content/recipes/p.md:4:"), "{}", run.stderr);
 }
+
+#[test]
+fn what_a_hostile_snippet_says_it_ran_with_is_kept_only_as_plain_text() {
+    let site = TestSite::empty();
+    site.write("book.toml", "[site]\ntitle = \"T\"\n");
+    // The program writes the preamble's report itself and leaves before
+    // the preamble can write its own.
+    page(
+        &site,
+        "liar",
+        "",
+        "```python\nimport json, os\nfolder = os.environ['PRIMER_OUTPUTS']\n\
+         json.dump({'python': '3\\u001b[2J', 'packages': {'evil\\u0007': '1', 'x' * 200: '1', 'plain': '2.0'}},\n\
+         open(os.path.join(folder, 'versions.json'), 'w'))\nos._exit(0)\n```\n",
+    );
+    let run = site.run(&["test"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let results: serde_json::Value = serde_json::from_str(&site.read_source(".primer/results.json")).unwrap();
+    let with = &results["pages"]["recipes/liar.md"]["with"];
+    assert_eq!(with, &serde_json::json!([{"name": "plain", "version": "2.0", "kind": "python"}]));
+    site.build();
+    let shown = site.html("recipes/liar/index.html").texts(".verified-with");
+    assert_eq!(shown, ["plain 2.0"]);
+}
